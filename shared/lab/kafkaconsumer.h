@@ -1,0 +1,77 @@
+// kafkaconsumer.h: a librdkafka consumer-group member whose poll loop runs on its own
+// thread and hands records to the Qt side in batches (queued signal). Offsets are
+// committed only for records the handler has acknowledged, and only up to the first
+// record still unacknowledged in each partition, so a crash at any point redelivers
+// (at-least-once) and never skips. Handlers must therefore be idempotent.
+//
+// Usage:
+//   KafkaConsumer c(brokers, "payment-service", {"order.created"});
+//   connect(&c, &KafkaConsumer::messagesReceived, this, [&](const KafkaMessageList &ms) {
+//       for (const auto &m : ms) handleAsync(m, [&c, m] { c.acknowledge(m); });
+//   });
+//   c.start();
+#pragma once
+
+#include "lab/kafkaerror.h"
+#include "lab/kafkamessage.h"
+
+#include <QObject>
+#include <QMap>
+#include <QStringList>
+#include <memory>
+
+namespace lab {
+
+class KafkaConsumer : public QObject
+{
+    Q_OBJECT
+public:
+    /// extraConfig: raw librdkafka properties overriding defaults (auto.offset.reset=
+    /// earliest, enable.auto.commit=false, enable.auto.offset.store=false...).
+    explicit KafkaConsumer(const QString &brokers, const QString &groupId,
+                           const QStringList &topics,
+                           const QMap<QString, QString> &extraConfig = {},
+                           QObject *parent = nullptr);
+    ~KafkaConsumer() override; ///< stop() if still running
+
+    bool isValid() const;
+    KafkaError creationError() const;
+
+    /// Subscribes and starts the poll thread.
+    void start();
+    /// Stops polling, commits every acknowledged offset (bounded by timeoutMs),
+    /// leaves the group. Unacknowledged records will be redelivered to the group.
+    void stop(int timeoutMs = 5000);
+    bool isRunning() const;
+
+    /// Marks one record as handled. Safe to call in any order; commits follow the
+    /// lowest unacknowledged offset per partition. Acks for partitions this member no
+    /// longer owns are ignored.
+    void acknowledge(const lab::KafkaMessage &message);
+    /// Commits acknowledged offsets now (also done every commitIntervalMs, 100 by default).
+    void commitNow();
+
+    /// Upper bound on records handed out but not yet acknowledged; polling pauses at it.
+    void setMaxInFlight(int n);
+    void setCommitIntervalMs(int ms);
+    void setMaxBatch(int n);
+    /// Records handed out and not yet acknowledged.
+    int inFlight() const;
+    /// Offsets this member committed so far (for tests and metrics).
+    quint64 commitsDone() const;
+
+signals:
+    void messagesReceived(const lab::KafkaMessageList &messages);
+    /// Consumer-level errors (broker down, unknown topic...); polling continues.
+    void consumerError(const lab::KafkaError &error);
+    /// Assignment changed (after a rebalance), for logs.
+    void assignmentChanged(const QStringList &partitions);
+    /// A commit completed (error is ok on success).
+    void committed(const lab::KafkaError &error);
+
+private:
+    class Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace lab

@@ -1,0 +1,116 @@
+// log.cpp: the JSON line logger (see log.h).
+#include "log.h"
+
+#include "events.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QMutex>
+#include <QMutexLocker>
+
+#include <cstdio>
+
+Q_LOGGING_CATEGORY(lcKafka, "lab.kafka")
+Q_LOGGING_CATEGORY(lcRedis, "lab.redis")
+Q_LOGGING_CATEGORY(lcElastic, "lab.elastic")
+Q_LOGGING_CATEGORY(lcHttp, "lab.http")
+
+namespace lab::log {
+
+namespace {
+
+QMutex &outputMutex()
+{
+    static QMutex mutex;
+    return mutex;
+}
+
+QString &serviceName()
+{
+    static QString name;
+    return name;
+}
+
+const char *severityOf(QtMsgType type)
+{
+    switch (type) {
+    case QtDebugMsg: return "DEBUG";
+    case QtInfoMsg: return "INFO";
+    case QtWarningMsg: return "WARNING";
+    case QtCriticalMsg: return "ERROR";
+    case QtFatalMsg: return "FATAL";
+    }
+    return "INFO";
+}
+
+void writeLine(const QByteArray &line)
+{
+    QMutexLocker locker(&outputMutex());
+    std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
+}
+
+void handler(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    const QString category = context.category ? QString::fromUtf8(context.category)
+                                              : QStringLiteral("default");
+    QString service;
+    {
+        QMutexLocker locker(&outputMutex());
+        service = serviceName();
+    }
+    writeLine(formatLine(service, severityOf(type), category, message));
+    if (type == QtFatalMsg)
+        std::abort();
+}
+
+/// Logging rules for a level name; unknown names behave like "info".
+QString filterRulesFor(const QString &level)
+{
+    const QString l = level.trimmed().toLower();
+    if (l == QLatin1String("debug"))
+        return QStringLiteral("*.debug=true");
+    if (l == QLatin1String("warning") || l == QLatin1String("warn"))
+        return QStringLiteral("*.debug=false\n*.info=false");
+    if (l == QLatin1String("error") || l == QLatin1String("critical"))
+        return QStringLiteral("*.debug=false\n*.info=false\n*.warning=false");
+    return QStringLiteral("*.debug=false");
+}
+
+} // namespace
+
+QByteArray formatLine(const QString &service, const char *severity, const QString &category,
+                      const QString &message, const QJsonObject &fields)
+{
+    QJsonObject object = fields;
+    object.insert(QStringLiteral("timestamp"), isoTimestamp(QDateTime::currentDateTimeUtc()));
+    object.insert(QStringLiteral("severity"), QString::fromLatin1(severity ? severity : "INFO"));
+    object.insert(QStringLiteral("service"), service);
+    object.insert(QStringLiteral("category"), category);
+    object.insert(QStringLiteral("message"), message);
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+void install(const QString &service, const QString &level)
+{
+    {
+        QMutexLocker locker(&outputMutex());
+        serviceName() = service;
+    }
+    QLoggingCategory::setFilterRules(filterRulesFor(level));
+    qInstallMessageHandler(handler);
+}
+
+void logJson(const char *severity, const QString &category, const QString &message,
+             const QJsonObject &fields)
+{
+    QString service;
+    {
+        QMutexLocker locker(&outputMutex());
+        service = serviceName();
+    }
+    writeLine(formatLine(service, severity, category, message, fields));
+}
+
+} // namespace lab::log

@@ -1,0 +1,35 @@
+// metrics.h: a tiny Prometheus registry: counters, gauges and latency histograms with
+// optional labels, rendered in the text exposition format for GET /metrics.
+// Single-threaded: use it from the owning (main) thread.
+#pragma once
+
+#include <QByteArray>
+#include <QMap>
+#include <QString>
+#include <QVector>
+
+namespace lab {
+
+class Metrics
+{
+public:
+    static Metrics &instance();
+
+    /// labels: e.g. "topic=\"order.created\"" (already formatted; empty for none).
+    void increment(const QString &name, const QString &help, const QString &labels = {},
+                   double by = 1.0);
+    void setGauge(const QString &name, const QString &help, double value, const QString &labels = {});
+    /// Observes a duration in seconds into a histogram with fixed buckets
+    /// (0.5 ms .. 10 s).
+    void observe(const QString &name, const QString &help, double seconds, const QString &labels = {});
+    double value(const QString &name, const QString &labels = {}) const; ///< counter/gauge, 0 if absent
+    QByteArray render() const;
+    void reset();
+
+private:
+    struct Series { double value = 0; QVector<quint64> buckets; double sum = 0; quint64 count = 0; };
+    struct Family { QString help; QString type; QMap<QString, Series> series; };
+    QMap<QString, Family> m_families;
+};
+
+} // namespace lab

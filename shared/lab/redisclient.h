@@ -1,0 +1,60 @@
+// redisclient.h: an asynchronous Redis client (hiredis async) driven by the Qt event
+// loop through QSocketNotifiers, modelled on hiredis' adapters/qt.h with Qt 6 connects,
+// a per-command timeout (hiredis 0.14 has no timer hook) and automatic reconnection with
+// backoff after the server goes away. Every command's callback runs exactly once on
+// the owner's thread: with the reply, or with an Error reply when the connection was
+// lost or the command timed out.
+//
+// A client that called subscribe() is in pub/sub mode: use another client for commands.
+#pragma once
+
+#include "lab/redisreply.h"
+
+#include <QObject>
+#include <QByteArrayList>
+#include <functional>
+#include <memory>
+
+namespace lab {
+
+class RedisClient : public QObject
+{
+    Q_OBJECT
+public:
+    using Callback = std::function<void(const lab::RedisReply &reply)>;
+    using MessageCallback = std::function<void(const QByteArray &channel, const QByteArray &message)>;
+
+    /// host, port: the Redis server. Connects when connectToServer() is called.
+    explicit RedisClient(const QString &host, quint16 port, QObject *parent = nullptr);
+    ~RedisClient() override;
+
+    /// Starts connecting; reconnects by itself after losses (backoff 100 ms .. 2 s).
+    void connectToServer();
+    void disconnectFromServer();
+    bool isConnected() const;
+
+    /// Sends one command, e.g. command({"SET", key, value}, cb). cb may be empty.
+    /// While disconnected the callback gets an Error reply at once (queued, never inline).
+    void command(const QByteArrayList &args, Callback cb = {});
+    /// Runs a Lua script: EVALSHA first, EVAL when the server answers NOSCRIPT (after a
+    /// restart or SCRIPT FLUSH), so scripts are sent whole only when needed.
+    void eval(const QByteArray &script, const QByteArrayList &keys, const QByteArrayList &args,
+              Callback cb);
+    /// Subscribes to a channel; onMessage runs for every message. Re-subscribes after
+    /// a reconnect.
+    void subscribe(const QByteArray &channel, MessageCallback onMessage);
+
+    /// Commands not yet answered.
+    int pending() const;
+    void setCommandTimeoutMs(int ms); ///< default 5000
+
+signals:
+    void connected();
+    void disconnected(const QString &reason);
+
+private:
+    class Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace lab

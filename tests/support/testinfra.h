@@ -1,0 +1,41 @@
+// testinfra.h: what integration and end-to-end tests share: where the real Kafka,
+// Redis and Elasticsearch started by `./lab infra up` listen, checks that FAIL the
+// test with a clear message when one is missing (never a silent skip), a way to run
+// `./lab` subcommands (e.g. restart Redis mid-test), and unique names per run.
+#pragma once
+
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+
+namespace labtest {
+
+QString kafkaBrokers();      ///< $LAB_KAFKA_BROKERS or 127.0.0.1:9092
+QString redisHost();         ///< $LAB_REDIS_HOST or 127.0.0.1
+quint16 redisPort();         ///< $LAB_REDIS_PORT or 6379
+QUrl elasticUrl();           ///< $LAB_ELASTICSEARCH_URL or http://127.0.0.1:9200
+QString sourceDir();         ///< repository root ($LAB_SOURCE_DIR, set by CTest)
+QString buildDir();          ///< build tree ($LAB_BUILD_DIR, set by CTest)
+
+/// Each returns an empty string when the service answers, else a message saying what
+/// is missing and how to start it. Use with QVERIFY2(msg.isEmpty(), qPrintable(msg)).
+QString kafkaProblem();
+QString redisProblem();
+QString elasticProblem();
+
+/// Runs `<source>/lab <args>` and waits (bounded); returns its exit code, -1 on timeout.
+/// Output goes to *output when given.
+int runLab(const QStringList &args, int timeoutMs = 120000, QString *output = nullptr);
+
+/// A name unique to this process and call, e.g. "tst-kafka-<pid>-<n>-<msecs>".
+QString uniqueName(const QString &prefix);
+
+/// A TCP port that was free a moment ago on 127.0.0.1.
+quint16 freePort();
+
+} // namespace labtest
+
+/// Fails the current test function with the message unless the dependency answers.
+#define LAB_REQUIRE_KAFKA() do { const QString p_ = labtest::kafkaProblem(); QVERIFY2(p_.isEmpty(), qPrintable(p_)); } while (0)
+#define LAB_REQUIRE_REDIS() do { const QString p_ = labtest::redisProblem(); QVERIFY2(p_.isEmpty(), qPrintable(p_)); } while (0)
+#define LAB_REQUIRE_ELASTIC() do { const QString p_ = labtest::elasticProblem(); QVERIFY2(p_.isEmpty(), qPrintable(p_)); } while (0)
