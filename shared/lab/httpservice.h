@@ -4,17 +4,62 @@
 //    else 503 naming the failing dependency) and GET /metrics (Prometheus text),
 //  - JSON 404 for unknown paths, JSON error helpers,
 //  - a guard in front of QHttpServer's parser: a request whose Content-Length exceeds
-//    maxBodyBytes gets 413 and the connection is closed before the body is read.
+//    maxBodyBytes gets 413 and the connection is closed before the body is read
+//    (also 431 for a header block over 16 KiB and 411 for a chunked body),
+//  - respondLater(): a guarded way to answer an asynchronous handler.
 #pragma once
 
 #include <QHostAddress>
 #include <QHttpServer>
+#include <QHttpServerResponder>
 #include <QHttpServerResponse>
 #include <QJsonObject>
 #include <QObject>
+#include <QPointer>
+#include <QTcpSocket>
 #include <functional>
+#include <memory>
 
 namespace lab {
+
+/// The answer to a request that an asynchronous route handler gives later, e.g. when
+/// Kafka has acknowledged a write. Create it with HttpService::respondLater() inside a
+/// handler taking (const QHttpServerRequest &, QHttpServerResponder &&), capture the
+/// shared_ptr in the callbacks, and call send*() exactly once from the owning thread:
+///
+///     server.route("/x", [](const QHttpServerRequest &, QHttpServerResponder &&r) {
+///         auto answer = lab::HttpService::respondLater(std::move(r));
+///         startWork([answer](bool ok) { answer->sendJson({{"ok", ok}}); });
+///     });
+///
+/// If the client has gone away meanwhile (its socket closed or deleted), the answer is
+/// dropped instead of touching a dead socket; a second answer is ignored. Either way
+/// send*() returns false. (QHttpServer 6.4 does not order pipelined requests around a
+/// late answer: clients that pipeline get answers in completion order.)
+class DeferredResponse
+{
+public:
+    explicit DeferredResponse(QHttpServerResponder &&responder);
+    Q_DISABLE_COPY_MOVE(DeferredResponse)
+
+    /// Writes the response; false when already answered or the client is gone.
+    bool send(const QHttpServerResponse &response);
+    /// JSON body (Content-Type application/json) with the given status.
+    bool sendJson(const QJsonObject &body,
+                  QHttpServerResponse::StatusCode status = QHttpServerResponse::StatusCode::Ok);
+    /// {"error": message[, "field": field]} with the given status.
+    bool sendError(QHttpServerResponse::StatusCode status, const QString &message,
+                   const QString &field = {});
+
+    bool isAnswered() const { return m_answered; }
+    /// True while the client's connection is open (an answer would reach it).
+    bool isClientConnected() const;
+
+private:
+    QHttpServerResponder m_responder;
+    QPointer<QTcpSocket> m_socket;
+    bool m_answered = false;
+};
 
 class HttpService : public QObject
 {
@@ -43,8 +88,16 @@ public:
                                          const QString &message, const QString &field = {});
     static QHttpServerResponse json(const QJsonObject &body,
                                     QHttpServerResponse::StatusCode status = QHttpServerResponse::StatusCode::Ok);
+    /// Takes over a route handler's responder so that it can be answered later; see
+    /// DeferredResponse.
+    static std::shared_ptr<DeferredResponse> respondLater(QHttpServerResponder &&responder);
+
+    /// Header blocks larger than this get 431 before QHttpServer sees them.
+    static constexpr qint64 MaxHeaderBytes = 16 * 1024;
 
 private:
+    QHttpServerResponse healthResponse() const;
+
     QString m_serviceName;
     QHttpServer m_server;
     QList<HealthCheck> m_checks;

@@ -1,10 +1,11 @@
 // metrics.h: a tiny Prometheus registry: counters, gauges and latency histograms with
 // optional labels, rendered in the text exposition format for GET /metrics.
-// Single-threaded: use it from the owning (main) thread.
+// Meant for the owning (main) thread; a mutex makes a stray call from another thread safe.
 #pragma once
 
 #include <QByteArray>
 #include <QMap>
+#include <QMutex>
 #include <QString>
 #include <QVector>
 
@@ -30,6 +31,7 @@ private:
     struct Series { double value = 0; QVector<quint64> buckets; double sum = 0; quint64 count = 0; };
     struct Family { QString help; QString type; QMap<QString, Series> series; };
     QMap<QString, Family> m_families;
+    mutable QMutex m_mutex;
 };
 
 } // namespace lab

@@ -1,0 +1,200 @@
+// config.cpp: settings from flags, environment and defaults (see config.h).
+#include "config.h"
+
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+#include <QProcessEnvironment>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace lab {
+
+namespace {
+
+const QStringList kLogLevels = {QStringLiteral("debug"), QStringLiteral("info"),
+                                QStringLiteral("warning"), QStringLiteral("error")};
+
+bool isInteger(const QString &s, qint64 *out = nullptr)
+{
+    bool ok = false;
+    const qint64 v = s.trimmed().toLongLong(&ok);
+    if (ok && out)
+        *out = v;
+    return ok;
+}
+
+QString describe(const ConfigOption &o)
+{
+    QString tail;
+    if (o.required && o.defaultValue.isEmpty())
+        tail = QStringLiteral("(env %1, required)").arg(o.env);
+    else if (o.defaultValue.isEmpty())
+        tail = QStringLiteral("(env %1, default empty)").arg(o.env);
+    else
+        tail = QStringLiteral("(env %1, default %2)").arg(o.env, o.defaultValue);
+    return o.description.isEmpty() ? tail : o.description + QLatin1Char(' ') + tail;
+}
+
+/// Adds --help, --version and one option per setting.
+void setUp(QCommandLineParser &parser, const QList<ConfigOption> &options)
+{
+    parser.addHelpOption();
+    parser.addVersionOption();
+    for (const ConfigOption &o : options)
+        parser.addOption(QCommandLineOption(o.name, describe(o), o.name.toUpper()));
+}
+
+/// Resolves every setting from an already-parsed parser: flag > env > default.
+bool resolve(const QCommandLineParser &parser, const QHash<QString, QString> &environment,
+             const QList<ConfigOption> &options, Config *out, QString *error)
+{
+    Config config;
+    for (const ConfigOption &o : options) {
+        QString value;
+        QString source;
+        if (parser.isSet(o.name)) {
+            value = parser.value(o.name);
+            source = QStringLiteral("--%1").arg(o.name);
+        } else if (!o.env.isEmpty() && !environment.value(o.env).isEmpty()) {
+            value = environment.value(o.env);
+            source = o.env;
+        } else {
+            value = o.defaultValue;
+            source = QStringLiteral("the default");
+        }
+        value = value.trimmed();
+
+        if (value.isEmpty() && o.required) {
+            *error = QStringLiteral("missing required setting --%1 (env %2)").arg(o.name, o.env);
+            return false;
+        }
+        // A setting whose default is a number (a port, a size, a count) must stay one.
+        if (!value.isEmpty() && isInteger(o.defaultValue) && !isInteger(value)) {
+            *error = QStringLiteral("invalid value \"%1\" for --%2 (env %3) from %4: "
+                                    "expected an integer")
+                         .arg(value, o.name, o.env, source);
+            return false;
+        }
+        if (o.name == QLatin1String("log-level") && !kLogLevels.contains(value.toLower())) {
+            *error = QStringLiteral("invalid value \"%1\" for --%2 (env %3): expected one of %4")
+                         .arg(value, o.name, o.env, kLogLevels.join(QStringLiteral(", ")));
+            return false;
+        }
+        config.set(o.name, value);
+    }
+    const QStringList extra = parser.positionalArguments();
+    if (!extra.isEmpty()) {
+        *error = QStringLiteral("unexpected argument \"%1\"").arg(extra.first());
+        return false;
+    }
+    *out = config;
+    return true;
+}
+
+QHash<QString, QString> systemEnvironment()
+{
+    QHash<QString, QString> env;
+    const QProcessEnvironment pe = QProcessEnvironment::systemEnvironment();
+    const QStringList keys = pe.keys();
+    for (const QString &k : keys)
+        env.insert(k, pe.value(k));
+    return env;
+}
+
+} // namespace
+
+QList<ConfigOption> Config::commonOptions()
+{
+    return {
+        {QStringLiteral("kafka-brokers"), QStringLiteral("KAFKA_BROKERS"),
+         QStringLiteral("127.0.0.1:9092"), QStringLiteral("Kafka bootstrap servers, comma-separated."), false},
+        {QStringLiteral("redis-host"), QStringLiteral("REDIS_HOST"), QStringLiteral("127.0.0.1"),
+         QStringLiteral("Redis host."), false},
+        {QStringLiteral("redis-port"), QStringLiteral("REDIS_PORT"), QStringLiteral("6379"),
+         QStringLiteral("Redis port."), false},
+        {QStringLiteral("elasticsearch-url"), QStringLiteral("ELASTICSEARCH_URL"),
+         QStringLiteral("http://127.0.0.1:9200"), QStringLiteral("Elasticsearch base URL."), false},
+        {QStringLiteral("bind-address"), QStringLiteral("BIND_ADDRESS"), QStringLiteral("127.0.0.1"),
+         QStringLiteral("Address the HTTP server listens on."), false},
+        {QStringLiteral("log-level"), QStringLiteral("LOG_LEVEL"), QStringLiteral("info"),
+         QStringLiteral("Log level: debug, info, warning or error."), false},
+    };
+}
+
+Config Config::load(const QCoreApplication &app, const QString &description,
+                    const QList<ConfigOption> &options)
+{
+    Q_UNUSED(app);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(description);
+    setUp(parser, options);
+
+    const QStringList arguments = QCoreApplication::arguments();
+    const bool parsed = parser.parse(arguments);
+    // --help and --version win over any other problem on the command line.
+    if (parser.isSet(QStringLiteral("help")))
+        parser.showHelp(0);
+    if (parser.isSet(QStringLiteral("version")))
+        parser.showVersion();
+
+    QString error;
+    Config config;
+    if (!parsed)
+        error = parser.errorText();
+    else if (resolve(parser, systemEnvironment(), options, &config, &error))
+        return config;
+
+    const QString name = QCoreApplication::applicationName();
+    std::fprintf(stderr, "%s: %s\nRun '%s --help' for the list of settings.\n",
+                 qPrintable(name), qPrintable(error), qPrintable(name));
+    std::fflush(stderr);
+    std::exit(2);
+}
+
+bool Config::tryLoad(const QStringList &arguments, const QHash<QString, QString> &environment,
+                     const QList<ConfigOption> &options, Config *out, QString *error)
+{
+    QString ignored;
+    QString *err = error ? error : &ignored;
+    QCommandLineParser parser;
+    setUp(parser, options);
+    // Arguments start with the program name, like argv; tolerate lists without one.
+    QStringList args = arguments;
+    if (args.isEmpty() || args.first().startsWith(QLatin1Char('-')))
+        args.prepend(QStringLiteral("program"));
+    if (!parser.parse(args)) {
+        *err = parser.errorText();
+        return false;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        *err = parser.helpText();
+        return false;
+    }
+    if (parser.isSet(QStringLiteral("version"))) {
+        *err = QStringLiteral("version requested");
+        return false;
+    }
+    Config config;
+    if (!resolve(parser, environment, options, &config, err))
+        return false;
+    if (out)
+        *out = config;
+    return true;
+}
+
+QString Config::value(const QString &name) const
+{
+    return m_values.value(name);
+}
+
+qint64 Config::intValue(const QString &name, bool *ok, qint64 fallback) const
+{
+    qint64 v = 0;
+    const bool good = m_values.contains(name) && isInteger(m_values.value(name), &v);
+    if (ok)
+        *ok = good;
+    return good ? v : fallback;
+}
+
+} // namespace lab

@@ -1,0 +1,406 @@
+// httpservice.cpp: QHttpServer with health, metrics, JSON errors and a request guard
+// (see httpservice.h).
+#include "httpservice.h"
+
+#include "log.h"
+#include "metrics.h"
+
+#include <QHttpServerRequest>
+#include <QJsonDocument>
+#include <QTcpServer>
+#include <QTimer>
+
+#include <limits>
+
+#ifdef Q_OS_UNIX
+#include <sys/socket.h>
+#endif
+
+namespace lab {
+
+namespace {
+
+using StatusCode = QHttpServerResponse::StatusCode;
+
+/// How long, and how many bytes, a rejected connection is drained before it is cut:
+/// closing a socket with unread data makes the kernel send RST, which can destroy the
+/// error response before the client reads it ("lingering close", as nginx does).
+constexpr int LingerMs = 2000;
+constexpr qint64 LingerMaxBytes = 4 * 1024 * 1024;
+
+QByteArray compactJson(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+QJsonObject errorObject(const QString &message, const QString &field)
+{
+    QJsonObject o{{QStringLiteral("error"), message}};
+    if (!field.isEmpty())
+        o.insert(QStringLiteral("field"), field);
+    return o;
+}
+
+/// Index just past the blank line ending a header block ("\r\n\r\n" or a bare "\n\n",
+/// which QHttpServer's parser also accepts), searching from `from`; -1 if none yet.
+qsizetype headerEnd(const QByteArray &buf, qsizetype from)
+{
+    for (qsizetype i = qMax<qsizetype>(from, 0); i < buf.size(); ++i) {
+        if (buf.at(i) != '\n')
+            continue;
+        qsizetype j = i + 1;
+        if (j < buf.size() && buf.at(j) == '\r')
+            ++j;
+        if (j < buf.size() && buf.at(j) == '\n')
+            return j + 1;
+    }
+    return -1;
+}
+
+/// Watches the bytes of one connection ahead of QHttpServer. Its readyRead slot is
+/// connected before QHttpServer's, so it peeks at every new chunk (QHttpServer then
+/// reads each chunk whole) without consuming anything. It follows request boundaries
+/// (header block, then Content-Length body bytes) and answers a request itself, closing
+/// the connection, when the header block is too big (431), the declared body is too
+/// big (413), the body is chunked (411) or Content-Length is malformed (400).
+class RequestGuard : public QObject
+{
+public:
+    RequestGuard(QTcpSocket *socket, const qint64 *maxBodyBytes)
+        : QObject(socket), m_socket(socket), m_maxBodyBytes(maxBodyBytes)
+    {
+        connect(socket, &QTcpSocket::readyRead, this, [this] { onReadyRead(); });
+    }
+
+private:
+    enum class Mode { Header, Body, Passthrough, Rejected };
+
+    void onReadyRead()
+    {
+        if (m_mode == Mode::Passthrough || m_mode == Mode::Rejected)
+            return;
+        const QByteArray fresh = m_socket->peek(m_socket->bytesAvailable());
+        qsizetype pos = 0;
+        while (pos < fresh.size() && (m_mode == Mode::Header || m_mode == Mode::Body)) {
+            if (m_mode == Mode::Body) {
+                const qint64 take = qMin<qint64>(m_bodyRemaining, fresh.size() - pos);
+                m_bodyRemaining -= take;
+                pos += take;
+                if (m_bodyRemaining == 0)
+                    m_mode = Mode::Header;
+                continue;
+            }
+            const qsizetype before = m_header.size();
+            // Blank lines before a request line are allowed and carry no header.
+            if (before == 0 && (fresh.at(pos) == '\r' || fresh.at(pos) == '\n')) {
+                ++pos;
+                continue;
+            }
+            m_header.append(fresh.constData() + pos, fresh.size() - pos);
+            const qsizetype end = headerEnd(m_header, before - 3);
+            if (end < 0) {
+                pos = fresh.size();
+                if (m_header.size() > HttpService::MaxHeaderBytes)
+                    rejectHeaderTooLarge();
+                break;
+            }
+            if (end > HttpService::MaxHeaderBytes) {
+                rejectHeaderTooLarge();
+                break;
+            }
+            pos += end - before;
+            const QByteArray header = m_header.left(end);
+            m_header.clear();
+            inspect(header);
+        }
+    }
+
+    void rejectHeaderTooLarge()
+    {
+        reject(431, "Request Header Fields Too Large",
+               QStringLiteral("request header too large (limit %1 bytes)").arg(HttpService::MaxHeaderBytes));
+    }
+
+    /// Decides about one complete header block.
+    void inspect(const QByteArray &header)
+    {
+        const QList<QByteArray> lines = header.split('\n');
+        bool haveLength = false;
+        qint64 length = 0;
+        bool upgrade = false;
+        for (qsizetype i = 1; i < lines.size(); ++i) { // line 0 is the request line
+            const QByteArray line = lines.at(i).trimmed();
+            const qsizetype colon = line.indexOf(':');
+            if (colon <= 0)
+                continue;
+            const QByteArray name = line.left(colon).trimmed().toLower();
+            const QByteArray value = line.mid(colon + 1).trimmed();
+            if (name == "transfer-encoding") {
+                reject(411, "Length Required",
+                       QStringLiteral("chunked request bodies are not supported: send Content-Length"));
+                return;
+            }
+            if (name == "content-length") {
+                qint64 v = 0;
+                if (!parseLength(value, &v) || (haveLength && v != length)) {
+                    reject(400, "Bad Request", QStringLiteral("invalid Content-Length header"));
+                    return;
+                }
+                haveLength = true;
+                length = v;
+            } else if (name == "upgrade") {
+                upgrade = true;
+            }
+        }
+        const qint64 limit = *m_maxBodyBytes;
+        if (haveLength && length > limit) {
+            reject(413, "Payload Too Large",
+                   QStringLiteral("request body too large (limit %1 bytes)").arg(limit));
+            return;
+        }
+        if (upgrade) {
+            // After a protocol switch (WebSocket) the bytes are no longer HTTP requests.
+            m_mode = Mode::Passthrough;
+            return;
+        }
+        m_bodyRemaining = length;
+        m_mode = length > 0 ? Mode::Body : Mode::Header;
+    }
+
+    /// Digits only; anything longer than 18 digits is "too large" rather than an overflow.
+    static bool parseLength(const QByteArray &value, qint64 *out)
+    {
+        if (value.isEmpty())
+            return false;
+        for (char c : value) {
+            if (c < '0' || c > '9')
+                return false;
+        }
+        if (value.size() > 18) {
+            *out = std::numeric_limits<qint64>::max();
+            return true;
+        }
+        *out = value.toLongLong();
+        return true;
+    }
+
+    void reject(int status, const char *reasonPhrase, const QString &message)
+    {
+        m_mode = Mode::Rejected;
+        // Stop QHttpServer (and ourselves) from seeing this connection's bytes again;
+        // this also skips QHttpServer's slot in the readyRead emission in progress.
+        disconnect(m_socket, &QTcpSocket::readyRead, nullptr, nullptr);
+        qCInfo(lcHttp).noquote() << "rejected request from" << m_socket->peerAddress().toString()
+                                 << "with" << status << message;
+        Metrics::instance().increment(QStringLiteral("http_rejected_requests_total"),
+                                      QStringLiteral("Requests refused before routing."),
+                                      QStringLiteral("code=\"%1\"").arg(status));
+
+        const QByteArray body = compactJson(errorObject(message, {}));
+        QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase + "\r\n";
+        response += "Content-Type: application/json\r\n";
+        response += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+        response += "Connection: close\r\n\r\n";
+        response += body;
+
+        connect(m_socket, &QTcpSocket::readyRead, this, [this] { drain(); });
+        connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
+            if (m_socket->bytesToWrite() == 0)
+                halfClose();
+        });
+        auto *linger = new QTimer(this);
+        linger->setSingleShot(true);
+        connect(linger, &QTimer::timeout, this, [this] { cut(); });
+        linger->start(LingerMs);
+
+        drain();
+        m_socket->write(response);
+    }
+
+    /// Discards whatever the client still sends, within bounds.
+    void drain()
+    {
+        if (m_socket->isTransactionStarted())
+            m_socket->commitTransaction(); // drop what QHttpServer had read so far
+        m_drained += m_socket->skip(m_socket->bytesAvailable());
+        if (m_drained > LingerMaxBytes)
+            cut();
+    }
+
+    /// The response is out: end our direction so the client sees it complete, keep
+    /// reading until the client closes (or the linger ends).
+    void halfClose()
+    {
+        if (m_halfClosed)
+            return;
+        m_halfClosed = true;
+#ifdef Q_OS_UNIX
+        if (m_socket->socketDescriptor() >= 0 && ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR) == 0)
+            return;
+#endif
+        m_socket->disconnectFromHost();
+    }
+
+    void cut()
+    {
+        m_socket->abort();
+        m_socket->deleteLater();
+    }
+
+    QTcpSocket *m_socket;
+    const qint64 *m_maxBodyBytes;
+    Mode m_mode = Mode::Header;
+    QByteArray m_header;
+    qint64 m_bodyRemaining = 0;
+    qint64 m_drained = 0;
+    bool m_halfClosed = false;
+};
+
+/// A QTcpServer that puts a RequestGuard on every connection before QHttpServer sees it.
+class GuardedTcpServer : public QTcpServer
+{
+public:
+    GuardedTcpServer(const qint64 *maxBodyBytes, QObject *parent)
+        : QTcpServer(parent), m_maxBodyBytes(maxBodyBytes)
+    {
+    }
+
+protected:
+    void incomingConnection(qintptr handle) override
+    {
+        auto *socket = new QTcpSocket(this);
+        if (!socket->setSocketDescriptor(handle)) {
+            qCWarning(lcHttp).noquote() << "cannot adopt connection:" << socket->errorString();
+            delete socket;
+            return;
+        }
+        new RequestGuard(socket, m_maxBodyBytes); // connects readyRead first
+        addPendingConnection(socket);
+    }
+
+private:
+    const qint64 *m_maxBodyBytes;
+};
+
+} // namespace
+
+// ---------------------------------------------------------------- DeferredResponse
+
+DeferredResponse::DeferredResponse(QHttpServerResponder &&responder)
+    : m_responder(std::move(responder)), m_socket(m_responder.socket())
+{
+}
+
+bool DeferredResponse::isClientConnected() const
+{
+    return m_socket && m_socket->state() == QAbstractSocket::ConnectedState;
+}
+
+bool DeferredResponse::send(const QHttpServerResponse &response)
+{
+    if (m_answered)
+        return false;
+    m_answered = true;
+    if (!isClientConnected()) {
+        qCDebug(lcHttp) << "client went away before its answer was ready; dropping it";
+        return false;
+    }
+    response.write(std::move(m_responder));
+    return true;
+}
+
+bool DeferredResponse::sendJson(const QJsonObject &body, QHttpServerResponse::StatusCode status)
+{
+    return send(HttpService::json(body, status));
+}
+
+bool DeferredResponse::sendError(QHttpServerResponse::StatusCode status, const QString &message,
+                                 const QString &field)
+{
+    return send(HttpService::jsonError(status, message, field));
+}
+
+// ---------------------------------------------------------------- HttpService
+
+HttpService::HttpService(const QString &serviceName, QObject *parent)
+    : QObject(parent), m_serviceName(serviceName)
+{
+    m_server.route(QStringLiteral("/healthz"), QHttpServerRequest::Method::Get,
+                   [this] { return healthResponse(); });
+    m_server.route(QStringLiteral("/metrics"), QHttpServerRequest::Method::Get, [] {
+        return QHttpServerResponse(QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8"),
+                                   Metrics::instance().render());
+    });
+    m_server.setMissingHandler([](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        const QString path = request.url().path();
+        jsonError(StatusCode::NotFound, QStringLiteral("not found: %1").arg(path))
+            .write(std::move(responder));
+    });
+}
+
+void HttpService::addHealthCheck(const HealthCheck &check)
+{
+    m_checks.append(check);
+}
+
+QHttpServerResponse HttpService::healthResponse() const
+{
+    QJsonObject checks;
+    QStringList failing;
+    for (const HealthCheck &c : m_checks) {
+        QString detail;
+        const bool up = c.check ? c.check(&detail) : false;
+        if (up) {
+            checks.insert(c.name, QStringLiteral("ok"));
+        } else {
+            checks.insert(c.name, detail.isEmpty() ? QStringLiteral("unavailable") : detail);
+            failing.append(c.name);
+        }
+    }
+    QJsonObject body{{QStringLiteral("service"), m_serviceName},
+                     {QStringLiteral("checks"), checks}};
+    if (failing.isEmpty()) {
+        body.insert(QStringLiteral("status"), QStringLiteral("ok"));
+        return json(body);
+    }
+    body.insert(QStringLiteral("status"), QStringLiteral("unavailable"));
+    body.insert(QStringLiteral("error"),
+                QStringLiteral("unavailable: %1").arg(failing.join(QStringLiteral(", "))));
+    return json(body, StatusCode::ServiceUnavailable);
+}
+
+bool HttpService::listen(const QHostAddress &address, quint16 port, QString *error)
+{
+    auto *tcp = new GuardedTcpServer(&m_maxBodyBytes, this);
+    if (!tcp->listen(address, port)) {
+        const QString reason = QStringLiteral("cannot listen on %1:%2: %3")
+                                   .arg(address.toString())
+                                   .arg(port)
+                                   .arg(tcp->errorString());
+        delete tcp;
+        if (error)
+            *error = reason;
+        return false;
+    }
+    m_server.bind(tcp); // reparents tcp to the QHttpServer
+    m_port = tcp->serverPort();
+    return true;
+}
+
+QHttpServerResponse HttpService::jsonError(QHttpServerResponse::StatusCode status,
+                                           const QString &message, const QString &field)
+{
+    return json(errorObject(message, field), status);
+}
+
+QHttpServerResponse HttpService::json(const QJsonObject &body, QHttpServerResponse::StatusCode status)
+{
+    return QHttpServerResponse(QByteArrayLiteral("application/json"), compactJson(body), status);
+}
+
+std::shared_ptr<DeferredResponse> HttpService::respondLater(QHttpServerResponder &&responder)
+{
+    return std::make_shared<DeferredResponse>(std::move(responder));
+}
+
+} // namespace lab

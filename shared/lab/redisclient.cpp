@@ -1,0 +1,526 @@
+// redisclient.cpp: hiredis' async API on the Qt event loop.
+//
+// Two rules keep the hiredis side safe:
+//  1. No user code ever runs inside a hiredis call. hiredis callbacks only copy the reply
+//     and append a closure to a queue; the queue is drained from the event loop. So a
+//     user callback may send commands, disconnect or delete the client without hiredis
+//     being on the stack (redisAsyncFree from inside a hiredis callback would be deferred,
+//     and deleting the client there would be a use-after-free).
+//  2. Each command owns one InFlight record. Whoever removes the record (its reply, a
+//     NULL reply while hiredis frees the context, or the sweep after the context is gone)
+//     delivers its callback, so every callback runs exactly once, in command order.
+//
+// The end of a context, whatever its cause (server closed the socket, connect refused,
+// our watchdog, disconnectFromServer), is observed in one place: the event-library
+// `cleanup` hook, which hiredis calls from __redisAsyncFree after it has run the pending
+// callbacks with NULL replies.
+#include "lab/redisclient.h"
+#include "lab/log.h"
+
+#include <QCryptographicHash>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QPointer>
+#include <QSocketNotifier>
+#include <QTimer>
+
+#include <hiredis/async.h>
+#include <hiredis/hiredis.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+namespace lab {
+
+namespace {
+
+constexpr int kMinBackoffMs = 100;
+constexpr int kMaxBackoffMs = 2000;
+
+RedisReply copyReply(const redisReply *r)
+{
+    RedisReply out;
+    switch (r->type) {
+    case REDIS_REPLY_STRING:
+        out.type = RedisReply::Type::String;
+        out.string = QByteArray(r->str, int(r->len));
+        break;
+    case REDIS_REPLY_STATUS:
+        out.type = RedisReply::Type::Status;
+        out.string = QByteArray(r->str, int(r->len));
+        break;
+    case REDIS_REPLY_ERROR:
+        out.type = RedisReply::Type::Error;
+        out.string = QByteArray(r->str, int(r->len));
+        break;
+    case REDIS_REPLY_INTEGER:
+        out.type = RedisReply::Type::Integer;
+        out.integer = r->integer;
+        break;
+    case REDIS_REPLY_ARRAY:
+        out.type = RedisReply::Type::Array;
+        out.array.reserve(qsizetype(r->elements));
+        for (size_t i = 0; i < r->elements; ++i)
+            out.array.append(copyReply(r->element[i]));
+        break;
+    case REDIS_REPLY_NIL:
+    default:
+        out.type = RedisReply::Type::Nil;
+        break;
+    }
+    return out;
+}
+
+} // namespace
+
+class RedisClient::Private
+{
+public:
+    struct InFlight
+    {
+        quint64 id;
+        Callback cb;
+        qint64 sentAtMs;
+    };
+
+    Private(RedisClient *owner, const QString &h, quint16 p)
+        : q(owner), host(h), port(p), hostUtf8(h.toUtf8())
+    {
+        clock.start();
+        reconnectTimer.setSingleShot(true);
+        QObject::connect(&reconnectTimer, &QTimer::timeout, q, [this] { connectNow(); });
+        QObject::connect(&watchdog, &QTimer::timeout, q, [this] { checkTimeouts(); });
+        applyWatchdogInterval();
+    }
+
+    ~Private()
+    {
+        destroying = true;
+        wantConnected = false;
+        reconnectTimer.stop();
+        watchdog.stop();
+        // The owner is going away: callbacks still pending are dropped, not called
+        // (they would run inside the owner's destructor).
+        inFlight.clear();
+        events.clear();
+        if (ctx)
+            redisAsyncFree(ctx); // NULL replies find no records; cleanup hook clears ctx
+    }
+
+    QString where() const { return QStringLiteral("%1:%2").arg(host).arg(port); }
+
+    // ------------------------------------------------------------ delivery queue
+    void post(std::function<void()> fn)
+    {
+        events.push_back(std::move(fn));
+        if (!drainScheduled && !destroying) {
+            drainScheduled = true;
+            QMetaObject::invokeMethod(q, [this] { drain(); }, Qt::QueuedConnection);
+        }
+    }
+
+    void drain()
+    {
+        drainScheduled = false;
+        QPointer<RedisClient> guard(q);
+        while (!events.empty()) {
+            std::function<void()> fn = std::move(events.front());
+            events.pop_front();
+            fn();
+            if (!guard)
+                return; // a callback deleted the client
+        }
+    }
+
+    void deliver(Callback cb, RedisReply reply)
+    {
+        post([this, cb = std::move(cb), reply = std::move(reply)] {
+            --pendingCount;
+            if (cb)
+                cb(reply);
+        });
+    }
+
+    void fail(Callback cb, const QString &message) { deliver(std::move(cb), RedisReply::error(message)); }
+
+    void complete(quint64 id, RedisReply reply)
+    {
+        auto it = std::find_if(inFlight.begin(), inFlight.end(),
+                               [id](const InFlight &f) { return f.id == id; });
+        if (it == inFlight.end())
+            return; // already answered (e.g. failed by the sweep)
+        Callback cb = std::move(it->cb);
+        inFlight.erase(it);
+        deliver(std::move(cb), std::move(reply));
+    }
+
+    void failAllInFlight(const QString &reason)
+    {
+        std::deque<InFlight> lost;
+        lost.swap(inFlight);
+        for (InFlight &f : lost)
+            fail(std::move(f.cb), reason);
+    }
+
+    // ------------------------------------------------------------ connection
+    QString lossReason(const redisAsyncContext *ac) const
+    {
+        if (!closeReason.isEmpty())
+            return closeReason;
+        if (ac && ac->c.err)
+            return QStringLiteral("Redis at %1: %2").arg(where(), QString::fromUtf8(ac->c.errstr));
+        return QStringLiteral("connection to Redis at %1 lost").arg(where());
+    }
+
+    void connectNow()
+    {
+        if (ctx || !wantConnected || destroying)
+            return;
+        redisAsyncContext *ac = redisAsyncConnect(hostUtf8.constData(), int(port));
+        if (!ac) {
+            attemptEnded(QStringLiteral("Redis at %1: cannot allocate a context").arg(where()), false);
+            return;
+        }
+        if (ac->err) {
+            const QString why = QStringLiteral("Redis at %1: %2").arg(where(), QString::fromUtf8(ac->errstr));
+            redisAsyncFree(ac); // no hooks attached yet: nothing calls back
+            attemptEnded(why, false);
+            return;
+        }
+        ctx = ac;
+        ac->data = this;
+        ac->ev.data = this;
+        ac->ev.addRead = &Private::hookAddRead;
+        ac->ev.delRead = &Private::hookDelRead;
+        ac->ev.addWrite = &Private::hookAddWrite;
+        ac->ev.delWrite = &Private::hookDelWrite;
+        ac->ev.cleanup = &Private::hookCleanup;
+        redisEnableKeepAlive(&ac->c); // notices a vanished peer on an idle (pub/sub) link
+        // Hooks first: setting the connect callback arms the write notifier.
+        redisAsyncSetConnectCallback(ac, &Private::onConnectHook);
+        connectStartedMs = clock.elapsed();
+        // Commands and subscriptions sent now are buffered until the socket is up.
+        for (auto it = subscriptions.cbegin(); it != subscriptions.cend(); ++it)
+            sendSubscribe(it.key());
+        watchdog.start();
+    }
+
+    void scheduleReconnect()
+    {
+        if (!wantConnected || destroying)
+            return;
+        reconnectTimer.start(backoffMs);
+        backoffMs = std::min(backoffMs * 2, kMaxBackoffMs);
+    }
+
+    // A connection attempt or an established connection ended.
+    void attemptEnded(const QString &reason, bool wasConnected)
+    {
+        lastError = reason;
+        if (destroying)
+            return;
+        if (wasConnected) {
+            qCWarning(lcRedis).noquote() << "disconnected:" << reason;
+            post([this, reason] { emit q->disconnected(reason); });
+        } else if (wantConnected) {
+            if (failedAttempts++ == 0)
+                qCWarning(lcRedis).noquote() << "cannot connect:" << reason << "(retrying with backoff up to"
+                                             << kMaxBackoffMs << "ms)";
+            else
+                qCDebug(lcRedis).noquote() << "reconnect attempt" << failedAttempts << "failed:" << reason;
+        }
+        scheduleReconnect();
+    }
+
+    void contextGone()
+    {
+        const QString reason = lossReason(ctx);
+        ctx = nullptr;
+        watchdog.stop();
+        for (QSocketNotifier **n : {&readNotifier, &writeNotifier}) {
+            if (*n) {
+                (*n)->setEnabled(false);
+                (*n)->deleteLater(); // may be inside its own activated() signal
+                *n = nullptr;
+            }
+        }
+        const bool wasConnected = connected;
+        connected = false;
+        failAllInFlight(reason);
+        attemptEnded(reason, wasConnected);
+    }
+
+    void checkTimeouts()
+    {
+        if (!ctx) {
+            watchdog.stop();
+            return;
+        }
+        if (timeoutMs <= 0)
+            return;
+        const qint64 now = clock.elapsed();
+        QString why;
+        if (!connected && now - connectStartedMs > timeoutMs)
+            why = QStringLiteral("connecting to Redis at %1 timed out after %2 ms").arg(where()).arg(timeoutMs);
+        else if (!inFlight.empty() && now - inFlight.front().sentAtMs > timeoutMs)
+            why = QStringLiteral("Redis at %1 did not answer within %2 ms; connection reset")
+                      .arg(where()).arg(timeoutMs);
+        if (why.isEmpty())
+            return;
+        // The link is treated as dead: free the context (not a graceful redisAsyncDisconnect,
+        // which would wait for the very replies that are missing). We are in a timer slot,
+        // never inside a hiredis callback, so the free happens now and calls back through
+        // the NULL replies and the cleanup hook.
+        closeReason = why;
+        redisAsyncFree(ctx);
+        closeReason.clear();
+    }
+
+    void applyWatchdogInterval()
+    {
+        watchdog.setInterval(timeoutMs > 0 ? std::clamp(timeoutMs / 10, 10, 250) : 1000);
+    }
+
+    void sendSubscribe(const QByteArray &channel)
+    {
+        const char *argv[] = {"SUBSCRIBE", channel.constData()};
+        const size_t lens[] = {9, size_t(channel.size())};
+        redisAsyncCommandArgv(ctx, &Private::onSubscribeReply, nullptr, 2, argv, lens);
+    }
+
+    // ------------------------------------------------------------ notifiers
+    QSocketNotifier *makeNotifier(QSocketNotifier::Type type)
+    {
+        auto *n = new QSocketNotifier(ctx->c.fd, type, q);
+        redisAsyncContext *ac = ctx;
+        if (type == QSocketNotifier::Read)
+            QObject::connect(n, &QSocketNotifier::activated, q, [this, ac] {
+                if (ctx == ac)
+                    redisAsyncHandleRead(ac); // may free ac: nothing touches it afterwards
+            });
+        else
+            QObject::connect(n, &QSocketNotifier::activated, q, [this, ac] {
+                if (ctx == ac)
+                    redisAsyncHandleWrite(ac);
+            });
+        return n;
+    }
+
+    void setNotifier(QSocketNotifier::Type type, bool on)
+    {
+        QSocketNotifier *&n = type == QSocketNotifier::Read ? readNotifier : writeNotifier;
+        if (!ctx)
+            return;
+        if (!n) {
+            if (!on)
+                return;
+            n = makeNotifier(type);
+        }
+        n->setEnabled(on);
+    }
+
+    // ------------------------------------------------------------ hiredis hooks
+    static void hookAddRead(void *p) { static_cast<Private *>(p)->setNotifier(QSocketNotifier::Read, true); }
+    static void hookDelRead(void *p) { static_cast<Private *>(p)->setNotifier(QSocketNotifier::Read, false); }
+    static void hookAddWrite(void *p) { static_cast<Private *>(p)->setNotifier(QSocketNotifier::Write, true); }
+    static void hookDelWrite(void *p) { static_cast<Private *>(p)->setNotifier(QSocketNotifier::Write, false); }
+    static void hookCleanup(void *p) { static_cast<Private *>(p)->contextGone(); }
+
+    static void onConnectHook(const redisAsyncContext *ac, int status)
+    {
+        auto *d = static_cast<Private *>(ac->data);
+        if (status != REDIS_OK)
+            return; // hiredis frees the context next; the cleanup hook reports it
+        d->connected = true;
+        d->backoffMs = kMinBackoffMs;
+        if (d->failedAttempts > 0 || d->everConnected)
+            qCInfo(lcRedis).noquote() << "reconnected to Redis at" << d->where();
+        else
+            qCInfo(lcRedis).noquote() << "connected to Redis at" << d->where();
+        d->failedAttempts = 0;
+        d->everConnected = true;
+        d->lastError.clear();
+        d->post([d] { emit d->q->connected(); });
+    }
+
+    static void onCommandReply(redisAsyncContext *ac, void *r, void *privdata)
+    {
+        auto *d = static_cast<Private *>(ac->data);
+        const auto id = quint64(reinterpret_cast<std::uintptr_t>(privdata));
+        d->complete(id, r ? copyReply(static_cast<const redisReply *>(r)) : RedisReply::error(d->lossReason(ac)));
+    }
+
+    static void onSubscribeReply(redisAsyncContext *ac, void *r, void *)
+    {
+        auto *d = static_cast<Private *>(ac->data);
+        const auto *reply = static_cast<const redisReply *>(r);
+        if (!reply) // the context is being freed; the subscription is re-sent on reconnect
+            return;
+        if (reply->type == REDIS_REPLY_ERROR) {
+            qCWarning(lcRedis).noquote() << "subscribe failed:" << QByteArray(reply->str, int(reply->len));
+            return;
+        }
+        if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 3
+            || reply->element[0]->type != REDIS_REPLY_STRING || reply->element[1]->type != REDIS_REPLY_STRING)
+            return;
+        const QByteArray kind(reply->element[0]->str, int(reply->element[0]->len));
+        const QByteArray channel(reply->element[1]->str, int(reply->element[1]->len));
+        if (kind == "message" && reply->element[2]->type == REDIS_REPLY_STRING) {
+            const QByteArray payload(reply->element[2]->str, int(reply->element[2]->len));
+            d->post([d, channel, payload] {
+                const auto it = d->subscriptions.constFind(channel);
+                if (it == d->subscriptions.cend())
+                    return;
+                const MessageCallback cb = it.value(); // the callback may subscribe again
+                if (cb)
+                    cb(channel, payload);
+            });
+        } else if (kind == "subscribe") {
+            qCDebug(lcRedis).noquote() << "subscribed to" << channel;
+        }
+    }
+
+    RedisClient *q;
+    QString host;
+    quint16 port;
+    QByteArray hostUtf8;
+
+    redisAsyncContext *ctx = nullptr;
+    QSocketNotifier *readNotifier = nullptr;
+    QSocketNotifier *writeNotifier = nullptr;
+
+    bool wantConnected = false;
+    bool connected = false;
+    bool everConnected = false;
+    bool destroying = false;
+    QString closeReason; ///< why we are freeing the context ourselves
+    QString lastError;   ///< why the last connection or attempt ended
+    int backoffMs = kMinBackoffMs;
+    int failedAttempts = 0;
+    int timeoutMs = 5000;
+
+    QElapsedTimer clock;
+    qint64 connectStartedMs = 0;
+    QTimer reconnectTimer;
+    QTimer watchdog;
+
+    std::deque<InFlight> inFlight;
+    quint64 nextId = 1;
+    int pendingCount = 0;
+    QHash<QByteArray, MessageCallback> subscriptions;
+
+    std::deque<std::function<void()>> events;
+    bool drainScheduled = false;
+};
+
+RedisClient::RedisClient(const QString &host, quint16 port, QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>(this, host, port))
+{
+}
+
+RedisClient::~RedisClient() = default;
+
+void RedisClient::connectToServer()
+{
+    d->wantConnected = true;
+    if (!d->ctx && !d->reconnectTimer.isActive())
+        d->connectNow();
+}
+
+void RedisClient::disconnectFromServer()
+{
+    d->wantConnected = false;
+    d->reconnectTimer.stop();
+    d->backoffMs = kMinBackoffMs;
+    if (d->ctx) {
+        d->closeReason = QStringLiteral("disconnected from Redis at %1 by the client").arg(d->where());
+        redisAsyncFree(d->ctx);
+        d->closeReason.clear();
+    }
+}
+
+bool RedisClient::isConnected() const
+{
+    return d->connected;
+}
+
+void RedisClient::command(const QByteArrayList &args, Callback cb)
+{
+    ++d->pendingCount;
+    if (args.isEmpty()) {
+        d->fail(std::move(cb), QStringLiteral("empty Redis command"));
+        return;
+    }
+    if (!d->subscriptions.isEmpty()) {
+        d->fail(std::move(cb), QStringLiteral("this Redis client is in pub/sub mode; use another client for %1")
+                                   .arg(QString::fromUtf8(args.first())));
+        return;
+    }
+    if (!d->ctx) {
+        QString why = QStringLiteral("not connected to Redis at %1").arg(d->where());
+        if (!d->lastError.isEmpty())
+            why += QStringLiteral(" (%1)").arg(d->lastError);
+        d->fail(std::move(cb), why);
+        return;
+    }
+
+    std::vector<const char *> argv;
+    std::vector<size_t> lens;
+    argv.reserve(size_t(args.size()));
+    lens.reserve(size_t(args.size()));
+    for (const QByteArray &a : args) {
+        argv.push_back(a.constData());
+        lens.push_back(size_t(a.size()));
+    }
+    const quint64 id = d->nextId++;
+    d->inFlight.push_back({id, std::move(cb), d->clock.elapsed()});
+    if (redisAsyncCommandArgv(d->ctx, &Private::onCommandReply, reinterpret_cast<void *>(std::uintptr_t(id)),
+                              int(argv.size()), argv.data(), lens.data())
+        != REDIS_OK) {
+        Callback failed = std::move(d->inFlight.back().cb);
+        d->inFlight.pop_back();
+        d->fail(std::move(failed), QStringLiteral("Redis at %1: connection is closing").arg(d->where()));
+    }
+}
+
+void RedisClient::eval(const QByteArray &script, const QByteArrayList &keys, const QByteArrayList &args,
+                       Callback cb)
+{
+    const QByteArray sha = QCryptographicHash::hash(script, QCryptographicHash::Sha1).toHex();
+    QByteArrayList tail;
+    tail.reserve(1 + keys.size() + args.size());
+    tail << QByteArray::number(keys.size()) << keys << args;
+    // The callback only runs from the delivery queue, which dies with the client.
+    command(QByteArrayList{"EVALSHA", sha} + tail, [this, script, tail, cb](const RedisReply &reply) {
+        if (reply.isError() && reply.string.startsWith("NOSCRIPT")) {
+            command(QByteArrayList{"EVAL", script} + tail, cb);
+            return;
+        }
+        if (cb)
+            cb(reply);
+    });
+}
+
+void RedisClient::subscribe(const QByteArray &channel, MessageCallback onMessage)
+{
+    const bool isNew = !d->subscriptions.contains(channel);
+    d->subscriptions.insert(channel, std::move(onMessage));
+    if (isNew && d->ctx)
+        d->sendSubscribe(channel);
+}
+
+int RedisClient::pending() const
+{
+    return d->pendingCount;
+}
+
+void RedisClient::setCommandTimeoutMs(int ms)
+{
+    d->timeoutMs = ms;
+    d->applyWatchdogInterval();
+}
+
+} // namespace lab
