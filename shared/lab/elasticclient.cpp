@@ -134,7 +134,10 @@ void ElasticClient::request(const QByteArray &method, const QString &path, const
         req.setHeader(QNetworkRequest::ContentTypeHeader, contentType.isEmpty() ? kJson : contentType);
 
     QNetworkReply *reply = m_nam->sendCustomRequest(req, method, body);
-    connect(reply, &QNetworkReply::finished, this, [this, reply, cb = std::move(cb)] { finish(reply, cb); });
+    // Queued: the callback then never runs inside the reply's own finished() emission,
+    // so it may even delete this client (and with it the reply) safely.
+    connect(reply, &QNetworkReply::finished, this, [this, reply, cb = std::move(cb)] { finish(reply, cb); },
+            Qt::QueuedConnection);
 }
 
 void ElasticClient::finish(QNetworkReply *reply, const Callback &cb)
@@ -142,7 +145,8 @@ void ElasticClient::finish(QNetworkReply *reply, const Callback &cb)
     reply->deleteLater();
     ElasticResult r;
     r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QByteArray raw = reply->readAll();
+    // After a timeout abort the device is closed; reading it would only warn.
+    const QByteArray raw = reply->isReadable() ? reply->readAll() : QByteArray();
     const QJsonDocument doc = QJsonDocument::fromJson(raw);
     if (doc.isObject())
         r.body = doc.object();

@@ -1,7 +1,9 @@
 // elasticclient.h: a small Elasticsearch REST client over QNetworkAccessManager.
 // Every call answers once through its callback with an ElasticResult: ok, the HTTP
 // status, the parsed JSON body, and on failure ES's own reason (error.reason, or the
-// first failed item's reason in a bulk) or the network error.
+// first failed item's reason in a bulk) or the network error. Callbacks run from the
+// event loop (never inside the call); requests still running when the client is
+// destroyed are dropped without calling back.
 #pragma once
 
 #include <QJsonArray>

@@ -73,6 +73,11 @@ Parsed<QJsonObject> parseObject(const QByteArray &body)
         return P::fail({}, QStringLiteral("request body is empty"));
     if (!body.isValidUtf8())
         return P::fail({}, QStringLiteral("request body is not valid UTF-8"));
+    if (body.contains('\0'))
+        return P::fail({}, QStringLiteral("request body contains a NUL byte"));
+    // Qt 6.4's parser calls a bare scalar an "illegal value"; say what is really wrong.
+    if (!body.trimmed().startsWith('{'))
+        return P::fail({}, QStringLiteral("request body must be a JSON object"));
     QJsonParseError error{};
     const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
     if (error.error != QJsonParseError::NoError)

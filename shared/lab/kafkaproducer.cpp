@@ -8,6 +8,8 @@
 #include <QSocketNotifier>
 #include <QThread>
 
+#include <cerrno>
+#include <cstring>
 #include <deque>
 
 #include <sys/eventfd.h>

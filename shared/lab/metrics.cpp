@@ -15,6 +15,10 @@ namespace {
 /// Upper bounds (seconds) of the latency histogram buckets; +Inf is implicit.
 constexpr std::array<double, 14> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                              0.1,    0.25,  0.5,    1,     2.5,  5,     10};
+/// Their le labels, spelled as Prometheus clients conventionally do.
+constexpr std::array<const char *, 14> kBucketLabels = {
+    "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05",
+    "0.1",    "0.25",  "0.5",    "1",     "2.5",  "5",     "10"};
 
 const QString kCounter = QStringLiteral("counter");
 const QString kGauge = QStringLiteral("gauge");
@@ -145,7 +149,7 @@ QByteArray Metrics::render() const
             for (size_t i = 0; i < kBuckets.size(); ++i) {
                 cumulative += s->buckets.value(qsizetype(i));
                 out += seriesName(name + QLatin1String("_bucket"), labels,
-                                  "le=\"" + number(kBuckets[i]) + '"')
+                                  "le=\"" + QByteArray(kBucketLabels[i]) + '"')
                     + ' ' + QByteArray::number(cumulative) + '\n';
             }
             out += seriesName(name + QLatin1String("_bucket"), labels, "le=\"+Inf\"") + ' '

@@ -5,7 +5,9 @@
 // the owner's thread: with the reply, or with an Error reply when the connection was
 // lost or the command timed out.
 //
-// A client that called subscribe() is in pub/sub mode: use another client for commands.
+// A client that called subscribe() is in pub/sub mode: use another client for commands
+// (they get an Error reply). Callbacks of commands still pending when the client is
+// destroyed are dropped, never called; a callback may itself delete the client.
 #pragma once
 
 #include "lab/redisreply.h"
@@ -44,12 +46,15 @@ public:
     /// a reconnect.
     void subscribe(const QByteArray &channel, MessageCallback onMessage);
 
-    /// Commands not yet answered.
+    /// Commands whose callback has not run yet.
     int pending() const;
-    void setCommandTimeoutMs(int ms); ///< default 5000
+    void setCommandTimeoutMs(int ms); ///< default 5000; 0 or less: no timeout
 
 signals:
+    /// The connection is up (first time and after every reconnect).
     void connected();
+    /// An established connection ended (server gone, timeout, disconnectFromServer());
+    /// failed connection attempts are only logged.
     void disconnected(const QString &reason);
 
 private:

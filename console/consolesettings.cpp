@@ -1,0 +1,197 @@
+#include "consolesettings.h"
+
+#include <QCommandLineParser>
+#include <QSettings>
+
+namespace {
+
+const QString kOrder = QStringLiteral("endpoints/order");
+const QString kSearch = QStringLiteral("endpoints/search");
+const QString kNotifier = QStringLiteral("endpoints/notifier");
+const QString kPayment = QStringLiteral("endpoints/payment_health");
+const QString kInventory = QStringLiteral("endpoints/inventory_health");
+const QString kToken = QStringLiteral("auth/token");
+const QString kTimeout = QStringLiteral("network/request_timeout_ms");
+const QString kHealthInterval = QStringLiteral("network/health_interval_ms");
+
+bool isHttp(const QUrl &u)
+{
+    return u.isValid() && !u.host().isEmpty()
+        && (u.scheme() == QLatin1String("http") || u.scheme() == QLatin1String("https"));
+}
+
+bool isWs(const QUrl &u)
+{
+    return u.isValid() && !u.host().isEmpty()
+        && (u.scheme() == QLatin1String("ws") || u.scheme() == QLatin1String("wss"));
+}
+
+void readUrl(QSettings &s, const QString &key, QUrl *target, bool (*usable)(const QUrl &))
+{
+    const QUrl u(s.value(key).toString().trimmed());
+    if (usable(u))
+        *target = u;
+}
+
+} // namespace
+
+ConsoleSettings ConsoleSettings::load(QSettings &store)
+{
+    ConsoleSettings c;
+    readUrl(store, kOrder, &c.orderUrl, isHttp);
+    readUrl(store, kSearch, &c.searchUrl, isHttp);
+    readUrl(store, kNotifier, &c.notifierUrl, isWs);
+    readUrl(store, kPayment, &c.paymentHealthUrl, isHttp);
+    readUrl(store, kInventory, &c.inventoryHealthUrl, isHttp);
+    c.apiToken = store.value(kToken).toString();
+    bool ok = false;
+    const int timeout = store.value(kTimeout).toInt(&ok);
+    if (ok && timeout >= 500)
+        c.requestTimeoutMs = timeout;
+    const int interval = store.value(kHealthInterval).toInt(&ok);
+    if (ok && interval >= 500)
+        c.healthIntervalMs = interval;
+    return c;
+}
+
+void ConsoleSettings::save(QSettings &store) const
+{
+    store.setValue(kOrder, orderUrl.toString());
+    store.setValue(kSearch, searchUrl.toString());
+    store.setValue(kNotifier, notifierUrl.toString());
+    store.setValue(kPayment, paymentHealthUrl.toString());
+    store.setValue(kInventory, inventoryHealthUrl.toString());
+    if (apiToken.isEmpty())
+        store.remove(kToken);
+    else
+        store.setValue(kToken, apiToken);
+    store.setValue(kTimeout, requestTimeoutMs);
+    store.setValue(kHealthInterval, healthIntervalMs);
+    store.sync();
+}
+
+void ConsoleSettings::addOptions(QCommandLineParser &parser)
+{
+    parser.addOptions({
+        {QStringLiteral("order-url"), QStringLiteral("Order API base URL (default http://127.0.0.1:5000)."), QStringLiteral("url")},
+        {QStringLiteral("search-url"), QStringLiteral("Search API base URL (default http://127.0.0.1:5100)."), QStringLiteral("url")},
+        {QStringLiteral("notifier-url"), QStringLiteral("Notifier WebSocket URL (default ws://127.0.0.1:8000/ws)."), QStringLiteral("url")},
+        {QStringLiteral("payment-url"), QStringLiteral("payment-service health URL (default http://127.0.0.1:5200/healthz)."), QStringLiteral("url")},
+        {QStringLiteral("inventory-url"), QStringLiteral("inventory-service health URL (default http://127.0.0.1:5300/healthz)."), QStringLiteral("url")},
+        {QStringLiteral("host"), QStringLiteral("Host of every endpoint not given explicitly (default ports kept)."), QStringLiteral("host")},
+        {QStringLiteral("token"), QStringLiteral("API token sent as 'Authorization: Bearer' on POST."), QStringLiteral("token")},
+        {QStringLiteral("timeout-ms"), QStringLiteral("Request timeout in milliseconds (default 10000)."), QStringLiteral("ms")},
+    });
+}
+
+bool ConsoleSettings::applyOptions(const QCommandLineParser &parser, QString *error)
+{
+    ConsoleSettings next = *this;
+    if (parser.isSet(QStringLiteral("host"))) {
+        const QString host = parser.value(QStringLiteral("host")).trimmed();
+        if (host.isEmpty() || host.contains(QLatin1Char('/'))) {
+            *error = QStringLiteral("--host: '%1' is not a host name").arg(host);
+            return false;
+        }
+        for (QUrl *u : {&next.orderUrl, &next.searchUrl, &next.notifierUrl, &next.paymentHealthUrl,
+                        &next.inventoryHealthUrl})
+            u->setHost(host);
+    }
+    struct Flag { const char *name; QUrl *target; bool (*usable)(const QUrl &); const char *expect; };
+    const Flag flags[] = {
+        {"order-url", &next.orderUrl, isHttp, "http(s)://host:port"},
+        {"search-url", &next.searchUrl, isHttp, "http(s)://host:port"},
+        {"notifier-url", &next.notifierUrl, isWs, "ws(s)://host:port/ws"},
+        {"payment-url", &next.paymentHealthUrl, isHttp, "http(s)://host:port/healthz"},
+        {"inventory-url", &next.inventoryHealthUrl, isHttp, "http(s)://host:port/healthz"},
+    };
+    for (const Flag &f : flags) {
+        const QString name = QString::fromLatin1(f.name);
+        if (!parser.isSet(name))
+            continue;
+        const QUrl u(parser.value(name).trimmed());
+        if (!f.usable(u)) {
+            *error = QStringLiteral("--%1: '%2' is not a URL like %3")
+                         .arg(name, parser.value(name), QString::fromLatin1(f.expect));
+            return false;
+        }
+        *f.target = u;
+    }
+    next.paymentHealthUrl = healthUrlOf(next.paymentHealthUrl);
+    next.inventoryHealthUrl = healthUrlOf(next.inventoryHealthUrl);
+    if (parser.isSet(QStringLiteral("token")))
+        next.apiToken = parser.value(QStringLiteral("token"));
+    if (parser.isSet(QStringLiteral("timeout-ms"))) {
+        bool ok = false;
+        const int ms = parser.value(QStringLiteral("timeout-ms")).toInt(&ok);
+        if (!ok || ms < 100 || ms > 600000) {
+            *error = QStringLiteral("--timeout-ms: expected 100 to 600000, got '%1'")
+                         .arg(parser.value(QStringLiteral("timeout-ms")));
+            return false;
+        }
+        next.requestTimeoutMs = ms;
+    }
+    *this = next;
+    return true;
+}
+
+QString ConsoleSettings::problem() const
+{
+    if (!isHttp(orderUrl))
+        return QStringLiteral("Order API URL must look like http://host:5000");
+    if (!isHttp(searchUrl))
+        return QStringLiteral("Search API URL must look like http://host:5100");
+    if (!isWs(notifierUrl))
+        return QStringLiteral("Notifier URL must look like ws://host:8000/ws");
+    if (!isHttp(paymentHealthUrl))
+        return QStringLiteral("Payment health URL must look like http://host:5200/healthz");
+    if (!isHttp(inventoryHealthUrl))
+        return QStringLiteral("Inventory health URL must look like http://host:5300/healthz");
+    if (apiToken.contains(QLatin1Char('\n')) || apiToken.contains(QLatin1Char('\r')))
+        return QStringLiteral("API token must be a single line");
+    return {};
+}
+
+QUrl ConsoleSettings::join(const QUrl &base, const QString &path)
+{
+    QUrl u = base;
+    QString prefix = base.path();
+    while (prefix.endsWith(QLatin1Char('/')))
+        prefix.chop(1);
+    u.setPath(prefix + path);
+    u.setQuery(QString());
+    u.setFragment(QString());
+    return u;
+}
+
+QUrl ConsoleSettings::notifierHealthUrl(const QUrl &wsUrl)
+{
+    QUrl u = wsUrl;
+    u.setScheme(wsUrl.scheme() == QLatin1String("wss") ? QStringLiteral("https") : QStringLiteral("http"));
+    // The socket sits at <prefix>/ws and health at <prefix>/healthz.
+    QString prefix = wsUrl.path();
+    if (prefix.endsWith(QLatin1String("/ws")))
+        prefix.chop(3);
+    else
+        prefix.clear();
+    u.setPath(prefix);
+    return join(u, QStringLiteral("/healthz"));
+}
+
+QUrl ConsoleSettings::healthUrlOf(const QUrl &url)
+{
+    if (url.path().isEmpty() || url.path() == QLatin1String("/"))
+        return join(url, QStringLiteral("/healthz"));
+    return url;
+}
+
+QList<ServiceEndpoint> ConsoleSettings::healthEndpoints() const
+{
+    return {
+        {QStringLiteral("order"), QStringLiteral("order-service"), join(orderUrl, QStringLiteral("/healthz"))},
+        {QStringLiteral("search"), QStringLiteral("search-service"), join(searchUrl, QStringLiteral("/healthz"))},
+        {QStringLiteral("payment"), QStringLiteral("payment-service"), healthUrlOf(paymentHealthUrl)},
+        {QStringLiteral("inventory"), QStringLiteral("inventory-service"), healthUrlOf(inventoryHealthUrl)},
+        {QStringLiteral("notifier"), QStringLiteral("notifier-service"), notifierHealthUrl(notifierUrl)},
+    };
+}

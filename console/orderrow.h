@@ -1,0 +1,39 @@
+// orderrow.h: one order as the console lists it, mapped from the search API's JSON
+// (GET /search) or the order API's (GET /orders/{id}). Tolerant: a document missing
+// optional fields still becomes a row; one without a usable order_id does not.
+#pragma once
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <optional>
+
+struct OrderRow
+{
+    qint64 orderId = 0;
+    QString item;
+    qint64 quantity = 0;
+    QString status;        ///< created, paid, reserved, confirmed, failed ("" when unknown)
+    QString reason;        ///< why it failed, when it did
+    QDateTime timestamp;   ///< when the order was created (UTC), invalid when unknown
+    QJsonObject raw;       ///< the document as received
+
+    static std::optional<OrderRow> fromJson(const QJsonObject &o);
+    /// A search answer (a JSON array; an object with "hits"/"orders"/"results" array is
+    /// accepted too). Unusable elements are skipped and counted in *skipped.
+    static QList<OrderRow> listFromJson(const QByteArray &json, QString *error, int *skipped = nullptr);
+};
+
+/// Display helpers shared by the tables and dialogs.
+namespace display {
+/// Local time "2026-11-25 15:51:16" (milliseconds dropped), "" when invalid.
+QString dateTime(const QDateTime &t);
+/// Local "15:51:16.123" for the live feed.
+QString timeOfDay(const QDateTime &t);
+/// 1234567 -> "1,234,567".
+QString number(qint64 n);
+/// Foreground/background colours of a status word (confirmed green, failed red, ...).
+QString statusColor(const QString &status);
+QString statusTint(const QString &status);
+}

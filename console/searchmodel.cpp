@@ -1,0 +1,103 @@
+#include "searchmodel.h"
+
+#include <QBrush>
+#include <QColor>
+#include <QFont>
+
+SearchModel::SearchModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
+
+void SearchModel::setRows(const QList<OrderRow> &rows)
+{
+    beginResetModel();
+    m_rows = rows;
+    endResetModel();
+}
+
+bool SearchModel::containsOrder(qint64 orderId) const
+{
+    for (const OrderRow &r : m_rows)
+        if (r.orderId == orderId)
+            return true;
+    return false;
+}
+
+int SearchModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int SearchModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant SearchModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_rows.size())
+        return {};
+    const OrderRow &r = m_rows.at(index.row());
+    const int column = index.column();
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (column) {
+        case OrderIdColumn: return QString::number(r.orderId);
+        case ItemColumn: return r.item;
+        case QuantityColumn: return display::number(r.quantity);
+        case StatusColumn: return r.status.isEmpty() ? QStringLiteral("—") : r.status;
+        case TimeColumn: return display::dateTime(r.timestamp);
+        }
+        break;
+    case SortRole:
+        switch (column) {
+        case OrderIdColumn: return r.orderId;
+        case ItemColumn: return r.item.toLower();
+        case QuantityColumn: return r.quantity;
+        case StatusColumn: return r.status;
+        case TimeColumn: return r.timestamp.isValid() ? r.timestamp.toMSecsSinceEpoch() : qint64(0);
+        }
+        break;
+    case OrderIdRole:
+        return r.orderId;
+    case Qt::TextAlignmentRole:
+        if (column == OrderIdColumn || column == QuantityColumn)
+            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        return QVariant(Qt::AlignLeft | Qt::AlignVCenter);
+    case Qt::ForegroundRole:
+        if (column == StatusColumn)
+            return QBrush(QColor(display::statusColor(r.status)));
+        break;
+    case Qt::BackgroundRole:
+        if (column == StatusColumn && !display::statusTint(r.status).isEmpty())
+            return QBrush(QColor(display::statusTint(r.status)));
+        break;
+    case Qt::FontRole:
+        if (column == StatusColumn) {
+            QFont f;
+            f.setBold(true);
+            return f;
+        }
+        break;
+    case Qt::ToolTipRole:
+        if (!r.reason.isEmpty())
+            return QStringLiteral("%1: %2").arg(r.status, r.reason);
+        return QStringLiteral("Double-click for the order's full status");
+    }
+    return {};
+}
+
+QVariant SearchModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case OrderIdColumn: return QStringLiteral("Order ID");
+    case ItemColumn: return QStringLiteral("Item");
+    case QuantityColumn: return QStringLiteral("Quantity");
+    case StatusColumn: return QStringLiteral("Status");
+    case TimeColumn: return QStringLiteral("Time");
+    }
+    return {};
+}

@@ -1,0 +1,27 @@
+// theme.h: the console's look in one place: Fusion with a calm light palette, a small
+// style sheet (cards, status pills, the primary button, invalid fields) and helpers that
+// colour a status pill, so every tab speaks the same visual language.
+#pragma once
+
+#include <QString>
+
+class QApplication;
+class QLabel;
+class QWidget;
+
+namespace theme {
+
+void apply(QApplication &app);
+
+/// Makes `label` a rounded status pill with white text on `color`.
+void setPill(QLabel *label, const QString &text, const QString &color);
+/// Sets a dynamic property used by the style sheet and re-polishes the widget.
+void setStyleProperty(QWidget *widget, const char *name, const QVariant &value);
+
+inline const char *Green = "#1b7f3b";
+inline const char *Red = "#c62828";
+inline const char *Orange = "#d35400";
+inline const char *Grey = "#7a7f87";
+inline const char *Blue = "#2563eb";
+
+} // namespace theme

@@ -1,0 +1,50 @@
+// inventoryprocessor.h: inventory-service's event handler.
+//  - order.created: reserve the stock once per order (outcomes::reserveStock, one Lua
+//    script) and publish the stored outcome, keyed by order_id, to inventory.reserved
+//    (with the units remaining) or inventory.rejected (with the reason); acknowledge
+//    after Kafka confirmed it.
+//  - payment.failed: give a held reservation back, or mark the order cancelled so that a
+//    later order.created does not take stock (outcomes::releaseStock); acknowledge.
+#pragma once
+
+#include "stockpolicy.h"
+
+#include "lab/eventworker.h"
+#include "lab/names.h"
+
+#include <QObject>
+
+namespace lab {
+class KafkaProducer;
+class RedisClient;
+struct OrderCreated;
+struct PaymentOutcome;
+}
+
+namespace inventory {
+
+class InventoryProcessor : public QObject
+{
+    Q_OBJECT
+public:
+    InventoryProcessor(StockPolicy policy, lab::Names names, lab::RedisClient *redis,
+                       lab::KafkaProducer *producer, QObject *parent = nullptr);
+
+    /// The topics to subscribe to (namespaced).
+    QStringList topics() const;
+    /// An EventWorker::Handler for records of topics().
+    void handle(const lab::KafkaMessage &message, lab::EventWorker::Finish finish);
+
+private:
+    void reserve(const lab::OrderCreated &order, lab::EventWorker::Finish finish);
+    void release(const lab::PaymentOutcome &payment, lab::EventWorker::Finish finish);
+
+    StockPolicy m_policy;
+    lab::Names m_names;
+    lab::RedisClient *m_redis;
+    lab::KafkaProducer *m_producer;
+    QString m_orderCreated;
+    QString m_paymentFailed;
+};
+
+} // namespace inventory

@@ -1,0 +1,49 @@
+// orderapi.h: the HTTP face of order-service: POST /create_order and GET /orders/{id},
+// mapped onto OrderIntake and OrderStore with explicit status codes and JSON bodies.
+// The request checks that need no I/O are static so unit tests can drive them.
+#pragma once
+
+#include <QByteArray>
+#include <QHttpServerResponse>
+#include <QJsonObject>
+#include <QObject>
+#include <QString>
+#include <optional>
+
+class QHttpServerRequest;
+class OrderIntake;
+
+namespace lab {
+class HttpService;
+class OrderStore;
+}
+
+class OrderApi : public QObject
+{
+    Q_OBJECT
+public:
+    OrderApi(lab::HttpService *http, OrderIntake *intake, lab::OrderStore *store,
+             QObject *parent = nullptr);
+
+    /// Registers the routes on the HttpService's server.
+    void install();
+
+    /// The body answered for an accepted order (first time and identical retries).
+    static QJsonObject createdBody();
+
+    /// A Content-Type that announces JSON: application/json, optionally with a
+    /// charset parameter that must then be UTF-8. Case-insensitive.
+    static bool isJsonContentType(const QByteArray &value);
+    /// A positive decimal order id within lab::limits::MaxOrderId; nullopt otherwise.
+    static std::optional<qint64> parseOrderId(const QString &text);
+    /// A header's value (case-insensitive name); null when absent.
+    static QByteArray headerValue(const QHttpServerRequest &request, const QByteArray &name);
+
+private:
+    void createOrder(const QHttpServerRequest &request, QHttpServerResponder &&responder);
+    void getOrder(const QString &id, QHttpServerResponder &&responder);
+
+    lab::HttpService *m_http;
+    OrderIntake *m_intake;
+    lab::OrderStore *m_store;
+};

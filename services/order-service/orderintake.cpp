@@ -1,0 +1,189 @@
+// orderintake.cpp: claim -> produce -> delivery report -> accept/release (see orderintake.h).
+#include "orderintake.h"
+
+#include "lab/kafkaproducer.h"
+#include "lab/servicemetrics.h"
+#include "lab/topics.h"
+
+#include <QLoggingCategory>
+#include <QPointer>
+
+Q_LOGGING_CATEGORY(lcIntake, "lab.order.intake")
+
+using lab::OrderStore;
+using Kind = OrderIntake::Result::Kind;
+
+OrderIntake::OrderIntake(OrderStore *store, const QString &brokers,
+                         const QMap<QString, QString> &producerConfig, const lab::Names &names,
+                         QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_brokers(brokers)
+    , m_producerConfig(producerConfig)
+    , m_topic(names.topic(lab::topics::OrderCreated))
+{
+    createProducer();
+}
+
+OrderIntake::~OrderIntake() = default;
+
+void OrderIntake::createProducer()
+{
+    if (m_producer) {
+        // The old client cannot deliver anything any more: do not wait for it.
+        m_producer->setFlushTimeoutMs(0);
+        m_producer->deleteLater();
+    }
+    m_producer = new lab::KafkaProducer(m_brokers, m_producerConfig, this);
+    connect(m_producer, &lab::KafkaProducer::clientError, this, [this, producer = m_producer](const lab::KafkaError &e) {
+        m_lastKafkaError = e.toString();
+        lab::metrics::error(QStringLiteral("kafka_client"));
+        if (e.isFatal() && producer == m_producer) {
+            qCCritical(lcIntake, "Kafka producer failed fatally, recreating it: %s", qPrintable(e.toString()));
+            createProducer();
+        }
+    });
+}
+
+void OrderIntake::submit(const lab::OrderRequest &request, Callback done)
+{
+    if (!m_accepting) {
+        done({Kind::Unavailable, QStringLiteral("order-service is shutting down; retry on another instance"), {}});
+        return;
+    }
+    const auto it = m_pending.find(request.orderId);
+    if (it != m_pending.end()) {
+        if (it->request == request) {
+            it->waiters.append(std::move(done)); // answered with the first request
+        } else {
+            done({Kind::Conflict,
+                  QStringLiteral("order_id %1 is being created with a different item or quantity")
+                      .arg(request.orderId),
+                  QStringLiteral("order_id")});
+        }
+        return;
+    }
+    Pending p;
+    p.request = request;
+    p.waiters.append(std::move(done));
+    p.started.start();
+    m_pending.insert(request.orderId, std::move(p));
+
+    QPointer<OrderIntake> self(this);
+    const qint64 id = request.orderId;
+    m_store->claim(request, QDateTime::currentDateTimeUtc(), [self, id](const OrderStore::Claim &claim) {
+        if (self)
+            self->onClaimed(id, claim);
+    });
+}
+
+void OrderIntake::onClaimed(qint64 orderId, const OrderStore::Claim &claim)
+{
+    const auto it = m_pending.constFind(orderId);
+    if (it == m_pending.constEnd())
+        return;
+    const lab::OrderRequest request = it->request;
+    switch (claim.outcome) {
+    case OrderStore::Outcome::New:
+    case OrderStore::Outcome::Takeover: {
+        if (claim.outcome == OrderStore::Outcome::Takeover)
+            qCWarning(lcIntake, "order %lld: taking over a stale claim (its instance died before "
+                                "Kafka answered)", orderId);
+        lab::OrderCreated event;
+        event.orderId = orderId;
+        event.item = request.item;
+        event.quantity = request.quantity;
+        event.createdAt = claim.createdAt;
+        QPointer<OrderIntake> self(this);
+        const qint64 claimAt = claim.claimAt;
+        m_producer->produce(m_topic, QByteArray::number(orderId), event.toJson(),
+                            [self, event, claimAt](const lab::KafkaError &error, qint32, qint64) {
+                                if (self)
+                                    self->onDelivered(event, claimAt, error);
+                            });
+        return;
+    }
+    case OrderStore::Outcome::Duplicate:
+        qCInfo(lcIntake, "order %lld: identical retry of an accepted order; no new event", orderId);
+        finish(orderId, {Kind::Duplicate, {}, {}});
+        return;
+    case OrderStore::Outcome::Conflict:
+        finish(orderId, {Kind::Conflict,
+                         QStringLiteral("order_id %1 is already used by a different order "
+                                        "(item \"%2\", quantity %3)")
+                             .arg(orderId)
+                             .arg(claim.existingItem)
+                             .arg(claim.existingQuantity),
+                         QStringLiteral("order_id")});
+        return;
+    case OrderStore::Outcome::InFlight:
+        finish(orderId, {Kind::Busy,
+                         QStringLiteral("order %1 is being accepted by another request; retry in a moment")
+                             .arg(orderId),
+                         {}});
+        return;
+    case OrderStore::Outcome::Error:
+        lab::metrics::error(QStringLiteral("redis"));
+        qCWarning(lcIntake, "order %lld: %s", orderId, qPrintable(claim.error));
+        finish(orderId, {Kind::Unavailable, QStringLiteral("Redis is unavailable: %1").arg(claim.error), {}});
+        return;
+    }
+}
+
+void OrderIntake::onDelivered(const lab::OrderCreated &event, qint64 claimAt, const lab::KafkaError &error)
+{
+    QPointer<OrderIntake> self(this);
+    const qint64 id = event.orderId;
+    if (!error) {
+        m_lastKafkaError.clear();
+        lab::metrics::eventProduced(lab::topics::OrderCreated);
+        // The event is in Kafka: the order is accepted whatever Redis says next.
+        m_store->markAccepted(event, [self, id](bool ok, const QString &problem) {
+            if (!ok) {
+                lab::metrics::error(QStringLiteral("redis"));
+                qCWarning(lcIntake, "order %lld was published but not marked accepted: %s", id,
+                          qPrintable(problem));
+            }
+            if (self)
+                self->finish(id, {Kind::Created, {}, {}});
+        });
+        return;
+    }
+    m_lastKafkaError = error.toString();
+    lab::metrics::error(QStringLiteral("kafka_delivery"));
+    qCWarning(lcIntake, "order %lld not accepted: %s", id, qPrintable(error.toString()));
+    if (error.isFatal())
+        createProducer();
+    const QString message = QStringLiteral("Kafka is unavailable: %1").arg(error.message());
+    m_store->releaseClaim(id, claimAt, [self, id, message](bool ok, const QString &problem) {
+        if (!ok)
+            qCWarning(lcIntake, "order %lld: claim not released (%s); it expires as stale", id,
+                      qPrintable(problem));
+        if (self)
+            self->finish(id, {Kind::Unavailable, message, {}});
+    });
+}
+
+void OrderIntake::finish(qint64 orderId, const Result &result)
+{
+    const auto it = m_pending.find(orderId);
+    if (it == m_pending.end())
+        return;
+    Pending p = std::move(it.value());
+    m_pending.erase(it);
+    lab::metrics::handlerSeconds(QStringLiteral("create_order"), double(p.started.nsecsElapsed()) / 1e9);
+    for (const Callback &waiter : std::as_const(p.waiters))
+        waiter(result);
+    if (m_pending.isEmpty())
+        emit idle();
+}
+
+void OrderIntake::stopAccepting()
+{
+    m_accepting = false;
+}
+
+int OrderIntake::flush(int timeoutMs)
+{
+    return m_producer ? m_producer->flush(timeoutMs) : 0;
+}

@@ -1,0 +1,128 @@
+// payment-service: consumes order.created, decides each order's payment once (price
+// table x quantity against a limit) and publishes payment.success or payment.failed.
+// Wiring only; the logic lives in pricing.* and paymentprocessor.*.
+#include "paymentprocessor.h"
+#include "pricing.h"
+
+#include "lab/config.h"
+#include "lab/eventworker.h"
+#include "lab/httpservice.h"
+#include "lab/kafkaconsumer.h"
+#include "lab/kafkaprobe.h"
+#include "lab/kafkaproducer.h"
+#include "lab/log.h"
+#include "lab/names.h"
+#include "lab/redisclient.h"
+#include "lab/shutdown.h"
+#include "lab/topics.h"
+
+#include <QCoreApplication>
+#include <QHostAddress>
+
+#include <cstdio>
+
+namespace {
+
+const QString kService = QStringLiteral("payment-service");
+
+[[noreturn]] void die(const QString &message)
+{
+    qCritical("%s", qPrintable(message));
+    std::exit(2);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(kService);
+    QCoreApplication::setApplicationVersion(QStringLiteral("0.1"));
+    lab::log::install(kService);
+
+    QList<lab::ConfigOption> options = lab::Config::commonOptions();
+    options += {
+        {QStringLiteral("port"), QStringLiteral("PAYMENT_PORT"), QStringLiteral("5200"),
+         QStringLiteral("HTTP port for /healthz and /metrics.")},
+        {QStringLiteral("prices"), QStringLiteral("PAYMENT_PRICES"), QString(),
+         QStringLiteral("Unit prices in cents, e.g. mouse=1999,keyboard=4999.")},
+        {QStringLiteral("default-price-cents"), QStringLiteral("PAYMENT_DEFAULT_PRICE_CENTS"),
+         QStringLiteral("1000"), QStringLiteral("Unit price of items missing from --prices.")},
+        {QStringLiteral("limit-cents"), QStringLiteral("PAYMENT_LIMIT_CENTS"), QStringLiteral("100000000"),
+         QStringLiteral("Largest amount paid; larger orders fail.")},
+    };
+    const lab::Config config = lab::Config::load(
+        app, QStringLiteral("Decides the payment of every order.created and publishes payment.success or payment.failed."),
+        options);
+    lab::log::install(kService, config.value(QStringLiteral("log-level")));
+
+    QString error;
+    const auto prices = payment::PriceTable::parse(config.value(QStringLiteral("prices")),
+                                                   config.intValue(QStringLiteral("default-price-cents")), &error);
+    if (!prices)
+        die(QStringLiteral("invalid --prices (PAYMENT_PRICES): %1").arg(error));
+    const qint64 limit = config.intValue(QStringLiteral("limit-cents"));
+    if (limit < 0)
+        die(QStringLiteral("--limit-cents (PAYMENT_LIMIT_CENTS) must not be negative"));
+    const qint64 port = config.intValue(QStringLiteral("port"));
+    if (port < 0 || port > 65535)
+        die(QStringLiteral("--port (PAYMENT_PORT) must be from 0 to 65535"));
+    const QHostAddress bindAddress(config.value(QStringLiteral("bind-address")));
+    if (bindAddress.isNull())
+        die(QStringLiteral("--bind-address (BIND_ADDRESS) is not an IP address: %1").arg(config.value(QStringLiteral("bind-address"))));
+
+    const lab::Names names = lab::Names::fromEnvironment();
+    const QString brokers = config.value(QStringLiteral("kafka-brokers"));
+
+    lab::RedisClient redis(config.value(QStringLiteral("redis-host")),
+                           quint16(config.intValue(QStringLiteral("redis-port"))));
+    redis.connectToServer();
+
+    lab::KafkaProducer producer(brokers);
+    if (!producer.isValid())
+        die(producer.creationError().toString());
+    lab::KafkaProbe kafkaProbe(&producer);
+    kafkaProbe.start();
+
+    lab::KafkaConsumer consumer(brokers, names.group(kService), {names.topic(lab::topics::OrderCreated)});
+    if (!consumer.isValid())
+        die(consumer.creationError().toString());
+    consumer.setMaxInFlight(2000);
+
+    payment::PaymentProcessor processor(payment::PaymentPolicy(*prices, limit), names, &redis, &producer);
+    lab::EventWorker worker(kService, &consumer,
+                            [&processor](const lab::KafkaMessage &m, lab::EventWorker::Finish f) {
+                                processor.handle(m, std::move(f));
+                            });
+
+    lab::HttpService http(kService);
+    http.addHealthCheck({QStringLiteral("kafka"), [&kafkaProbe](QString *detail) { return kafkaProbe.isUp(detail); }});
+    http.addHealthCheck({QStringLiteral("redis"), [&redis](QString *detail) {
+        if (redis.isConnected())
+            return true;
+        *detail = QStringLiteral("Redis unreachable");
+        return false;
+    }});
+    if (!http.listen(bindAddress, quint16(port), &error))
+        die(error);
+
+    lab::ShutdownSignal shutdown;
+    QObject::connect(&shutdown, &lab::ShutdownSignal::requested, &app, [&](int signal) {
+        qInfo("signal %d: draining", signal);
+        worker.stopIntake();
+        worker.whenIdle(10000, [&](bool drained) {
+            if (!drained)
+                qWarning("handlers still running after 10 s; their records will be redelivered");
+            consumer.stop(5000);
+            producer.flush(5000);
+            qInfo("stopped");
+            app.quit();
+        });
+    });
+
+    worker.start();
+    qInfo("%s listening on %s:%d (namespace \"%s\", %d prices, default %s, limit %s)", qPrintable(kService),
+          qPrintable(bindAddress.toString()), http.port(), qPrintable(names.ns()), prices->size(),
+          qPrintable(payment::formatCents(prices->defaultCents())), qPrintable(payment::formatCents(limit)));
+    return app.exec();
+}

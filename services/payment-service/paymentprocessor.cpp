@@ -1,0 +1,67 @@
+// paymentprocessor.cpp: order.created -> payment.success | payment.failed (see paymentprocessor.h).
+#include "paymentprocessor.h"
+
+#include "lab/kafkaproducer.h"
+#include "lab/metrics.h"
+#include "lab/outcomescripts.h"
+#include "lab/redisclient.h"
+
+#include <QLoggingCategory>
+#include <QPointer>
+
+Q_LOGGING_CATEGORY(lcPayment, "lab.payment")
+
+namespace payment {
+
+using Result = lab::EventWorker::Result;
+
+PaymentProcessor::PaymentProcessor(PaymentPolicy policy, lab::Names names, lab::RedisClient *redis,
+                                   lab::KafkaProducer *producer, QObject *parent)
+    : QObject(parent), m_policy(std::move(policy)), m_names(std::move(names)), m_redis(redis),
+      m_producer(producer)
+{
+}
+
+void PaymentProcessor::handle(const lab::KafkaMessage &message, lab::EventWorker::Finish finish)
+{
+    const auto order = lab::OrderCreated::fromJson(message.value);
+    if (!order.ok()) {
+        finish(Result::dropped(QStringLiteral("malformed"),
+                               QStringLiteral("not an order.created event: %1").arg(order.error)));
+        return;
+    }
+    const lab::PaymentOutcome candidate = m_policy.decide(*order.value, QDateTime::currentDateTimeUtc());
+    QPointer<PaymentProcessor> self(this);
+    lab::outcomes::decidePayment(*m_redis, m_names, candidate,
+                                 [self, finish](const lab::PaymentOutcome &stored, const QString &error) {
+        if (!self)
+            return;
+        if (!error.isEmpty()) {
+            finish(Result::retry(QStringLiteral("redis"), error));
+            return;
+        }
+        self->publish(stored, finish);
+    });
+}
+
+void PaymentProcessor::publish(const lab::PaymentOutcome &outcome, lab::EventWorker::Finish finish)
+{
+    const QString topic = m_names.topic(outcome.topic());
+    m_producer->produce(topic, QByteArray::number(outcome.orderId), outcome.toJson(),
+                        [finish, topic, outcome](const lab::KafkaError &error, qint32, qint64) {
+        if (error) {
+            finish(Result::retry(QStringLiteral("kafka"), error.toString()));
+            return;
+        }
+        lab::Metrics::instance().increment(QStringLiteral("lab_events_produced_total"),
+                                           QStringLiteral("Events published to Kafka (acknowledged by the broker)."),
+                                           QStringLiteral("topic=\"%1\"").arg(topic));
+        if (outcome.success)
+            qCInfo(lcPayment, "order %lld paid: %s", outcome.orderId, qPrintable(formatCents(outcome.amountCents)));
+        else
+            qCInfo(lcPayment, "order %lld payment failed: %s", outcome.orderId, qPrintable(outcome.reason));
+        finish(Result::ack());
+    });
+}
+
+} // namespace payment

@@ -1,0 +1,191 @@
+// eventworker.cpp: handle, retry with backoff, acknowledge (see eventworker.h).
+#include "eventworker.h"
+
+#include "kafkaconsumer.h"
+#include "log.h"
+#include "metrics.h"
+
+#include <QElapsedTimer>
+#include <QRandomGenerator>
+#include <QTimer>
+
+namespace lab {
+
+namespace {
+
+void countError(const QString &kind)
+{
+    Metrics::instance().increment(QStringLiteral("lab_errors_total"),
+                                  QStringLiteral("Failures by kind (a retried record counts once per attempt)."),
+                                  QStringLiteral("kind=\"%1\"").arg(kind));
+}
+
+QString topicLabel(const QString &topic)
+{
+    return QStringLiteral("topic=\"%1\"").arg(topic);
+}
+
+} // namespace
+
+struct EventWorker::Job
+{
+    KafkaMessage message;
+    QElapsedTimer started;
+    int attempt = 0;
+    bool answered = false; ///< the current attempt was answered
+};
+
+EventWorker::EventWorker(const QString &name, KafkaConsumer *consumer, Handler handler, QObject *parent)
+    : QObject(parent), m_name(name), m_consumer(consumer), m_handler(std::move(handler))
+{
+    connect(consumer, &KafkaConsumer::messagesReceived, this, &EventWorker::onMessages);
+}
+
+EventWorker::~EventWorker() = default;
+
+void EventWorker::setBackoff(int firstMs, int maxMs)
+{
+    m_firstBackoffMs = qMax(1, firstMs);
+    m_maxBackoffMs = qMax(m_firstBackoffMs, maxMs);
+}
+
+void EventWorker::start()
+{
+    m_stopping = false;
+    if (m_consumer)
+        m_consumer->start();
+}
+
+void EventWorker::stopIntake()
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    qCInfo(lcKafka, "%s: stopping intake (%d running, %d waiting for a retry are left for redelivery)",
+           qPrintable(m_name), m_running, m_waiting);
+    // Retry timers see m_stopping and give up; count them out now.
+    m_waiting = 0;
+    checkIdle();
+}
+
+void EventWorker::whenIdle(int timeoutMs, std::function<void(bool)> done)
+{
+    if (m_running == 0) {
+        done(true);
+        return;
+    }
+    auto once = std::make_shared<std::function<void(bool)>>(std::move(done));
+    auto *timer = new QTimer(this);
+    timer->setSingleShot(true);
+    auto conn = std::make_shared<QMetaObject::Connection>();
+    *conn = connect(this, &EventWorker::becameIdle, this, [once, timer, conn] {
+        disconnect(*conn);
+        timer->deleteLater();
+        if (*once) {
+            auto f = std::move(*once);
+            *once = nullptr;
+            f(true);
+        }
+    });
+    connect(timer, &QTimer::timeout, this, [once, timer, conn] {
+        disconnect(*conn);
+        timer->deleteLater();
+        if (*once) {
+            auto f = std::move(*once);
+            *once = nullptr;
+            f(false);
+        }
+    });
+    timer->start(timeoutMs);
+}
+
+void EventWorker::onMessages(const KafkaMessageList &messages)
+{
+    for (const KafkaMessage &m : messages) {
+        if (m_stopping)
+            return; // left unacknowledged: redelivered after the restart
+        auto job = std::make_shared<Job>();
+        job->message = m;
+        job->started.start();
+        dispatch(job);
+    }
+}
+
+void EventWorker::dispatch(const std::shared_ptr<Job> &job)
+{
+    ++job->attempt;
+    job->answered = false;
+    ++m_running;
+    QPointer<EventWorker> self(this);
+    m_handler(job->message, [self, job](const Result &result) {
+        if (self)
+            self->finish(job, result);
+    });
+}
+
+void EventWorker::finish(const std::shared_ptr<Job> &job, const Result &result)
+{
+    if (job->answered)
+        return;
+    job->answered = true;
+    --m_running;
+    const KafkaMessage &m = job->message;
+    auto &metrics = Metrics::instance();
+    switch (result.kind) {
+    case Result::Kind::Dropped:
+        countError(result.errorKind);
+        qCWarning(lcKafka, "%s: dropping %s[%d]@%lld: %s", qPrintable(m_name), qPrintable(m.topic),
+                  m.partition, m.offset, qPrintable(result.detail));
+        Q_FALLTHROUGH();
+    case Result::Kind::Ack:
+        if (m_consumer)
+            m_consumer->acknowledge(m);
+        ++m_acked;
+        metrics.increment(QStringLiteral("lab_events_consumed_total"),
+                          QStringLiteral("Kafka records handled and acknowledged."), topicLabel(m.topic));
+        metrics.observe(QStringLiteral("lab_handler_seconds"),
+                        QStringLiteral("Time from receiving a record to acknowledging it, retries included."),
+                        job->started.nsecsElapsed() / 1e9, topicLabel(m.topic));
+        break;
+    case Result::Kind::Retry: {
+        countError(result.errorKind);
+        if (m_stopping) {
+            qCInfo(lcKafka, "%s: %s[%d]@%lld failed while stopping (%s); it will be redelivered",
+                   qPrintable(m_name), qPrintable(m.topic), m.partition, m.offset, qPrintable(result.detail));
+            break;
+        }
+        const int delay = backoffMs(job->attempt);
+        qCWarning(lcKafka, "%s: %s[%d]@%lld attempt %d failed (%s: %s); retrying in %d ms",
+                  qPrintable(m_name), qPrintable(m.topic), m.partition, m.offset, job->attempt,
+                  qPrintable(result.errorKind), qPrintable(result.detail), delay);
+        ++m_waiting;
+        QTimer::singleShot(delay, this, [this, job] {
+            if (m_stopping)
+                return; // counted out by stopIntake()
+            --m_waiting;
+            dispatch(job);
+        });
+        break;
+    }
+    }
+    checkIdle();
+}
+
+int EventWorker::backoffMs(int attempt) const
+{
+    qint64 delay = m_firstBackoffMs;
+    for (int i = 1; i < attempt && delay < m_maxBackoffMs; ++i)
+        delay *= 2;
+    delay = qMin<qint64>(delay, m_maxBackoffMs);
+    // +-20 % so that many records failing together do not retry in lockstep.
+    const double jitter = 0.8 + 0.4 * QRandomGenerator::global()->generateDouble();
+    return int(qMax<qint64>(1, qint64(double(delay) * jitter)));
+}
+
+void EventWorker::checkIdle()
+{
+    if (m_running == 0)
+        emit becameIdle();
+}
+
+} // namespace lab

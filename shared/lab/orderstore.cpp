@@ -1,0 +1,273 @@
+// orderstore.cpp: the order hash and its Lua scripts (see orderstore.h).
+#include "lab/orderstore.h"
+
+#include "lab/redisclient.h"
+
+#include <QJsonDocument>
+#include <memory>
+
+namespace lab {
+
+// Every script takes KEYS[1] = order:{id}. Times for claims come from Redis' own clock
+// (TIME) so that instances with skewed clocks agree on what "stale" means.
+
+// ARGV: item, quantity, created_at (ISO-8601), stale limit in ms.
+// Returns {outcome, created_at, claim_at, extra...}.
+const QByteArray OrderStore::ClaimScript = QByteArrayLiteral(R"lua(
+local t = redis.call('TIME')
+local now = string.format('%.0f', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+local f = redis.call('HMGET', KEYS[1], 'state', 'item', 'quantity', 'claim_at', 'created_at', 'status')
+local state, item, quantity, claimAt, createdAt = f[1], f[2], f[3], f[4], f[5]
+if not state and f[6] and item then
+  -- no claim, but downstream already handled an order.created for this id (published
+  -- by another path): it is an accepted order
+  state = 'accepted'
+end
+if state == 'accepted' or state == 'pending' then
+  if item ~= ARGV[1] or quantity ~= ARGV[2] then
+    return {'conflict', createdAt or '', claimAt or '', item or '', quantity or ''}
+  end
+  if state == 'accepted' then
+    return {'duplicate', createdAt or '', claimAt or ''}
+  end
+  local age = tonumber(now) - (tonumber(claimAt) or 0)
+  if age < tonumber(ARGV[4]) then
+    return {'in_flight', createdAt or '', claimAt or '', string.format('%.0f', age)}
+  end
+  -- the instance holding the claim died before its delivery report: take over, and keep
+  -- created_at so that a second copy of the event is identical to a first one
+  redis.call('HSET', KEYS[1], 'claim_at', now)
+  if not createdAt then
+    createdAt = ARGV[3]
+    redis.call('HSET', KEYS[1], 'created_at', createdAt)
+  end
+  return {'takeover', createdAt, now}
+end
+redis.call('HSET', KEYS[1], 'state', 'pending', 'claim_at', now, 'item', ARGV[1],
+           'quantity', ARGV[2], 'created_at', ARGV[3])
+return {'new', ARGV[3], now}
+)lua");
+
+// ARGV: item, quantity, created_at, now (ISO-8601). Returns 1 when status was set here.
+const QByteArray OrderStore::MarkAcceptedScript = QByteArrayLiteral(R"lua(
+redis.call('HSET', KEYS[1], 'state', 'accepted', 'item', ARGV[1], 'quantity', ARGV[2])
+redis.call('HSETNX', KEYS[1], 'created_at', ARGV[3])
+redis.call('HSETNX', KEYS[1], 'updated_at', ARGV[4])
+return redis.call('HSETNX', KEYS[1], 'status', 'created')
+)lua");
+
+// ARGV: claim_at. Returns 1 deleted, 0 not ours (or gone), 2 kept because a consumer
+// already wrote a status (the "failed" delivery did reach Kafka): then it is accepted.
+const QByteArray OrderStore::ReleaseScript = QByteArrayLiteral(R"lua(
+local f = redis.call('HMGET', KEYS[1], 'state', 'claim_at', 'status')
+if f[1] ~= 'pending' or f[2] ~= ARGV[1] then
+  return 0
+end
+if f[3] then
+  redis.call('HSET', KEYS[1], 'state', 'accepted')
+  return 2
+end
+redis.call('DEL', KEYS[1])
+return 1
+)lua");
+
+namespace {
+
+QString replyProblem(const RedisReply &reply, const char *what)
+{
+    if (reply.isError())
+        return QStringLiteral("Redis %1 failed: %2").arg(QLatin1String(what), reply.errorMessage());
+    return {};
+}
+
+} // namespace
+
+// ---------------------------------------------------------------- OrderRecord
+
+qint64 OrderRecord::quantity() const
+{
+    bool ok = false;
+    const qint64 q = field(QStringLiteral("quantity")).toLongLong(&ok);
+    return ok ? q : 0;
+}
+
+QString OrderRecord::status() const
+{
+    const QString s = field(QStringLiteral("status"));
+    return s.isEmpty() ? QStringLiteral("created") : s;
+}
+
+QDateTime OrderRecord::createdAt() const
+{
+    return parseTimestamp(field(QStringLiteral("created_at")));
+}
+
+QDateTime OrderRecord::updatedAt() const
+{
+    return parseTimestamp(field(QStringLiteral("updated_at")));
+}
+
+bool OrderRecord::isVisible() const
+{
+    return state() == QLatin1String("accepted") || fields.contains(QStringLiteral("status"));
+}
+
+QJsonObject OrderRecord::toJson() const
+{
+    QJsonObject o{{QStringLiteral("order_id"), orderId}};
+    if (fields.contains(QStringLiteral("item")))
+        o.insert(QStringLiteral("item"), item());
+    if (fields.contains(QStringLiteral("quantity")))
+        o.insert(QStringLiteral("quantity"), quantity());
+    o.insert(QStringLiteral("status"), status());
+    for (const char *name : {"reason", "created_at", "updated_at", "payment_reason", "inventory_reason"}) {
+        const QString key = QString::fromLatin1(name);
+        const QString v = field(key);
+        if (!v.isEmpty())
+            o.insert(key, v);
+    }
+    for (const char *name : {"payment", "inventory"}) {
+        const QString key = QString::fromLatin1(name);
+        if (!fields.contains(key))
+            continue;
+        const QString raw = field(key);
+        const QJsonDocument doc = QJsonDocument::fromJson(raw.toUtf8());
+        if (doc.isObject())
+            o.insert(key, doc.object());
+        else
+            o.insert(key, raw);
+    }
+    return o;
+}
+
+std::optional<OrderRecord> OrderRecord::fromReply(qint64 orderId, const RedisReply &reply)
+{
+    if (reply.type != RedisReply::Type::Array || reply.array.isEmpty())
+        return std::nullopt;
+    OrderRecord r;
+    r.orderId = orderId;
+    for (qsizetype i = 0; i + 1 < reply.array.size(); i += 2)
+        r.fields.insert(QString::fromUtf8(reply.array.at(i).string),
+                        QString::fromUtf8(reply.array.at(i + 1).string));
+    return r;
+}
+
+// ---------------------------------------------------------------- OrderStore
+
+OrderStore::OrderStore(RedisClient *redis, const Names &names, qint64 staleClaimMs)
+    : m_redis(redis), m_names(names), m_staleClaimMs(staleClaimMs)
+{
+}
+
+OrderStore::Claim OrderStore::parseClaimReply(const RedisReply &reply)
+{
+    Claim c;
+    if (reply.isError()) {
+        c.error = replyProblem(reply, "claim");
+        return c;
+    }
+    if (reply.type != RedisReply::Type::Array || reply.array.size() < 3) {
+        c.error = QStringLiteral("Redis claim script gave an unexpected reply");
+        return c;
+    }
+    const QByteArray kind = reply.array.at(0).string;
+    c.createdAt = parseTimestamp(QString::fromUtf8(reply.array.at(1).string));
+    c.claimAt = reply.array.at(2).toInteger(0);
+    if (kind == "new" || kind == "takeover") {
+        c.outcome = kind == "new" ? Outcome::New : Outcome::Takeover;
+        if (!c.createdAt.isValid()) {
+            c.outcome = Outcome::Error;
+            c.error = QStringLiteral("Redis claim script returned an invalid created_at");
+        }
+    } else if (kind == "duplicate") {
+        c.outcome = Outcome::Duplicate;
+    } else if (kind == "in_flight") {
+        c.outcome = Outcome::InFlight;
+        c.ageMs = reply.array.size() > 3 ? reply.array.at(3).toInteger(0) : 0;
+    } else if (kind == "conflict") {
+        c.outcome = Outcome::Conflict;
+        c.existingItem = reply.array.size() > 3 ? QString::fromUtf8(reply.array.at(3).string) : QString();
+        c.existingQuantity = reply.array.size() > 4 ? reply.array.at(4).toInteger(0) : 0;
+    } else {
+        c.error = QStringLiteral("Redis claim script gave an unknown outcome \"%1\"")
+                      .arg(QString::fromUtf8(kind));
+    }
+    return c;
+}
+
+void OrderStore::claim(const OrderRequest &order, const QDateTime &createdAt, ClaimCallback done)
+{
+    m_redis->eval(ClaimScript, {m_names.orderKey(order.orderId)},
+                  {order.item.toUtf8(), QByteArray::number(order.quantity),
+                   isoTimestamp(createdAt).toUtf8(), QByteArray::number(m_staleClaimMs)},
+                  [done = std::move(done)](const RedisReply &reply) { done(parseClaimReply(reply)); });
+}
+
+void OrderStore::markAccepted(const OrderCreated &event, DoneCallback done)
+{
+    m_redis->eval(MarkAcceptedScript, {m_names.orderKey(event.orderId)},
+                  {event.item.toUtf8(), QByteArray::number(event.quantity),
+                   isoTimestamp(event.createdAt).toUtf8(),
+                   isoTimestamp(QDateTime::currentDateTimeUtc()).toUtf8()},
+                  [done = std::move(done)](const RedisReply &reply) {
+                      const QString problem = replyProblem(reply, "markAccepted");
+                      if (done)
+                          done(problem.isEmpty(), problem);
+                  });
+}
+
+void OrderStore::releaseClaim(qint64 orderId, qint64 claimAt, DoneCallback done)
+{
+    m_redis->eval(ReleaseScript, {m_names.orderKey(orderId)}, {QByteArray::number(claimAt)},
+                  [done = std::move(done)](const RedisReply &reply) {
+                      const QString problem = replyProblem(reply, "releaseClaim");
+                      if (done)
+                          done(problem.isEmpty(), problem);
+                  });
+}
+
+void OrderStore::fetch(qint64 orderId, FetchCallback done)
+{
+    m_redis->command({"HGETALL", m_names.orderKey(orderId)},
+                     [orderId, done = std::move(done)](const RedisReply &reply) {
+                         const QString problem = replyProblem(reply, "HGETALL");
+                         if (!problem.isEmpty())
+                             done(std::nullopt, problem);
+                         else
+                             done(OrderRecord::fromReply(orderId, reply), {});
+                     });
+}
+
+void OrderStore::fetchMany(const QList<qint64> &orderIds, FetchManyCallback done)
+{
+    struct Gather
+    {
+        QHash<qint64, OrderRecord> records;
+        QString error;
+        qsizetype left = 0;
+        FetchManyCallback done;
+    };
+    auto gather = std::make_shared<Gather>();
+    gather->left = orderIds.size();
+    gather->done = std::move(done);
+    if (orderIds.isEmpty()) {
+        gather->done({}, {});
+        return;
+    }
+    // Commands sent back to back on one connection are pipelined by Redis.
+    for (const qint64 id : orderIds) {
+        m_redis->command({"HGETALL", m_names.orderKey(id)}, [gather, id](const RedisReply &reply) {
+            const QString problem = replyProblem(reply, "HGETALL");
+            if (!problem.isEmpty()) {
+                if (gather->error.isEmpty())
+                    gather->error = problem;
+            } else if (auto record = OrderRecord::fromReply(id, reply)) {
+                gather->records.insert(id, *record);
+            }
+            if (--gather->left == 0)
+                gather->done(gather->records, gather->error);
+        });
+    }
+}
+
+} // namespace lab

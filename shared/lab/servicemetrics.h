@@ -1,0 +1,61 @@
+// servicemetrics.h: the metric families every service reports, named once so that the
+// services and dashboards agree: lab_http_requests_total{route,code},
+// lab_events_produced_total{topic}, lab_events_consumed_total{topic},
+// lab_errors_total{kind} and the lab_handler_seconds{handler} histogram.
+#pragma once
+
+#include "lab/metrics.h"
+
+#include <QString>
+
+namespace lab::metrics {
+
+/// A label value in Prometheus' quoting (backslash, quote and newline escaped).
+inline QString labelValue(const QString &v)
+{
+    QString out = v;
+    out.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
+    out.replace(QLatin1Char('"'), QLatin1String("\\\""));
+    out.replace(QLatin1Char('\n'), QLatin1String("\\n"));
+    return out;
+}
+
+/// route: the route pattern (e.g. "/orders/{id}"), never the raw path.
+inline void httpRequest(const QString &route, int code)
+{
+    Metrics::instance().increment(QStringLiteral("lab_http_requests_total"),
+                                  QStringLiteral("HTTP requests answered, by route and status code."),
+                                  QStringLiteral("route=\"%1\",code=\"%2\"").arg(labelValue(route)).arg(code));
+}
+
+inline void eventProduced(const QString &topic)
+{
+    Metrics::instance().increment(QStringLiteral("lab_events_produced_total"),
+                                  QStringLiteral("Events Kafka acknowledged, by topic."),
+                                  QStringLiteral("topic=\"%1\"").arg(labelValue(topic)));
+}
+
+inline void eventConsumed(const QString &topic, double count = 1)
+{
+    Metrics::instance().increment(QStringLiteral("lab_events_consumed_total"),
+                                  QStringLiteral("Events consumed and handled, by topic."),
+                                  QStringLiteral("topic=\"%1\"").arg(labelValue(topic)), count);
+}
+
+/// kind: a short machine-readable cause, e.g. "kafka_delivery", "redis", "elasticsearch".
+inline void error(const QString &kind)
+{
+    Metrics::instance().increment(QStringLiteral("lab_errors_total"),
+                                  QStringLiteral("Errors, by kind."),
+                                  QStringLiteral("kind=\"%1\"").arg(labelValue(kind)));
+}
+
+/// handler: e.g. "create_order", "search", "index_batch".
+inline void handlerSeconds(const QString &handler, double seconds)
+{
+    Metrics::instance().observe(QStringLiteral("lab_handler_seconds"),
+                                QStringLiteral("Time to handle one request or batch, in seconds."),
+                                seconds, QStringLiteral("handler=\"%1\"").arg(labelValue(handler)));
+}
+
+} // namespace lab::metrics
