@@ -19,7 +19,7 @@
 #include <QCoreApplication>
 #include <QHostAddress>
 
-#include <cstdio>
+#include <cstdlib>
 
 namespace {
 

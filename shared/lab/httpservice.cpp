@@ -62,7 +62,8 @@ qsizetype headerEnd(const QByteArray &buf, qsizetype from)
 /// reads each chunk whole) without consuming anything. It follows request boundaries
 /// (header block, then Content-Length body bytes) and answers a request itself, closing
 /// the connection, when the header block is too big (431), the declared body is too
-/// big (413), the body is chunked (411) or Content-Length is malformed (400).
+/// big (413), the body is chunked (411) or Content-Length is malformed (400). It also
+/// answers "Expect: 100-continue" for acceptable bodies, which QHttpServer 6.4 ignores.
 class RequestGuard : public QObject
 {
 public:
@@ -128,6 +129,7 @@ private:
         bool haveLength = false;
         qint64 length = 0;
         bool upgrade = false;
+        bool expectContinue = false;
         for (qsizetype i = 1; i < lines.size(); ++i) { // line 0 is the request line
             const QByteArray line = lines.at(i).trimmed();
             const qsizetype colon = line.indexOf(':');
@@ -150,6 +152,8 @@ private:
                 length = v;
             } else if (name == "upgrade") {
                 upgrade = true;
+            } else if (name == "expect") {
+                expectContinue = value.toLower() == "100-continue";
             }
         }
         const qint64 limit = *m_maxBodyBytes;
@@ -163,6 +167,10 @@ private:
             m_mode = Mode::Passthrough;
             return;
         }
+        // QHttpServer 6.4 never sends the interim answer, which makes curl wait a second
+        // before sending larger bodies; the body is welcome, so say so.
+        if (expectContinue && length > 0)
+            m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
         m_bodyRemaining = length;
         m_mode = length > 0 ? Mode::Body : Mode::Header;
     }
@@ -213,8 +221,8 @@ private:
         connect(linger, &QTimer::timeout, this, [this] { cut(); });
         linger->start(LingerMs);
 
-        drain();
         m_socket->write(response);
+        drain();
     }
 
     /// Discards whatever the client still sends, within bounds.
@@ -289,6 +297,16 @@ private:
 DeferredResponse::DeferredResponse(QHttpServerResponder &&responder)
     : m_responder(std::move(responder)), m_socket(m_responder.socket())
 {
+}
+
+DeferredResponse::~DeferredResponse()
+{
+    // A handler that lost its callback must not leave the client waiting forever.
+    if (!m_answered && isClientConnected()) {
+        qCWarning(lcHttp) << "request dropped without an answer; sending 500";
+        sendError(QHttpServerResponse::StatusCode::InternalServerError,
+                  QStringLiteral("the request was dropped without an answer"));
+    }
 }
 
 bool DeferredResponse::isClientConnected() const

@@ -34,12 +34,16 @@ namespace lab {
 ///
 /// If the client has gone away meanwhile (its socket closed or deleted), the answer is
 /// dropped instead of touching a dead socket; a second answer is ignored. Either way
-/// send*() returns false. (QHttpServer 6.4 does not order pipelined requests around a
-/// late answer: clients that pipeline get answers in completion order.)
+/// send*() returns false. If the last reference goes away unanswered, the client gets
+/// 500 {"error": ...} rather than waiting forever. (QHttpServer 6.4 does not order
+/// pipelined requests around a late answer: clients that pipeline get answers in
+/// completion order.)
 class DeferredResponse
 {
 public:
     explicit DeferredResponse(QHttpServerResponder &&responder);
+    /// Answers 500 if nobody answered and the client still waits.
+    ~DeferredResponse();
     Q_DISABLE_COPY_MOVE(DeferredResponse)
 
     /// Writes the response; false when already answered or the client is gone.

@@ -179,7 +179,9 @@ void KafkaConsumer::Private::create()
 void KafkaConsumer::Private::pollLoop(quint64 run)
 {
     KafkaMessageList batch;
-    QHash<const rd_kafka_topic_t *, QString> topicNames; // one shared QString per topic
+    // One shared QString per topic instead of one conversion per record; the name is
+    // compared too, because librdkafka may reuse a freed topic handle's address.
+    QHash<const rd_kafka_topic_t *, QPair<QByteArray, QString>> topicNames;
     auto flushBatch = [&] {
         if (batch.isEmpty())
             return;
@@ -217,10 +219,11 @@ void KafkaConsumer::Private::pollLoop(quint64 run)
         }
 
         KafkaMessage msg;
+        const char *rawName = rd_kafka_topic_name(m->rkt);
         auto name = topicNames.find(m->rkt);
-        if (name == topicNames.end())
-            name = topicNames.insert(m->rkt, QString::fromUtf8(rd_kafka_topic_name(m->rkt)));
-        msg.topic = *name;
+        if (name == topicNames.end() || name->first != rawName)
+            name = topicNames.insert(m->rkt, {QByteArray(rawName), QString::fromUtf8(rawName)});
+        msg.topic = name->second;
         msg.partition = m->partition;
         msg.offset = m->offset;
         if (m->key)

@@ -69,8 +69,10 @@ void handler(QtMsgType type, const QMessageLogContext &context, const QString &m
 QString filterRulesFor(const QString &level)
 {
     const QString l = level.trimmed().toLower();
+    // Debug for our own categories (lab.*) and plain qDebug(), not for Qt's internals
+    // (qt.network.*, ...), which would drown the service's lines.
     if (l == QLatin1String("debug"))
-        return QStringLiteral("*.debug=true");
+        return QStringLiteral("*.debug=false\nlab.*.debug=true\ndefault.debug=true");
     if (l == QLatin1String("warning") || l == QLatin1String("warn"))
         return QStringLiteral("*.debug=false\n*.info=false");
     if (l == QLatin1String("error") || l == QLatin1String("critical"))

@@ -14,7 +14,8 @@ volatile std::sig_atomic_t g_count = 0;
 
 void onSignal(int sig)
 {
-    if (++g_count > 1)
+    g_count = g_count + 1;
+    if (g_count > 1)
         _exit(128 + sig); // second signal: the operator insists
     const unsigned char b = static_cast<unsigned char>(sig);
     if (g_writeFd >= 0) {

@@ -113,11 +113,13 @@ private slots:
     void oversizedBodyShouldGet413BeforeItIsRead();
     void oversizedBodyFromARealClientShouldStillSee413();
     void guardShouldFollowKeepAliveRequests();
+    void expectContinueShouldBeAnsweredForAcceptableBodies();
     void requestErrorsShouldBeAnsweredByTheGuard_data();
     void requestErrorsShouldBeAnsweredByTheGuard();
     void listenOnAPortInUseShouldFailWithAReason();
     void asyncResponderShouldAnswerLater();
     void asyncAnswerToAGoneClientShouldBeDropped();
+    void unansweredAsyncRequestShouldGet500();
 
 private:
     Reply fetch(const QByteArray &verb, const QString &path, const QByteArray &body = {});
@@ -157,6 +159,11 @@ void TestHttpService::initTestCase()
                                       // A second answer is refused.
                                       m_secondAnswerRefused = !answer->sendJson({});
                                   });
+                              });
+    m_service->server().route(QStringLiteral("/forget"),
+                              [](const QHttpServerRequest &, QHttpServerResponder &&responder) {
+                                  auto answer = HttpService::respondLater(std::move(responder));
+                                  QTimer::singleShot(0, [answer] {}); // drops it unanswered
                               });
     m_service->server().route(QStringLiteral("/hold"),
                               [this](const QHttpServerRequest &, QHttpServerResponder &&responder) {
@@ -334,6 +341,28 @@ void TestHttpService::guardShouldFollowKeepAliveRequests()
     QCOMPARE(m_echoCalls, 2);
 }
 
+void TestHttpService::expectContinueShouldBeAnsweredForAcceptableBodies()
+{
+    // curl sends "Expect: 100-continue" for larger bodies and waits (1 s) for it.
+    RawClient client(m_service->port());
+    QTRY_VERIFY_WITH_TIMEOUT(client.connected(), Timeout);
+    client.send("POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n");
+    QTRY_VERIFY_WITH_TIMEOUT(client.received.startsWith("HTTP/1.1 100 Continue\r\n\r\n"), Timeout);
+    QCOMPARE(m_echoCalls, 0);
+    client.received.clear();
+    client.send("abc");
+    QTRY_COMPARE_WITH_TIMEOUT(client.responseCount(), 1, Timeout);
+    QCOMPARE(RawClient::status(client.responses().first()), 200);
+    QCOMPARE(m_echoCalls, 1);
+
+    // Too large: the final 413 instead of 100 Continue.
+    RawClient big(m_service->port());
+    QTRY_VERIFY_WITH_TIMEOUT(big.connected(), Timeout);
+    big.send("POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 100000\r\n\r\n");
+    QTRY_COMPARE_WITH_TIMEOUT(big.responseCount(), 1, Timeout);
+    QCOMPARE(RawClient::status(big.responses().first()), 413);
+}
+
 void TestHttpService::requestErrorsShouldBeAnsweredByTheGuard_data()
 {
     QTest::addColumn<QByteArray>("request");
@@ -420,6 +449,14 @@ void TestHttpService::asyncAnswerToAGoneClientShouldBeDropped()
     QVERIFY(!m_held->sendJson({{QStringLiteral("late"), true}}));
     QVERIFY(m_held->isAnswered());
     m_held.reset();
+}
+
+void TestHttpService::unansweredAsyncRequestShouldGet500()
+{
+    const Reply r = fetch("GET", QStringLiteral("/forget"));
+    QCOMPARE(r.status, 500);
+    QCOMPARE(r.contentType, QByteArrayLiteral("application/json"));
+    QVERIFY(QJsonDocument::fromJson(r.body).object().contains("error"));
 }
 
 QTEST_GUILESS_MAIN(TestHttpService)

@@ -1,0 +1,167 @@
+#include "livefeedpage.h"
+
+#include "feedclient.h"
+#include "feedfilter.h"
+#include "feedmodel.h"
+#include "orderrow.h"
+#include "theme.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QTableView>
+#include <QVBoxLayout>
+
+LiveFeedPage::LiveFeedPage(FeedModel *model, FeedClient *client, QWidget *parent)
+    : QWidget(parent)
+    , m_model(model)
+    , m_client(client)
+{
+    m_state = new QLabel(this);
+    m_state->setObjectName(QStringLiteral("feed-state"));
+    m_state->setMinimumWidth(120);
+    m_detail = new QLabel(this);
+    m_detail->setObjectName(QStringLiteral("feed-detail"));
+    m_detail->setProperty("muted", true);
+    m_detail->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_reconnect = new QPushButton(QStringLiteral("Reconnect"), this);
+    m_reconnect->setObjectName(QStringLiteral("feed-reconnect"));
+    m_reconnect->setToolTip(QStringLiteral("Drop the WebSocket and connect again now; the notifier "
+                                           "replays its backlog, which never adds duplicates here."));
+
+    m_statusFilter = new QComboBox(this);
+    m_statusFilter->setObjectName(QStringLiteral("feed-filter"));
+    m_statusFilter->addItem(QStringLiteral("All outcomes"), int(FeedFilter::Status::All));
+    m_statusFilter->addItem(QStringLiteral("Confirmed only"), int(FeedFilter::Status::Confirmed));
+    m_statusFilter->addItem(QStringLiteral("Failed only"), int(FeedFilter::Status::Failed));
+    m_text = new QLineEdit(this);
+    m_text->setObjectName(QStringLiteral("feed-search"));
+    m_text->setPlaceholderText(QStringLiteral("Filter by order id, item or reason"));
+    m_text->setClearButtonEnabled(true);
+    m_clear = new QPushButton(QStringLiteral("Clear"), this);
+    m_clear->setObjectName(QStringLiteral("feed-clear"));
+    m_clear->setToolTip(QStringLiteral("Empty the list (orders already seen will not come back)"));
+    m_counts = new QLabel(this);
+    m_counts->setObjectName(QStringLiteral("feed-counts"));
+
+    m_filter = new FeedFilter(this);
+    m_filter->setSourceModel(m_model);
+    m_table = new QTableView(this);
+    m_table->setObjectName(QStringLiteral("feed-table"));
+    m_table->setModel(m_filter);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setAlternatingRowColors(true);
+    m_table->setShowGrid(false);
+    m_table->setWordWrap(false);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(26);
+    m_table->horizontalHeader()->setSectionResizeMode(FeedModel::ReasonColumn, QHeaderView::Stretch);
+    m_table->setColumnWidth(FeedModel::TimeColumn, 110);
+    m_table->setColumnWidth(FeedModel::OrderIdColumn, 140);
+    m_table->setColumnWidth(FeedModel::ItemColumn, 180);
+    m_table->setColumnWidth(FeedModel::QuantityColumn, 100);
+    m_table->setColumnWidth(FeedModel::StatusColumn, 130);
+    m_table->setColumnWidth(FeedModel::SourceColumn, 80);
+    m_table->setToolTip(QStringLiteral("Double-click an order for its full status"));
+
+    auto *stateRow = new QHBoxLayout;
+    stateRow->setSpacing(10);
+    stateRow->addWidget(new QLabel(QStringLiteral("Notifier"), this));
+    stateRow->addWidget(m_state);
+    stateRow->addWidget(m_detail, 1);
+    stateRow->addWidget(m_reconnect);
+
+    auto *filterRow = new QHBoxLayout;
+    filterRow->setSpacing(8);
+    filterRow->addWidget(m_statusFilter);
+    filterRow->addWidget(m_text, 1);
+    filterRow->addWidget(m_clear);
+    filterRow->addSpacing(12);
+    filterRow->addWidget(m_counts);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(16, 12, 16, 16);
+    layout->setSpacing(10);
+    layout->addLayout(stateRow);
+    layout->addLayout(filterRow);
+    layout->addWidget(m_table, 1);
+
+    connect(m_statusFilter, &QComboBox::currentIndexChanged, this, [this] {
+        m_filter->setStatus(FeedFilter::Status(m_statusFilter->currentData().toInt()));
+        updateCounts();
+    });
+    connect(m_text, &QLineEdit::textChanged, this, [this](const QString &t) {
+        m_filter->setText(t);
+        updateCounts();
+    });
+    connect(m_clear, &QPushButton::clicked, m_model, &FeedModel::clear);
+    connect(m_reconnect, &QPushButton::clicked, m_client, &FeedClient::reconnectNow);
+    connect(m_model, &FeedModel::countsChanged, this, &LiveFeedPage::updateCounts);
+    connect(m_client, &FeedClient::stateChanged, this, &LiveFeedPage::updateState);
+    connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex &index) {
+        emit openOrderRequested(index.data(FeedModel::OrderIdRole).toLongLong());
+    });
+    // The countdown to the next reconnect attempt moves on its own.
+    m_tick.setInterval(500);
+    connect(&m_tick, &QTimer::timeout, this, [this] {
+        if (m_client->state() == FeedClient::State::WaitingToReconnect)
+            updateState();
+    });
+    m_tick.start();
+    updateState();
+    updateCounts();
+}
+
+void LiveFeedPage::updateState()
+{
+    QString color;
+    QString text;
+    switch (m_client->state()) {
+    case FeedClient::State::Connected:
+        color = QString::fromLatin1(theme::Green);
+        text = QStringLiteral("● connected");
+        break;
+    case FeedClient::State::Connecting:
+        color = QString::fromLatin1(theme::Orange);
+        text = QStringLiteral("◌ connecting");
+        break;
+    case FeedClient::State::WaitingToReconnect:
+        color = QString::fromLatin1(theme::Red);
+        text = QStringLiteral("○ disconnected");
+        break;
+    case FeedClient::State::Stopped:
+        color = QString::fromLatin1(theme::Grey);
+        text = QStringLiteral("stopped");
+        break;
+    }
+    theme::setPill(m_state, text, color);
+    QString detail = m_client->url().toString();
+    if (m_client->state() != FeedClient::State::Connected)
+        detail += QStringLiteral(" · ") + m_client->stateText();
+    else if (m_client->connections() > 1)
+        detail += QStringLiteral(" · reconnected %1×").arg(m_client->connections() - 1);
+    m_detail->setText(detail);
+    m_detail->setToolTip(detail);
+}
+
+void LiveFeedPage::updateCounts()
+{
+    QString text = QStringLiteral("<b>%1</b> shown · <span style='color:%2'><b>%3</b> confirmed</span> · "
+                                  "<span style='color:%4'><b>%5</b> failed</span>")
+                       .arg(display::number(m_filter->rowCount()), QString::fromLatin1(theme::Green),
+                            display::number(m_model->confirmedCount()), QString::fromLatin1(theme::Red),
+                            display::number(m_model->failedCount()));
+    if (m_model->duplicateCount() > 0)
+        text += QStringLiteral(" · %1 repeats ignored").arg(m_model->duplicateCount());
+    if (m_model->invalidCount() > 0)
+        text += QStringLiteral(" · <span style='color:%1'>%2 unreadable (%3)</span>")
+                    .arg(QString::fromLatin1(theme::Orange))
+                    .arg(m_model->invalidCount())
+                    .arg(m_model->lastError().toHtmlEscaped());
+    m_counts->setText(text);
+}

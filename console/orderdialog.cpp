@@ -1,0 +1,186 @@
+#include "orderdialog.h"
+
+#include "apiclient.h"
+#include "orderrow.h"
+#include "theme.h"
+
+#include <QDialogButtonBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTabWidget>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace {
+
+QString valueText(const QJsonValue &v)
+{
+    switch (v.type()) {
+    case QJsonValue::String: return v.toString();
+    case QJsonValue::Double: {
+        const double d = v.toDouble();
+        return d == double(qint64(d)) ? QString::number(qint64(d)) : QString::number(d);
+    }
+    case QJsonValue::Bool: return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    case QJsonValue::Null: return QStringLiteral("null");
+    case QJsonValue::Object: return QString::fromUtf8(QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
+    case QJsonValue::Array: return QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact));
+    case QJsonValue::Undefined: break;
+    }
+    return {};
+}
+
+void addValue(QTreeWidgetItem *parent, QTreeWidget *tree, const QString &key, const QJsonValue &v)
+{
+    auto *item = parent ? new QTreeWidgetItem(parent) : new QTreeWidgetItem(tree);
+    item->setText(0, key);
+    if (v.isObject()) {
+        const QJsonObject o = v.toObject();
+        for (auto it = o.begin(); it != o.end(); ++it)
+            addValue(item, tree, it.key(), it.value());
+        item->setExpanded(true);
+        return;
+    }
+    item->setText(1, valueText(v));
+    item->setToolTip(1, valueText(v));
+    if (key == QLatin1String("status")) {
+        item->setForeground(1, QColor(display::statusColor(v.toString())));
+        QFont f = item->font(1);
+        f.setBold(true);
+        item->setFont(1, f);
+    }
+}
+
+} // namespace
+
+OrderDialog::OrderDialog(ApiClient *api, qint64 orderId, QWidget *parent)
+    : QDialog(parent)
+    , m_api(api)
+    , m_orderId(orderId)
+{
+    setObjectName(QStringLiteral("order-dialog"));
+    setWindowTitle(QStringLiteral("Order %1").arg(orderId));
+    resize(620, 500);
+
+    m_title = new QLabel(QStringLiteral("Order %1").arg(orderId), this);
+    m_title->setObjectName(QStringLiteral("order-dialog-title"));
+    m_title->setProperty("heading", true);
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_state = new QLabel(this);
+    m_state->setObjectName(QStringLiteral("order-dialog-state"));
+    m_message = new QLabel(this);
+    m_message->setObjectName(QStringLiteral("order-dialog-message"));
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_fields = new QTreeWidget(this);
+    m_fields->setObjectName(QStringLiteral("order-dialog-fields"));
+    m_fields->setColumnCount(2);
+    m_fields->setHeaderLabels({QStringLiteral("Field"), QStringLiteral("Value")});
+    m_fields->setAlternatingRowColors(true);
+    m_fields->setRootIsDecorated(true);
+    m_fields->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_fields->header()->setStretchLastSection(true);
+
+    m_raw = new QPlainTextEdit(this);
+    m_raw->setObjectName(QStringLiteral("order-dialog-raw"));
+    m_raw->setReadOnly(true);
+    QFont mono(QStringLiteral("DejaVu Sans Mono"));
+    mono.setStyleHint(QFont::Monospace);
+    m_raw->setFont(mono);
+
+    auto *tabs = new QTabWidget(this);
+    tabs->setObjectName(QStringLiteral("order-dialog-tabs"));
+    tabs->addTab(m_fields, QStringLiteral("Status"));
+    tabs->addTab(m_raw, QStringLiteral("Raw JSON"));
+
+    m_refresh = new QPushButton(QStringLiteral("Refresh"), this);
+    m_refresh->setObjectName(QStringLiteral("order-dialog-refresh"));
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    buttons->setObjectName(QStringLiteral("order-dialog-buttons"));
+    buttons->addButton(m_refresh, QDialogButtonBox::ActionRole);
+
+    auto *head = new QHBoxLayout;
+    head->addWidget(m_title);
+    head->addSpacing(10);
+    head->addWidget(m_state);
+    head->addStretch(1);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(16, 14, 16, 12);
+    layout->setSpacing(10);
+    layout->addLayout(head);
+    layout->addWidget(m_message);
+    layout->addWidget(tabs, 1);
+    layout->addWidget(buttons);
+
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_refresh, &QPushButton::clicked, this, &OrderDialog::refresh);
+    refresh();
+}
+
+void OrderDialog::refresh()
+{
+    if (m_loading)
+        return;
+    m_loading = true;
+    m_refresh->setEnabled(false);
+    theme::setPill(m_state, QStringLiteral("loading…"), QString::fromLatin1(theme::Grey));
+    m_message->setText(QStringLiteral("GET %1/orders/%2").arg(m_api->settings().orderUrl.toString()).arg(m_orderId));
+    m_api->fetchOrder(m_orderId, this, [this](const ApiReply &reply) { showReply(reply); });
+}
+
+void OrderDialog::showReply(const ApiReply &reply)
+{
+    m_loading = false;
+    m_refresh->setEnabled(true);
+    m_raw->setPlainText(reply.answered() ? QString::fromUtf8(QJsonDocument::fromJson(reply.body).isNull()
+                                                                 ? reply.body
+                                                                 : QJsonDocument::fromJson(reply.body).toJson())
+                                         : reply.summary());
+    if (!reply.ok()) {
+        m_status.clear();
+        m_fields->clear();
+        theme::setPill(m_state, reply.httpStatus == 404 ? QStringLiteral("not found") : QStringLiteral("error"),
+                       QString::fromLatin1(reply.httpStatus == 404 ? theme::Grey : theme::Red));
+        m_message->setText(reply.httpStatus == 404
+                               ? QStringLiteral("The order API does not know order %1 (404).").arg(m_orderId)
+                               : QStringLiteral("Could not load the order: %1").arg(reply.summary()));
+        emit loaded(false);
+        return;
+    }
+    const QJsonObject o = reply.json().object();
+    // Some APIs wrap the order: {"order": {...}}.
+    const QJsonObject order = o.value(QLatin1String("order")).isObject() ? o.value(QLatin1String("order")).toObject() : o;
+    const auto row = OrderRow::fromJson(order);
+    m_status = order.value(QLatin1String("status")).toString();
+    theme::setPill(m_state, m_status.isEmpty() ? QStringLiteral("unknown") : m_status,
+                   display::statusColor(m_status));
+    QString summary;
+    if (row) {
+        summary = QStringLiteral("%1 × %2").arg(display::number(row->quantity), row->item.toHtmlEscaped());
+        if (!row->reason.isEmpty())
+            summary += QStringLiteral(" — <b>%1</b>").arg(row->reason.toHtmlEscaped());
+    }
+    summary += QStringLiteral(" <span style='color:#6b7280'>· loaded in %1 ms</span>").arg(reply.elapsedMs);
+    m_message->setText(summary);
+
+    m_fields->clear();
+    // Known fields first, in the order an operator reads them; then the rest.
+    const QStringList known{QStringLiteral("order_id"), QStringLiteral("item"), QStringLiteral("quantity"),
+                            QStringLiteral("status"), QStringLiteral("reason"), QStringLiteral("created_at"),
+                            QStringLiteral("updated_at"), QStringLiteral("notified_at")};
+    for (const QString &k : known)
+        if (order.contains(k))
+            addValue(nullptr, m_fields, k, order.value(k));
+    for (auto it = order.begin(); it != order.end(); ++it)
+        if (!known.contains(it.key()))
+            addValue(nullptr, m_fields, it.key(), it.value());
+    emit loaded(true);
+}

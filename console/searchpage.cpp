@@ -1,0 +1,187 @@
+#include "searchpage.h"
+
+#include "apiclient.h"
+#include "searchmodel.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+SearchPage::SearchPage(ApiClient *api, QWidget *parent)
+    : QWidget(parent)
+    , m_api(api)
+{
+    m_item = new QLineEdit(this);
+    m_item->setObjectName(QStringLiteral("search-item"));
+    m_item->setPlaceholderText(QStringLiteral("Item to search for (empty lists every order)"));
+    m_item->setClearButtonEnabled(true);
+
+    m_searchButton = new QPushButton(QStringLiteral("Search"), this);
+    m_searchButton->setObjectName(QStringLiteral("search-button"));
+    m_searchButton->setProperty("primary", true);
+    m_searchButton->setMinimumWidth(100);
+
+    m_pageSize = new QComboBox(this);
+    m_pageSize->setObjectName(QStringLiteral("search-page-size"));
+    for (int n : {10, 25, 50, 100, 250, 1000})
+        m_pageSize->addItem(QStringLiteral("%1 per page").arg(n), n);
+    m_pageSize->setCurrentIndex(1);
+
+    m_prev = new QPushButton(QStringLiteral("◀ Previous"), this);
+    m_prev->setObjectName(QStringLiteral("search-prev"));
+    m_next = new QPushButton(QStringLiteral("Next ▶"), this);
+    m_next->setObjectName(QStringLiteral("search-next"));
+    m_pageLabel = new QLabel(this);
+    m_pageLabel->setObjectName(QStringLiteral("search-page-label"));
+    m_pageLabel->setMinimumWidth(140);
+    m_pageLabel->setAlignment(Qt::AlignCenter);
+
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("search-status"));
+    m_status->setWordWrap(true);
+    m_status->setProperty("muted", true);
+
+    m_model = new SearchModel(this);
+    m_proxy = new QSortFilterProxyModel(this);
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(SearchModel::SortRole);
+    m_table = new QTableView(this);
+    m_table->setObjectName(QStringLiteral("search-table"));
+    m_table->setModel(m_proxy);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setAlternatingRowColors(true);
+    m_table->setShowGrid(false);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(26);
+    m_table->horizontalHeader()->setStretchLastSection(false);
+    m_table->horizontalHeader()->setSectionResizeMode(SearchModel::ItemColumn, QHeaderView::Stretch);
+    m_table->setColumnWidth(SearchModel::OrderIdColumn, 150);
+    m_table->setColumnWidth(SearchModel::QuantityColumn, 110);
+    m_table->setColumnWidth(SearchModel::StatusColumn, 130);
+    m_table->setColumnWidth(SearchModel::TimeColumn, 190);
+    // Newest first, like the API; clicking a header sorts the page by that column.
+    m_table->horizontalHeader()->setSortIndicator(SearchModel::TimeColumn, Qt::DescendingOrder);
+    m_table->setSortingEnabled(true);
+
+    auto *top = new QHBoxLayout;
+    top->setSpacing(8);
+    top->addWidget(m_item, 1);
+    top->addWidget(m_searchButton);
+    top->addSpacing(8);
+    top->addWidget(m_pageSize);
+
+    auto *pager = new QHBoxLayout;
+    pager->addWidget(m_status, 1);
+    pager->addWidget(m_prev);
+    pager->addWidget(m_pageLabel);
+    pager->addWidget(m_next);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(16, 12, 16, 16);
+    layout->setSpacing(10);
+    layout->addLayout(top);
+    layout->addWidget(m_table, 1);
+    layout->addLayout(pager);
+
+    connect(m_searchButton, &QPushButton::clicked, this, &SearchPage::search);
+    connect(m_item, &QLineEdit::returnPressed, this, &SearchPage::search);
+    connect(m_pageSize, &QComboBox::currentIndexChanged, this, [this] {
+        if (m_searched)
+            load(0);
+    });
+    connect(m_prev, &QPushButton::clicked, this, [this] { load(qMax(0, m_from - pageSize())); });
+    connect(m_next, &QPushButton::clicked, this, [this] { load(m_from + pageSize()); });
+    connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex &index) {
+        emit openOrderRequested(index.data(SearchModel::OrderIdRole).toLongLong());
+    });
+    m_status->setText(QStringLiteral("Type an item and press Enter. Double-click an order for its full status."));
+    updatePager();
+}
+
+int SearchPage::pageSize() const
+{
+    return m_pageSize->currentData().toInt();
+}
+
+void SearchPage::search()
+{
+    m_query = m_item->text().trimmed();
+    m_searched = true;
+    load(0);
+}
+
+void SearchPage::reload()
+{
+    if (!m_searched)
+        search();
+    else
+        load(m_from);
+}
+
+void SearchPage::load(int from)
+{
+    const quint64 generation = ++m_generation; // a newer request makes older answers stale
+    m_busy = true;
+    const int size = pageSize();
+    m_status->setText(QStringLiteral("Searching…"));
+    m_status->setStyleSheet(QString());
+    updatePager();
+    m_api->search(m_query, size, from, this, [this, generation, from, size](const ApiReply &reply) {
+        if (generation != m_generation)
+            return;
+        m_busy = false;
+        if (!reply.ok()) {
+            m_status->setText(QStringLiteral("Search failed: %1").arg(reply.summary()));
+            m_status->setStyleSheet(QStringLiteral("color: #c62828;"));
+            updatePager();
+            emit searchFinished(false);
+            return;
+        }
+        QString error;
+        int skipped = 0;
+        const QList<OrderRow> rows = OrderRow::listFromJson(reply.body, &error, &skipped);
+        if (!error.isEmpty()) {
+            m_status->setText(QStringLiteral("Search failed: %1").arg(error));
+            m_status->setStyleSheet(QStringLiteral("color: #c62828;"));
+            updatePager();
+            emit searchFinished(false);
+            return;
+        }
+        m_from = from;
+        m_lastPageFull = rows.size() >= size;
+        m_model->setRows(rows);
+        QString text = rows.isEmpty()
+            ? (from == 0 ? QStringLiteral("No orders match \"%1\".").arg(m_query)
+                         : QStringLiteral("No more orders."))
+            : QStringLiteral("%1 order%2 for \"%3\" in %4 ms")
+                  .arg(rows.size())
+                  .arg(rows.size() == 1 ? "" : "s")
+                  .arg(m_query.isEmpty() ? QStringLiteral("any item") : m_query)
+                  .arg(reply.elapsedMs);
+        if (m_query.isEmpty() && !rows.isEmpty())
+            text.replace(QStringLiteral("\"any item\""), QStringLiteral("any item"));
+        if (skipped > 0)
+            text += QStringLiteral(" (%1 unreadable skipped)").arg(skipped);
+        m_status->setText(text);
+        updatePager();
+        emit searchFinished(true);
+    });
+}
+
+void SearchPage::updatePager()
+{
+    const int n = m_model->rowCount();
+    m_pageLabel->setText(n == 0 ? QStringLiteral("—")
+                                : QStringLiteral("orders %1–%2").arg(m_from + 1).arg(m_from + n));
+    m_prev->setEnabled(!m_busy && m_from > 0);
+    m_next->setEnabled(!m_busy && m_lastPageFull);
+    m_searchButton->setEnabled(true);
+}

@@ -1,0 +1,122 @@
+// inventory-service: consumes order.created and payment.failed; reserves stock once per
+// order and publishes inventory.reserved or inventory.rejected; gives stock back when
+// the payment failed. Wiring only; the logic lives in stockpolicy.* and inventoryprocessor.*.
+#include "inventoryprocessor.h"
+#include "stockpolicy.h"
+
+#include "lab/config.h"
+#include "lab/eventworker.h"
+#include "lab/httpservice.h"
+#include "lab/kafkaconsumer.h"
+#include "lab/kafkaprobe.h"
+#include "lab/kafkaproducer.h"
+#include "lab/log.h"
+#include "lab/names.h"
+#include "lab/redisclient.h"
+#include "lab/shutdown.h"
+
+#include <QCoreApplication>
+#include <QHostAddress>
+
+#include <cstdlib>
+
+namespace {
+
+const QString kService = QStringLiteral("inventory-service");
+
+[[noreturn]] void die(const QString &message)
+{
+    qCritical("%s", qPrintable(message));
+    std::exit(2);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(kService);
+    QCoreApplication::setApplicationVersion(QStringLiteral("0.1"));
+    lab::log::install(kService);
+
+    QList<lab::ConfigOption> options = lab::Config::commonOptions();
+    options += {
+        {QStringLiteral("port"), QStringLiteral("INVENTORY_PORT"), QStringLiteral("5300"),
+         QStringLiteral("HTTP port for /healthz and /metrics.")},
+        {QStringLiteral("default-stock"), QStringLiteral("INVENTORY_DEFAULT_STOCK"), QStringLiteral("1000000"),
+         QStringLiteral("Units an item starts with the first time it is ordered.")},
+        {QStringLiteral("stock"), QStringLiteral("INVENTORY_STOCK"), QString(),
+         QStringLiteral("Per-item initial stock overriding the default, e.g. mouse=5000,gpu=3.")},
+    };
+    const lab::Config config = lab::Config::load(
+        app, QStringLiteral("Reserves stock for every order.created (inventory.reserved / inventory.rejected) "
+                            "and releases it on payment.failed."),
+        options);
+    lab::log::install(kService, config.value(QStringLiteral("log-level")));
+
+    QString error;
+    const auto stock = inventory::StockPolicy::parse(config.value(QStringLiteral("stock")),
+                                                     config.intValue(QStringLiteral("default-stock")), &error);
+    if (!stock)
+        die(QStringLiteral("invalid stock settings (INVENTORY_STOCK / INVENTORY_DEFAULT_STOCK): %1").arg(error));
+    const qint64 port = config.intValue(QStringLiteral("port"));
+    if (port < 0 || port > 65535)
+        die(QStringLiteral("--port (INVENTORY_PORT) must be from 0 to 65535"));
+    const QHostAddress bindAddress(config.value(QStringLiteral("bind-address")));
+    if (bindAddress.isNull())
+        die(QStringLiteral("--bind-address (BIND_ADDRESS) is not an IP address: %1").arg(config.value(QStringLiteral("bind-address"))));
+
+    const lab::Names names = lab::Names::fromEnvironment();
+    const QString brokers = config.value(QStringLiteral("kafka-brokers"));
+
+    lab::RedisClient redis(config.value(QStringLiteral("redis-host")),
+                           quint16(config.intValue(QStringLiteral("redis-port"))));
+    redis.connectToServer();
+
+    lab::KafkaProducer producer(brokers);
+    if (!producer.isValid())
+        die(producer.creationError().toString());
+    lab::KafkaProbe kafkaProbe(&producer);
+    kafkaProbe.start();
+
+    inventory::InventoryProcessor processor(*stock, names, &redis, &producer);
+    lab::KafkaConsumer consumer(brokers, names.group(kService), processor.topics());
+    if (!consumer.isValid())
+        die(consumer.creationError().toString());
+    consumer.setMaxInFlight(2000);
+    lab::EventWorker worker(kService, &consumer,
+                            [&processor](const lab::KafkaMessage &m, lab::EventWorker::Finish f) {
+                                processor.handle(m, std::move(f));
+                            });
+
+    lab::HttpService http(kService);
+    http.addHealthCheck({QStringLiteral("kafka"), [&kafkaProbe](QString *detail) { return kafkaProbe.isUp(detail); }});
+    http.addHealthCheck({QStringLiteral("redis"), [&redis](QString *detail) {
+        if (redis.isConnected())
+            return true;
+        *detail = QStringLiteral("Redis unreachable");
+        return false;
+    }});
+    if (!http.listen(bindAddress, quint16(port), &error))
+        die(error);
+
+    lab::ShutdownSignal shutdown;
+    QObject::connect(&shutdown, &lab::ShutdownSignal::requested, &app, [&](int signal) {
+        qInfo("signal %d: draining", signal);
+        worker.stopIntake();
+        worker.whenIdle(10000, [&](bool drained) {
+            if (!drained)
+                qWarning("handlers still running after 10 s; their records will be redelivered");
+            consumer.stop(5000);
+            producer.flush(5000);
+            qInfo("stopped");
+            app.quit();
+        });
+    });
+
+    worker.start();
+    qInfo("%s listening on %s:%d (namespace \"%s\", default stock %lld, %d overrides)", qPrintable(kService),
+          qPrintable(bindAddress.toString()), http.port(), qPrintable(names.ns()), stock->defaultStock(),
+          stock->overrideCount());
+    return app.exec();
+}

@@ -1,0 +1,112 @@
+// correlator.cpp: payment + inventory outcomes -> one order.notification (see correlator.h).
+#include "correlator.h"
+
+#include "lab/events.h"
+#include "lab/kafkaproducer.h"
+#include "lab/metrics.h"
+#include "lab/outcomescripts.h"
+#include "lab/redisclient.h"
+#include "lab/topics.h"
+
+#include <QLoggingCategory>
+#include <QPointer>
+
+Q_LOGGING_CATEGORY(lcCorrelator, "lab.notifier.correlate")
+
+namespace notifier {
+
+using Result = lab::EventWorker::Result;
+using lab::outcomes::OutcomeEvent;
+
+Correlator::Correlator(lab::Names names, lab::RedisClient *redis, lab::KafkaProducer *producer, QObject *parent)
+    : QObject(parent), m_names(std::move(names)), m_redis(redis), m_producer(producer),
+      m_paymentSuccess(m_names.topic(lab::topics::PaymentSuccess)),
+      m_paymentFailed(m_names.topic(lab::topics::PaymentFailed)),
+      m_inventoryReserved(m_names.topic(lab::topics::InventoryReserved)),
+      m_inventoryRejected(m_names.topic(lab::topics::InventoryRejected))
+{
+}
+
+QStringList Correlator::topics() const
+{
+    return {m_paymentSuccess, m_paymentFailed, m_inventoryReserved, m_inventoryRejected};
+}
+
+void Correlator::handle(const lab::KafkaMessage &message, lab::EventWorker::Finish finish)
+{
+    OutcomeEvent event;
+    if (message.topic == m_paymentSuccess || message.topic == m_paymentFailed) {
+        const auto p = lab::PaymentOutcome::fromJson(message.value);
+        if (!p.ok())
+            return finish(Result::dropped(QStringLiteral("malformed"),
+                                          QStringLiteral("not a payment outcome: %1").arg(p.error)));
+        if (p.value->success != (message.topic == m_paymentSuccess))
+            return finish(Result::dropped(QStringLiteral("malformed"),
+                                          QStringLiteral("a %1 event on %2").arg(p.value->topic(), message.topic)));
+        event = OutcomeEvent::fromPayment(*p.value);
+    } else if (message.topic == m_inventoryReserved || message.topic == m_inventoryRejected) {
+        const auto i = lab::InventoryOutcome::fromJson(message.value);
+        if (!i.ok())
+            return finish(Result::dropped(QStringLiteral("malformed"),
+                                          QStringLiteral("not an inventory outcome: %1").arg(i.error)));
+        if (i.value->reserved != (message.topic == m_inventoryReserved))
+            return finish(Result::dropped(QStringLiteral("malformed"),
+                                          QStringLiteral("a %1 event on %2").arg(i.value->topic(), message.topic)));
+        event = OutcomeEvent::fromInventory(*i.value);
+    } else {
+        return finish(Result::dropped(QStringLiteral("unexpected_topic"),
+                                      QStringLiteral("record from %1").arg(message.topic)));
+    }
+
+    QPointer<Correlator> self(this);
+    lab::outcomes::correlate(*m_redis, m_names, event, QDateTime::currentDateTimeUtc(),
+                             [self, finish, orderId = event.orderId](const lab::outcomes::Correlation &c,
+                                                                    const QString &error) {
+        if (!self)
+            return;
+        if (!error.isEmpty())
+            return finish(Result::retry(QStringLiteral("redis"), error));
+        if (!c.publish) {
+            qCDebug(lcCorrelator, "order %lld is %s", orderId, qPrintable(c.status));
+            return finish(Result::ack());
+        }
+        if (c.decidedNow)
+            lab::Metrics::instance().increment(QStringLiteral("lab_orders_decided_total"),
+                                               QStringLiteral("Orders this instance decided, by outcome."),
+                                               QStringLiteral("status=\"%1\"").arg(c.status));
+        else
+            qCInfo(lcCorrelator, "order %lld was decided (%s) but never published; publishing it now", orderId,
+                   qPrintable(c.status));
+        self->publish(*c.publish, finish);
+    });
+}
+
+void Correlator::publish(const lab::Notification &notification, lab::EventWorker::Finish finish)
+{
+    const QString topic = m_names.topic(lab::topics::OrderNotification);
+    QPointer<Correlator> self(this);
+    m_producer->produce(topic, QByteArray::number(notification.orderId), notification.toJson(),
+                        [self, finish, topic, notification](const lab::KafkaError &error, qint32, qint64) {
+        if (!self)
+            return;
+        if (error)
+            return finish(Result::retry(QStringLiteral("kafka"), error.toString()));
+        lab::Metrics::instance().increment(QStringLiteral("lab_events_produced_total"),
+                                           QStringLiteral("Events published to Kafka (acknowledged by the broker)."),
+                                           QStringLiteral("topic=\"%1\"").arg(topic));
+        lab::outcomes::markPublished(*self->m_redis, self->m_names, notification,
+                                     [finish, notification](bool, const QString &error) {
+            // Not marked: the retry finds the order unpublished and publishes again; the
+            // fan-out drops the duplicate.
+            if (!error.isEmpty())
+                return finish(Result::retry(QStringLiteral("redis"), error));
+            if (notification.status == lab::Notification::Status::Confirmed)
+                qCInfo(lcCorrelator, "order %lld confirmed", notification.orderId);
+            else
+                qCInfo(lcCorrelator, "order %lld failed: %s", notification.orderId, qPrintable(notification.reason));
+            finish(Result::ack());
+        });
+    });
+}
+
+} // namespace notifier

@@ -1,0 +1,47 @@
+// correlator.h: notifier-service's event handler for payment.success, payment.failed,
+// inventory.reserved and inventory.rejected. Each outcome is recorded on the order in
+// Redis by one Lua script (outcomes::correlate), which decides the order at most once:
+// failed as soon as either side failed, confirmed when both succeeded. When this call
+// decided it (or an earlier decision was never published, e.g. after a crash) the
+// notification goes to order.notification keyed by order_id; once Kafka confirmed it,
+// the order is marked published and listed in notifications:recent, and only then is
+// the input record acknowledged.
+#pragma once
+
+#include "lab/eventworker.h"
+#include "lab/names.h"
+
+#include <QObject>
+
+namespace lab {
+class KafkaProducer;
+class RedisClient;
+struct Notification;
+}
+
+namespace notifier {
+
+class Correlator : public QObject
+{
+    Q_OBJECT
+public:
+    Correlator(lab::Names names, lab::RedisClient *redis, lab::KafkaProducer *producer, QObject *parent = nullptr);
+
+    /// The outcome topics to subscribe to (namespaced).
+    QStringList topics() const;
+    /// An EventWorker::Handler for records of topics().
+    void handle(const lab::KafkaMessage &message, lab::EventWorker::Finish finish);
+
+private:
+    void publish(const lab::Notification &notification, lab::EventWorker::Finish finish);
+
+    lab::Names m_names;
+    lab::RedisClient *m_redis;
+    lab::KafkaProducer *m_producer;
+    QString m_paymentSuccess;
+    QString m_paymentFailed;
+    QString m_inventoryReserved;
+    QString m_inventoryRejected;
+};
+
+} // namespace notifier
