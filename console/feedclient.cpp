@@ -138,7 +138,7 @@ void FeedClient::openSocket()
         if (guard && s == QAbstractSocket::UnconnectedState)
             onDisconnected(guard);
     }, Qt::QueuedConnection);
-    connect(socket, &QWebSocket::error, this, [this, socket](QAbstractSocket::SocketError) {
+    connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this, socket](QAbstractSocket::SocketError) {
         if (socket == m_socket)
             m_lastError = socket->errorString();
     });
@@ -165,7 +165,7 @@ void FeedClient::onConnected()
     ++m_connections;
     m_lastPongMs = m_lastPingMs = QDateTime::currentMSecsSinceEpoch();
     m_pingTimer.start();
-    qCInfo(lcFeed) << "connected to" << m_url;
+    qCDebug(lcFeed) << "connected to" << m_url;
     setState(State::Connected);
 }
 
@@ -193,7 +193,7 @@ void FeedClient::scheduleReconnect()
 {
     const int delay = m_backoff.nextDelayMs();
     m_retryTimer.start(delay);
-    qCInfo(lcFeed) << "reconnecting in" << delay << "ms:" << m_lastError;
+    qCDebug(lcFeed) << "reconnecting in" << delay << "ms:" << m_lastError;
     setState(State::WaitingToReconnect);
 }
 

@@ -28,9 +28,9 @@ HealthCard::HealthCard(const QString &key, const QString &title, QWidget *parent
     m_subtitle->setObjectName(QStringLiteral("health-url-") + key);
     m_subtitle->setProperty("muted", true);
     m_subtitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_state = new QLabel(this);
-    m_state->setObjectName(QStringLiteral("health-state-") + key);
-    m_state->setMinimumWidth(96);
+    m_pill = new QLabel(this);
+    m_pill->setObjectName(QStringLiteral("health-state-") + key);
+    m_pill->setMinimumWidth(96);
     m_detail = new QLabel(this);
     m_detail->setObjectName(QStringLiteral("health-detail-") + key);
     m_detail->setWordWrap(true);
@@ -45,7 +45,7 @@ HealthCard::HealthCard(const QString &key, const QString &title, QWidget *parent
     layout->setHorizontalSpacing(10);
     layout->setVerticalSpacing(4);
     layout->addWidget(m_title, 0, 0);
-    layout->addWidget(m_state, 0, 1, Qt::AlignRight | Qt::AlignTop);
+    layout->addWidget(m_pill, 0, 1, Qt::AlignRight | Qt::AlignTop);
     layout->addWidget(m_subtitle, 1, 0, 1, 2);
     layout->addWidget(m_detail, 2, 0, 1, 2);
     layout->addWidget(m_checks, 3, 0, 1, 2);
@@ -64,10 +64,12 @@ void HealthCard::setState(HealthReport::State state, const QString &text)
 {
     m_state = state;
     const QString color = HealthReport::stateColor(state);
-    theme::setPill(m_state, text.isEmpty() ? HealthReport::stateName(state) : text, color);
-    m_state->setProperty("state", HealthReport::stateName(state));
+    theme::setPill(m_pill, text.isEmpty() ? HealthReport::stateName(state) : text, color);
+    m_pill->setProperty("state", HealthReport::stateName(state));
     // A coloured edge makes the state readable across the room.
-    setStyleSheet(QStringLiteral("QFrame#%1 { border-left: 5px solid %2; }").arg(objectName(), color));
+    setStyleSheet(QStringLiteral("QFrame#%1 { border-left: 5px solid %2; border-top-left-radius: 0; "
+                                 "border-bottom-left-radius: 0; }")
+                      .arg(objectName(), color));
 }
 
 void HealthCard::setReport(const HealthReport &report)

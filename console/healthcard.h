@@ -26,7 +26,7 @@ private:
 
     QLabel *m_title;
     QLabel *m_subtitle;
-    QLabel *m_state;
+    QLabel *m_pill;
     QLabel *m_detail;
     QLabel *m_checks;
     HealthReport::State m_state = HealthReport::State::Unknown;

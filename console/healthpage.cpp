@@ -157,6 +157,15 @@ int HealthPage::upCount() const
     return up;
 }
 
+int HealthPage::downCount() const
+{
+    int down = 0;
+    for (const HealthReport &r : m_reports)
+        if (r.state == HealthReport::State::Down || r.state == HealthReport::State::Unhealthy)
+            ++down;
+    return down;
+}
+
 void HealthPage::updateBacking()
 {
     QMap<QString, HealthReport> byName;

@@ -30,6 +30,7 @@ public:
     HealthReport report(const QString &key) const { return m_reports.value(key); }
     int rounds() const { return m_rounds; } ///< refresh rounds completed by every service
     int upCount() const;
+    int downCount() const; ///< answered badly or not at all (not merely unchecked yet)
     int total() const { return int(m_endpoints.size()); }
 
     static constexpr int HealthTimeoutMs = 3000;

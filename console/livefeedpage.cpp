@@ -1,5 +1,6 @@
 #include "livefeedpage.h"
 
+#include "emptyhint.h"
 #include "feedclient.h"
 #include "feedfilter.h"
 #include "feedmodel.h"
@@ -68,6 +69,7 @@ LiveFeedPage::LiveFeedPage(FeedModel *model, FeedClient *client, QWidget *parent
     m_table->setColumnWidth(FeedModel::StatusColumn, 130);
     m_table->setColumnWidth(FeedModel::SourceColumn, 80);
     m_table->setToolTip(QStringLiteral("Double-click an order for its full status"));
+    m_empty = new EmptyHint(m_table, QString());
 
     auto *stateRow = new QHBoxLayout;
     stateRow->setSpacing(10);
@@ -151,6 +153,10 @@ void LiveFeedPage::updateState()
 
 void LiveFeedPage::updateCounts()
 {
+    m_empty->setText(m_model->rowCount() > 0
+                         ? QStringLiteral("No outcome matches the filter.")
+                         : QStringLiteral("Waiting for order outcomes…\nEach order appears here the moment "
+                                          "the notifier decides it (confirmed or failed)."));
     QString text = QStringLiteral("<b>%1</b> shown · <span style='color:%2'><b>%3</b> confirmed</span> · "
                                   "<span style='color:%4'><b>%5</b> failed</span>")
                        .arg(display::number(m_filter->rowCount()), QString::fromLatin1(theme::Green),

@@ -6,6 +6,7 @@
 #include <QTimer>
 #include <QWidget>
 
+class EmptyHint;
 class FeedClient;
 class FeedFilter;
 class FeedModel;
@@ -42,5 +43,6 @@ private:
     QPushButton *m_clear;
     QLabel *m_counts;
     QTableView *m_table;
+    EmptyHint *m_empty;
     QTimer m_tick;
 };

@@ -1,6 +1,7 @@
 #include "orderpage.h"
 
 #include "apiclient.h"
+#include "emptyhint.h"
 #include "feedmodel.h"
 #include "orderinput.h"
 #include "orderrow.h"
@@ -38,7 +39,7 @@ OrderPage::OrderPage(ApiClient *api, QWidget *parent)
     m_orderId->setToolTip(QStringLiteral("An integer from 1 to %1 (2^53-1). Reusing an id with a "
                                          "different item or quantity is refused (409).")
                               .arg(OrderInput::maxOrderId()));
-    m_orderId->setMinimumWidth(220);
+    m_orderId->setMinimumWidth(200);
 
     m_randomId = new QPushButton(QStringLiteral("Random id"), formBox);
     m_randomId->setObjectName(QStringLiteral("order-random-id"));
@@ -110,8 +111,13 @@ OrderPage::OrderPage(ApiClient *api, QWidget *parent)
     m_resultDetail->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto *resultLayout = new QVBoxLayout(m_result);
     resultLayout->setContentsMargins(14, 10, 14, 10);
+    resultLayout->setSpacing(6);
     resultLayout->addWidget(m_resultTitle);
     resultLayout->addWidget(m_resultDetail);
+    resultLayout->addStretch(1);
+    auto *resultBox = new QGroupBox(QStringLiteral("API answer"), this);
+    auto *resultBoxLayout = new QVBoxLayout(resultBox);
+    resultBoxLayout->addWidget(m_result);
 
     auto *historyBox = new QGroupBox(QStringLiteral("Sent this session"), this);
     m_history = new QTableWidget(0, HColumns, historyBox);
@@ -134,14 +140,19 @@ OrderPage::OrderPage(ApiClient *api, QWidget *parent)
     m_history->setColumnWidth(HOutcome, 240);
     m_history->setShowGrid(false);
     m_history->setToolTip(QStringLiteral("Double-click an order for its full status"));
+    new EmptyHint(m_history, QStringLiteral("Orders you send appear here, with the API's answer and then "
+                                            "their outcome from the live feed."));
     auto *historyLayout = new QVBoxLayout(historyBox);
     historyLayout->addWidget(m_history);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(16, 8, 16, 16);
     layout->setSpacing(12);
-    layout->addWidget(formBox);
-    layout->addWidget(m_result);
+    auto *topRow = new QHBoxLayout;
+    topRow->setSpacing(12);
+    topRow->addWidget(formBox, 3);
+    topRow->addWidget(resultBox, 2);
+    layout->addLayout(topRow);
     layout->addWidget(historyBox, 1);
 
     setResult(QString(), QStringLiteral("Ready"),

@@ -1,6 +1,7 @@
 #include "searchpage.h"
 
 #include "apiclient.h"
+#include "emptyhint.h"
 #include "searchmodel.h"
 
 #include <QComboBox>
@@ -70,6 +71,8 @@ SearchPage::SearchPage(ApiClient *api, QWidget *parent)
     // Newest first, like the API; clicking a header sorts the page by that column.
     m_table->horizontalHeader()->setSortIndicator(SearchModel::TimeColumn, Qt::DescendingOrder);
     m_table->setSortingEnabled(true);
+    m_empty = new EmptyHint(m_table, QStringLiteral("Search the order log: type an item and press Enter\n"
+                                                    "(leave it empty to list every order, newest first)."));
 
     auto *top = new QHBoxLayout;
     top->setSpacing(8);
@@ -139,6 +142,8 @@ void SearchPage::load(int from)
             return;
         m_busy = false;
         if (!reply.ok()) {
+            if (m_model->rowCount() == 0)
+                m_empty->setText(QStringLiteral("The search API did not answer as expected."));
             m_status->setText(QStringLiteral("Search failed: %1").arg(reply.summary()));
             m_status->setStyleSheet(QStringLiteral("color: #c62828;"));
             updatePager();
@@ -157,6 +162,8 @@ void SearchPage::load(int from)
         }
         m_from = from;
         m_lastPageFull = rows.size() >= size;
+        m_empty->setText(from == 0 ? QStringLiteral("No orders match \"%1\".").arg(m_query)
+                                   : QStringLiteral("No more orders: this is past the last page."));
         m_model->setRows(rows);
         QString text = rows.isEmpty()
             ? (from == 0 ? QStringLiteral("No orders match \"%1\".").arg(m_query)

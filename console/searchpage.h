@@ -11,6 +11,7 @@ class QLineEdit;
 class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
+class EmptyHint;
 class SearchModel;
 
 class SearchPage : public QWidget
@@ -49,6 +50,7 @@ private:
     QTableView *m_table;
     SearchModel *m_model;
     QSortFilterProxyModel *m_proxy;
+    EmptyHint *m_empty;
     QString m_query;       ///< the item of the page shown
     int m_from = 0;
     bool m_busy = false;

@@ -18,7 +18,7 @@ QMainWindow, QDialog { background: #f4f5f7; }
 QTabWidget::pane { border: 1px solid #d8dce2; border-radius: 6px; top: -1px; background: #f4f5f7; }
 QTabBar::tab { padding: 7px 18px; margin-right: 2px; border: 1px solid #d8dce2; border-bottom: none;
                border-top-left-radius: 6px; border-top-right-radius: 6px; background: #e9ecf0; color: #374151; }
-QTabBar::tab:selected { background: #f4f5f7; color: #111827; font-weight: bold; }
+QTabBar::tab:selected { background: #f4f5f7; color: #111827; border-top: 3px solid #2563eb; padding-top: 5px; }
 QTabBar::tab:hover:!selected { background: #f0f2f5; }
 QGroupBox { font-weight: bold; border: 1px solid #d8dce2; border-radius: 6px; margin-top: 14px;
             padding: 14px 12px 10px 12px; background: #ffffff; }
@@ -36,9 +36,9 @@ QPushButton:disabled { color: #9ca3af; background: #f3f4f6; }
 QPushButton[primary="true"] { background: #2563eb; color: white; border: 1px solid #1d4ed8; font-weight: bold; }
 QPushButton[primary="true"]:hover { background: #1d4ed8; }
 QPushButton[primary="true"]:disabled { background: #9db6f0; border-color: #9db6f0; color: #f5f7ff; }
-QLineEdit, QSpinBox, QComboBox { padding: 4px 6px; border: 1px solid #c5cad3; border-radius: 4px; background: white; }
-QLineEdit:focus, QSpinBox:focus, QComboBox:focus { border: 1px solid #2563eb; }
-QLineEdit[invalid="true"], QSpinBox[invalid="true"] { border: 1px solid #c62828; background: #fff5f5; }
+QLineEdit { padding: 4px 6px; border: 1px solid #c5cad3; border-radius: 4px; background: white; }
+QLineEdit:focus { border: 1px solid #2563eb; }
+QLineEdit[invalid="true"] { border: 1px solid #c62828; background: #fff5f5; }
 QTableView, QTreeWidget { background: white; alternate-background-color: #f8f9fb; border: 1px solid #d8dce2;
                           border-radius: 4px; gridline-color: #eceef1; selection-background-color: #dbe7ff;
                           selection-color: #111827; }

@@ -80,7 +80,16 @@ int main(int argc, char *argv[])
     kafkaProbe.start();
 
     inventory::InventoryProcessor processor(*stock, names, &redis, &producer);
-    lab::KafkaConsumer consumer(brokers, names.group(kService), processor.topics());
+    // allow.auto.create.topics: a missing input topic is created (with the broker's
+    // default partitions) instead of noticed only at the next metadata refresh.
+    // session.timeout.ms: a crashed instance's partitions move to the others after 10 s
+    // rather than librdkafka's default 45 s.
+    const QMap<QString, QString> consumerConfig{
+        {QStringLiteral("allow.auto.create.topics"), QStringLiteral("true")},
+        {QStringLiteral("session.timeout.ms"), QStringLiteral("10000")},
+    };
+    lab::KafkaConsumer consumer(brokers, names.group(kService), processor.topics(),
+                                consumerConfig);
     if (!consumer.isValid())
         die(consumer.creationError().toString());
     consumer.setMaxInFlight(2000);

@@ -175,6 +175,18 @@ bool NotificationHub::deliver(const lab::Notification &notification)
     return true;
 }
 
+void NotificationHub::handleRecord(const lab::KafkaMessage &message, lab::EventWorker::Finish finish)
+{
+    const auto n = lab::Notification::fromJson(message.value);
+    if (!n.ok()) {
+        finish(lab::EventWorker::Result::dropped(QStringLiteral("malformed"),
+                                                 QStringLiteral("not an order.notification: %1").arg(n.error)));
+        return;
+    }
+    deliver(*n.value);
+    finish(lab::EventWorker::Result::ack());
+}
+
 void NotificationHub::send(Client &client, const QByteArray &json)
 {
     if (!client.socket || client.closing)

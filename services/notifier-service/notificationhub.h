@@ -15,6 +15,7 @@
 
 #include "recentids.h"
 
+#include "lab/eventworker.h"
 #include "lab/events.h"
 #include "lab/names.h"
 
@@ -53,6 +54,9 @@ public:
     /// Fans a notification out to every client, unless its order was delivered lately.
     /// Returns false for such a duplicate.
     bool deliver(const lab::Notification &notification);
+    /// An EventWorker::Handler for the order.notification fan-out: deliver() and
+    /// acknowledge at once (malformed records are dropped).
+    void handleRecord(const lab::KafkaMessage &message, lab::EventWorker::Finish finish);
     /// Closes every client (1001, going away), e.g. on shutdown.
     void closeAll();
 

@@ -1,0 +1,153 @@
+#include "settingsdialog.h"
+
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+SettingsDialog::SettingsDialog(const ConsoleSettings &settings, QWidget *parent)
+    : QDialog(parent)
+{
+    setObjectName(QStringLiteral("settings-dialog"));
+    setWindowTitle(QStringLiteral("Console settings"));
+    setMinimumWidth(560);
+
+    m_order = urlEdit(QStringLiteral("settings-order-url"), QStringLiteral("http://127.0.0.1:5000"));
+    m_search = urlEdit(QStringLiteral("settings-search-url"), QStringLiteral("http://127.0.0.1:5100"));
+    m_notifier = urlEdit(QStringLiteral("settings-notifier-url"), QStringLiteral("ws://127.0.0.1:8000/ws"));
+    m_payment = urlEdit(QStringLiteral("settings-payment-url"), QStringLiteral("http://127.0.0.1:5200/healthz"));
+    m_inventory = urlEdit(QStringLiteral("settings-inventory-url"), QStringLiteral("http://127.0.0.1:5300/healthz"));
+
+    m_token = new QLineEdit(this);
+    m_token->setObjectName(QStringLiteral("settings-token"));
+    m_token->setEchoMode(QLineEdit::Password);
+    m_token->setPlaceholderText(QStringLiteral("optional"));
+    m_token->setToolTip(QStringLiteral("Sent as 'Authorization: Bearer <token>' when creating orders"));
+    m_showToken = new QCheckBox(QStringLiteral("show"), this);
+    m_showToken->setObjectName(QStringLiteral("settings-show-token"));
+    connect(m_showToken, &QCheckBox::toggled, this, [this](bool on) {
+        m_token->setEchoMode(on ? QLineEdit::Normal : QLineEdit::Password);
+    });
+
+    m_timeout = new QSpinBox(this);
+    m_timeout->setObjectName(QStringLiteral("settings-timeout"));
+    m_timeout->setRange(500, 600000);
+    m_timeout->setSingleStep(500);
+    m_timeout->setSuffix(QStringLiteral(" ms"));
+    m_timeout->setGroupSeparatorShown(true);
+    m_interval = new QSpinBox(this);
+    m_interval->setObjectName(QStringLiteral("settings-health-interval"));
+    m_interval->setRange(500, 60000);
+    m_interval->setSingleStep(500);
+    m_interval->setSuffix(QStringLiteral(" ms"));
+    m_interval->setGroupSeparatorShown(true);
+
+    auto *endpoints = new QGroupBox(QStringLiteral("Endpoints"), this);
+    auto *form = new QFormLayout(endpoints);
+    form->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    form->setVerticalSpacing(8);
+    form->addRow(QStringLiteral("Order API"), m_order);
+    form->addRow(QStringLiteral("Search API"), m_search);
+    form->addRow(QStringLiteral("Notifier WebSocket"), m_notifier);
+    form->addRow(QStringLiteral("Payment health"), m_payment);
+    form->addRow(QStringLiteral("Inventory health"), m_inventory);
+
+    auto *access = new QGroupBox(QStringLiteral("Access and timing"), this);
+    auto *accessForm = new QFormLayout(access);
+    accessForm->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    accessForm->setVerticalSpacing(8);
+    auto *tokenRow = new QHBoxLayout;
+    tokenRow->addWidget(m_token, 1);
+    tokenRow->addWidget(m_showToken);
+    accessForm->addRow(QStringLiteral("API token"), tokenRow);
+    accessForm->addRow(QStringLiteral("Request timeout"), m_timeout);
+    accessForm->addRow(QStringLiteral("Health refresh"), m_interval);
+
+    m_error = new QLabel(this);
+    m_error->setObjectName(QStringLiteral("settings-error"));
+    m_error->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_error->setWordWrap(true);
+    m_error->hide();
+
+    auto *note = new QLabel(QStringLiteral("Saved for the next start. Command-line flags (--order-url, …) "
+                                           "override saved values for one session."), this);
+    note->setProperty("muted", true);
+    note->setWordWrap(true);
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    buttons->setObjectName(QStringLiteral("settings-buttons"));
+    auto *defaults = buttons->addButton(QStringLiteral("Local defaults"), QDialogButtonBox::ResetRole);
+    defaults->setObjectName(QStringLiteral("settings-defaults"));
+    buttons->button(QDialogButtonBox::Ok)->setObjectName(QStringLiteral("settings-ok"));
+    buttons->button(QDialogButtonBox::Ok)->setProperty("primary", true);
+    buttons->button(QDialogButtonBox::Cancel)->setObjectName(QStringLiteral("settings-cancel"));
+    connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
+    connect(defaults, &QPushButton::clicked, this, [this] {
+        ConsoleSettings d;
+        d.apiToken = m_token->text();
+        setSettings(d);
+    });
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(16, 14, 16, 12);
+    layout->setSpacing(10);
+    layout->addWidget(endpoints);
+    layout->addWidget(access);
+    layout->addWidget(note);
+    layout->addWidget(m_error);
+    layout->addWidget(buttons);
+    setSettings(settings);
+}
+
+QLineEdit *SettingsDialog::urlEdit(const QString &name, const QString &placeholder)
+{
+    auto *e = new QLineEdit(this);
+    e->setObjectName(name);
+    e->setPlaceholderText(placeholder);
+    e->setMinimumWidth(340);
+    return e;
+}
+
+void SettingsDialog::setSettings(const ConsoleSettings &s)
+{
+    m_order->setText(s.orderUrl.toString());
+    m_search->setText(s.searchUrl.toString());
+    m_notifier->setText(s.notifierUrl.toString());
+    m_payment->setText(s.paymentHealthUrl.toString());
+    m_inventory->setText(s.inventoryHealthUrl.toString());
+    m_token->setText(s.apiToken);
+    m_timeout->setValue(s.requestTimeoutMs);
+    m_interval->setValue(s.healthIntervalMs);
+}
+
+ConsoleSettings SettingsDialog::settings() const
+{
+    ConsoleSettings s;
+    s.orderUrl = QUrl(m_order->text().trimmed());
+    s.searchUrl = QUrl(m_search->text().trimmed());
+    s.notifierUrl = QUrl(m_notifier->text().trimmed());
+    s.paymentHealthUrl = ConsoleSettings::healthUrlOf(QUrl(m_payment->text().trimmed()));
+    s.inventoryHealthUrl = ConsoleSettings::healthUrlOf(QUrl(m_inventory->text().trimmed()));
+    s.apiToken = m_token->text().trimmed();
+    s.requestTimeoutMs = m_timeout->value();
+    s.healthIntervalMs = m_interval->value();
+    return s;
+}
+
+void SettingsDialog::accept()
+{
+    const QString problem = settings().problem();
+    if (!problem.isEmpty()) {
+        m_error->setText(problem);
+        m_error->show();
+        return;
+    }
+    m_error->hide();
+    QDialog::accept();
+}

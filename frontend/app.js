@@ -1,0 +1,582 @@
+// app.js: wires the page together: live feed, stats and chart, the new-order form, the
+// search table and the settings dialog. The logic that tests care about lives in
+// feed.js (reconnect, dedupe), validate.js (order rules) and chart.js.
+
+import { apiUrl, loadSettings, saveSettings } from './config.js';
+import { FeedConnection, FeedStore } from './feed.js';
+import { OutcomeChart, OutcomeSeries } from './chart.js';
+import { validateOrder, suggestOrderId } from './validate.js';
+import {
+  h, formatTime, formatFullTime, isoTime, formatNumber, formatDuration, statusBadge,
+} from './format.js';
+
+const $ = (id) => document.getElementById(id);
+const CHART_WINDOW_SEC = 300;
+const REQUEST_TIMEOUT_MS = 20000;
+
+let settings = loadSettings();
+
+// ------------------------------------------------------------------ HTTP helpers
+
+/** fetch() with a timeout; resolves {status, ok, body, text} or rejects with a readable Error. */
+async function request(url, options = {}, what = 'the API') {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
+  let response;
+  try {
+    response = await fetch(url, { ...options, signal: controller.signal, cache: 'no-store' });
+  } catch (e) {
+    const origin = (() => {
+      try {
+        return new URL(url, location.href).origin;
+      } catch {
+        return url;
+      }
+    })();
+    const err = new Error(controller.signal.aborted
+      ? `${what} at ${origin} did not answer within ${REQUEST_TIMEOUT_MS / 1000} s.`
+      : `Could not reach ${what} at ${origin}. Either it is not running, or it does not allow `
+        + `calls from this page (it must answer with CORS headers for ${location.origin}). `
+        + 'The address can be changed in Settings.');
+    err.network = true;
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+  const text = await response.text();
+  let body = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
+  return { status: response.status, statusText: response.statusText, ok: response.ok, body, text };
+}
+
+function errorMessage(result) {
+  if (result.body && typeof result.body.error === 'string') return result.body.error;
+  if (result.text) return result.text.slice(0, 300);
+  return result.statusText || 'no details';
+}
+
+// ------------------------------------------------------------------ live feed
+
+const store = new FeedStore({ limit: 500 });
+const series = new OutcomeSeries(CHART_WINDOW_SEC);
+const chart = new OutcomeChart($('chart'), series);
+const nodes = new Map(); // orderId -> <li>
+const counts = { confirmed: 0, failed: 0 };
+const latencies = []; // the most recent decision times, ms
+const knownItems = new Map(); // item -> last seen (for the datalist)
+const pendingOrders = new Map(); // orderId -> callback(entry), orders created from this page
+let feedFilter = { status: 'all', text: '' };
+
+const feedList = $('feed');
+
+function entryMatches(li) {
+  if (feedFilter.status !== 'all' && li.dataset.status !== feedFilter.status) return false;
+  if (feedFilter.text && !li.dataset.search.includes(feedFilter.text)) return false;
+  return true;
+}
+
+function applyFilter(li) {
+  li.hidden = !entryMatches(li);
+}
+
+function refreshFeedChrome() {
+  const total = store.entries.length;
+  $('feed-empty').hidden = total > 0;
+  let visible = 0;
+  for (const li of feedList.children) if (!li.hidden) visible += 1;
+  $('feed-none').hidden = total === 0 || visible > 0;
+  const n = counts.confirmed + counts.failed;
+  $('feed-count').textContent = `${formatNumber(n)} order${n === 1 ? '' : 's'}`
+    + (visible !== total ? ` · ${formatNumber(visible)} shown` : '');
+}
+
+function renderEntry(e, fresh) {
+  const latency = e.createdAt !== null && e.notifiedAt !== null ? e.notifiedAt - e.createdAt : null;
+  const when = e.notifiedAt ?? e.receivedAt;
+  const meta = h('div', { class: 'entry__meta' },
+    h('span', { class: 'entry__id', title: 'order id' }, `#${e.orderId}`),
+    latency !== null && latency >= 0
+      ? h('span', { class: 'entry__latency', title: 'from accepted to decided' }, `decided in ${formatDuration(latency)}`)
+      : null,
+    e.backlog
+      ? h('span', { class: 'tag', title: 'Replayed by the server when this page connected: it was decided before.' }, 'backlog')
+      : null);
+  const li = h('li', {
+    class: `entry entry--${e.status}${e.backlog ? ' entry--backlog' : ''}${fresh ? ' entry--fresh' : ''}`,
+    dataset: {
+      orderId: String(e.orderId),
+      status: e.status,
+      backlog: e.backlog ? 'true' : 'false',
+      search: `${e.item} #${e.orderId} ${e.orderId}`.toLowerCase(),
+    },
+  },
+  statusBadge(e.status),
+  h('div', { class: 'entry__main' },
+    h('div', { class: 'entry__title' },
+      h('span', { class: 'entry__item' }, e.item || '(no item)'),
+      h('span', { class: 'entry__qty' }, `× ${formatNumber(e.quantity)}`)),
+    meta,
+    e.status === 'failed' && e.reason ? h('p', { class: 'entry__reason' }, e.reason) : null),
+  h('time', { class: 'entry__time', datetime: isoTime(when), title: formatFullTime(when) }, formatTime(when)));
+  return li;
+}
+
+let chromeScheduled = false;
+function scheduleChrome() {
+  if (chromeScheduled) return;
+  chromeScheduled = true;
+  requestAnimationFrame(() => {
+    chromeScheduled = false;
+    refreshFeedChrome();
+    refreshStats();
+    chart.draw();
+    refreshDatalist();
+  });
+}
+
+function onNotification(n) {
+  const added = store.add(n);
+  if (!added) return; // already shown (backlog replay after a reconnect, or live + backlog)
+  const { entry, index, evicted } = added;
+  counts[entry.status] += 1;
+  if (entry.createdAt !== null && entry.notifiedAt !== null && entry.notifiedAt >= entry.createdAt) {
+    latencies.push(entry.notifiedAt - entry.createdAt);
+    if (latencies.length > 1000) latencies.splice(0, latencies.length - 1000);
+  }
+  series.add(entry.status, entry.notifiedAt ?? entry.receivedAt);
+  if (entry.item) {
+    knownItems.delete(entry.item);
+    knownItems.set(entry.item, entry.receivedAt);
+    if (knownItems.size > 200) knownItems.delete(knownItems.keys().next().value);
+  }
+  for (const old of evicted) {
+    nodes.get(old.orderId)?.remove();
+    nodes.delete(old.orderId);
+  }
+  if (index >= 0) {
+    const li = renderEntry(entry, !entry.backlog);
+    applyFilter(li);
+    const before = feedList.children[index] ?? null;
+    feedList.insertBefore(li, before);
+    nodes.set(entry.orderId, li);
+  }
+  pendingOrders.get(entry.orderId)?.(entry);
+  updateSearchRow(entry);
+  scheduleChrome();
+}
+
+function setFilter(status, text = feedFilter.text) {
+  feedFilter = { status, text: text.trim().toLowerCase().replace(/^#/, '') };
+  for (const chip of document.querySelectorAll('.chip')) {
+    chip.setAttribute('aria-pressed', String(chip.dataset.filter === status));
+  }
+  for (const li of feedList.children) applyFilter(li);
+  refreshFeedChrome();
+}
+
+for (const chip of document.querySelectorAll('.chip')) {
+  chip.addEventListener('click', () => setFilter(chip.dataset.filter));
+}
+$('feed-filter').addEventListener('input', (ev) => setFilter(feedFilter.status, ev.target.value));
+
+// ------------------------------------------------------------------ stats and chart
+
+function median(values) {
+  if (!values.length) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+function refreshStats() {
+  const total = counts.confirmed + counts.failed;
+  $('stat-confirmed').textContent = formatNumber(counts.confirmed);
+  $('stat-failed').textContent = formatNumber(counts.failed);
+  $('stat-rate').textContent = total ? `${((counts.confirmed / total) * 100).toFixed(total >= 1000 ? 1 : 0)}%` : '–';
+  const minute = series.totals(Date.now(), 60);
+  $('stat-minute').textContent = formatNumber(minute.confirmed + minute.failed);
+  $('stat-latency').textContent = formatDuration(median(latencies));
+  const win = series.totals(Date.now());
+  $('legend-confirmed').textContent = formatNumber(win.confirmed);
+  $('legend-failed').textContent = formatNumber(win.failed);
+  $('chart').setAttribute('aria-label', win.confirmed + win.failed
+    ? `Last 5 minutes: ${win.confirmed} confirmed and ${win.failed} failed, at most ${win.peak} in one second.`
+    : 'No outcomes in the last 5 minutes.');
+}
+
+let lastDatalist = '';
+function refreshDatalist() {
+  const items = [...knownItems.keys()].reverse().slice(0, 30);
+  const key = items.join('\u0000');
+  if (key === lastDatalist) return;
+  lastDatalist = key;
+  $('known-items').replaceChildren(...items.map((item) => h('option', { value: item })));
+}
+
+setInterval(() => {
+  chart.draw();
+  refreshStats();
+}, 1000);
+
+// ------------------------------------------------------------------ connection state
+
+let connection = null;
+let countdownTimer = null;
+
+function showConnection(detail) {
+  const conn = $('conn');
+  conn.dataset.state = detail.state;
+  const label = $('conn-label');
+  const info = $('conn-detail');
+  clearInterval(countdownTimer);
+  countdownTimer = null;
+  $('conn-retry').hidden = detail.state !== 'closed';
+  if (detail.state === 'open') {
+    label.textContent = 'Live';
+    info.textContent = `connected at ${formatTime(detail.since)}`;
+    $('conn-announce').textContent = 'Live feed connected.';
+    document.title = 'Order Lab · live operations';
+  } else if (detail.state === 'connecting') {
+    label.textContent = detail.attempt ? 'Reconnecting…' : 'Connecting…';
+    info.textContent = detail.attempt ? `attempt ${detail.attempt + 1}` : 'live feed';
+  } else {
+    label.textContent = 'Disconnected';
+    const tick = () => {
+      const left = detail.retryAt ? Math.max(0, Math.ceil((detail.retryAt - Date.now()) / 1000)) : null;
+      info.textContent = left === null ? 'not retrying' : `retrying in ${left} s`;
+    };
+    tick();
+    countdownTimer = setInterval(tick, 250);
+    if (detail.attempt <= 1) $('conn-announce').textContent = 'Live feed disconnected; reconnecting automatically.';
+    document.title = '(disconnected) Order Lab';
+  }
+}
+
+function startFeed() {
+  connection?.stop();
+  connection = new FeedConnection(settings.feedUrl);
+  connection.addEventListener('state', (ev) => showConnection(ev.detail));
+  connection.addEventListener('notification', (ev) => onNotification(ev.detail));
+  connection.start();
+  $('feed-url').textContent = settings.feedUrl;
+}
+
+$('conn-retry').addEventListener('click', () => connection?.reconnectNow());
+// Coming back online or to the tab: don't sit out a long backoff.
+window.addEventListener('online', () => connection?.reconnectNow());
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') connection?.reconnectNow();
+});
+
+// ------------------------------------------------------------------ new order form
+
+const form = $('order-form');
+const fieldInputs = { order_id: $('order-id'), item: $('order-item'), quantity: $('order-quantity') };
+const fieldErrors = { order_id: $('order-id-error'), item: $('order-item-error'), quantity: $('order-quantity-error') };
+
+function setFieldError(name, message) {
+  const input = fieldInputs[name];
+  const out = fieldErrors[name];
+  if (!input || !out) return;
+  if (message) {
+    input.setAttribute('aria-invalid', 'true');
+    out.textContent = message;
+    out.hidden = false;
+  } else {
+    input.removeAttribute('aria-invalid');
+    out.textContent = '';
+    out.hidden = true;
+  }
+}
+
+function formValues() {
+  return { order_id: fieldInputs.order_id.value, item: fieldInputs.item.value, quantity: fieldInputs.quantity.value };
+}
+
+function newOrderId() {
+  fieldInputs.order_id.value = String(suggestOrderId());
+  setFieldError('order_id', '');
+}
+
+$('order-id-new').addEventListener('click', () => {
+  newOrderId();
+  fieldInputs.order_id.focus();
+});
+
+// Re-check a field once the user leaves it or fixes it, not while first typing.
+for (const [name, input] of Object.entries(fieldInputs)) {
+  const check = () => setFieldError(name, validateOrder(formValues()).errors[name] ?? '');
+  input.addEventListener('blur', () => {
+    if (input.value !== '' || input.hasAttribute('aria-invalid')) check();
+  });
+  input.addEventListener('input', () => {
+    if (input.hasAttribute('aria-invalid')) check();
+  });
+}
+
+function setBusy(button, busy) {
+  button.disabled = busy;
+  button.classList.toggle('is-busy', busy);
+  button.setAttribute('aria-busy', String(busy));
+}
+
+function showResult(kind, ...content) {
+  const box = $('order-result');
+  box.className = `result result--${kind}`;
+  box.replaceChildren(...content);
+  box.hidden = false;
+}
+
+function outcomeLine(entry) {
+  const latency = entry.createdAt !== null && entry.notifiedAt !== null ? entry.notifiedAt - entry.createdAt : null;
+  return h('p', { class: `result__outcome result__outcome--${entry.status}` },
+    statusBadge(entry.status),
+    entry.status === 'confirmed'
+      ? ` at ${formatTime(entry.notifiedAt ?? entry.receivedAt)}${latency !== null ? `, decided in ${formatDuration(latency)}` : ''}`
+      : ` ${entry.reason || 'no reason given'}`);
+}
+
+async function checkOrderStatus(orderId, slot) {
+  slot.replaceChildren(h('span', { class: 'muted' }, 'Asking the Order API…'));
+  try {
+    const r = await request(apiUrl(settings.orderApi, `/orders/${orderId}`), { headers: { Accept: 'application/json' } }, 'the Order API');
+    if (!r.ok) {
+      slot.replaceChildren(`HTTP ${r.status}: ${errorMessage(r)}`);
+      return;
+    }
+    const status = r.body?.status;
+    slot.replaceChildren(statusBadge(status), r.body?.reason ? ` ${r.body.reason}` : ' (GET /orders/' + orderId + ')');
+  } catch (e) {
+    slot.replaceChildren(e.message);
+  }
+}
+
+function trackOutcome(orderId, slot) {
+  let waitTimer = null;
+  const done = (entry) => {
+    clearTimeout(waitTimer);
+    pendingOrders.delete(orderId);
+    slot.replaceWith(outcomeLine(entry));
+  };
+  const existing = store.entries.find((e) => e.orderId === orderId);
+  if (existing) {
+    done(existing);
+    return;
+  }
+  if (store.has(orderId)) {
+    // Known but scrolled out of the kept entries: it was decided long ago.
+    slot.replaceChildren('Already decided earlier; see the search below.');
+    return;
+  }
+  pendingOrders.set(orderId, done);
+  waitTimer = setTimeout(() => {
+    if (!pendingOrders.has(orderId)) return;
+    const check = h('button', { type: 'button', class: 'btn btn--small btn--ghost' }, 'Check status');
+    const out = h('span', { class: 'result__check' });
+    check.addEventListener('click', () => checkOrderStatus(orderId, out));
+    slot.replaceChildren('No outcome on the feed yet. ', check, ' ', out);
+  }, 15000);
+}
+
+form.addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const { order, errors } = validateOrder(formValues());
+  for (const name of Object.keys(fieldInputs)) setFieldError(name, errors[name] ?? '');
+  const firstBad = Object.keys(fieldInputs).find((name) => errors[name]);
+  if (firstBad) {
+    fieldInputs[firstBad].focus();
+    showResult('error', h('strong', {}, 'Please fix the highlighted field' + (Object.keys(errors).length > 1 ? 's' : '')),
+      h('p', {}, 'Nothing was sent.'));
+    return;
+  }
+  const button = $('order-submit');
+  setBusy(button, true);
+  showResult('pending', h('strong', {}, `Sending order #${order.order_id}…`));
+  const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+  if (settings.token) headers.Authorization = `Bearer ${settings.token}`;
+  try {
+    const r = await request(apiUrl(settings.orderApi, '/create_order'),
+      { method: 'POST', headers, body: JSON.stringify(order) }, 'the Order API');
+    if (r.ok) {
+      const slot = h('p', { class: 'result__outcome result__outcome--waiting' },
+        h('span', { class: 'dots', 'aria-hidden': 'true' }), 'Waiting for payment and inventory…');
+      showResult('ok',
+        h('strong', {}, `Order #${order.order_id} accepted`),
+        h('p', { class: 'result__meta' }, `${order.item} × ${formatNumber(order.quantity)} · HTTP ${r.status} · `,
+          h('code', {}, r.body?.message ?? r.text)),
+        slot);
+      trackOutcome(order.order_id, slot);
+      // Ready for the next order: same item and quantity, a fresh id.
+      newOrderId();
+    } else {
+      const field = r.body && typeof r.body.field === 'string' ? r.body.field : '';
+      if (field && fieldInputs[field]) setFieldError(field, errorMessage(r));
+      const advice = {
+        409: 'That order id was already used for a different order. Press "New ID".',
+        413: 'The request is too large.',
+        401: 'The Order API wants a bearer token: set one in Settings.',
+        403: 'The bearer token was refused: check it in Settings.',
+        503: 'A backing service is down; nothing was accepted. Try again in a moment.',
+      }[r.status];
+      showResult('error',
+        h('strong', {}, `HTTP ${r.status}${r.statusText ? ` ${r.statusText}` : ''}`),
+        h('p', {}, errorMessage(r), field ? h('span', { class: 'muted' }, ` (field ${field})`) : null),
+        advice ? h('p', { class: 'muted' }, advice) : null);
+    }
+  } catch (e) {
+    showResult('error', h('strong', {}, 'Not sent'), h('p', {}, e.message));
+  } finally {
+    setBusy(button, false);
+  }
+});
+
+// ------------------------------------------------------------------ search
+
+const search = { item: '', size: 25, from: 0, busy: false, lastCount: 0 };
+const searchBody = $('search-body');
+
+function searchRow(o) {
+  const ts = typeof o.timestamp === 'string' ? Date.parse(o.timestamp) : NaN;
+  const status = typeof o.status === 'string' && o.status ? o.status : '';
+  return h('tr', { dataset: { orderId: String(o.order_id) } },
+    h('td', { class: 'mono', 'data-label': 'Order ID' }, `#${o.order_id}`),
+    h('td', { class: 'cell-item', 'data-label': 'Item' }, String(o.item ?? '')),
+    h('td', { class: 'num mono', 'data-label': 'Quantity' }, formatNumber(o.quantity)),
+    h('td', { class: 'cell-status', 'data-label': 'Status' },
+      status ? statusBadge(status) : h('span', { class: 'muted' }, '–'),
+      o.reason ? h('span', { class: 'cell-reason' }, String(o.reason)) : null),
+    h('td', { class: 'cell-time', 'data-label': 'Time' },
+      Number.isFinite(ts) ? h('time', { datetime: isoTime(ts), title: formatFullTime(ts) }, formatTime(ts)) : '–'));
+}
+
+/** An outcome arriving live updates the status of that order in the results. */
+function updateSearchRow(entry) {
+  const row = searchBody.querySelector(`tr[data-order-id="${entry.orderId}"]`);
+  if (!row) return;
+  const cell = row.querySelector('.cell-status');
+  cell.replaceChildren(statusBadge(entry.status),
+    entry.reason ? h('span', { class: 'cell-reason' }, entry.reason) : null);
+}
+
+function searchStatus(text) {
+  $('search-status').textContent = text;
+}
+
+async function runSearch() {
+  if (search.busy) return;
+  search.busy = true;
+  const button = $('search-submit');
+  setBusy(button, true);
+  $('search-prev').disabled = true;
+  $('search-next').disabled = true;
+  const params = new URLSearchParams();
+  if (search.item) params.set('item', search.item);
+  params.set('size', String(search.size));
+  params.set('from', String(search.from));
+  const what = search.item ? `matching “${search.item}”` : '';
+  try {
+    const r = await request(apiUrl(settings.searchApi, `/search?${params}`), { headers: { Accept: 'application/json' } }, 'the Search API');
+    if (!r.ok || !Array.isArray(r.body)) {
+      searchBody.replaceChildren();
+      searchStatus(r.ok ? 'The Search API answered something that is not a list.' : `Search failed: HTTP ${r.status}, ${errorMessage(r)}`);
+      search.lastCount = 0;
+      return;
+    }
+    const rows = r.body.filter((o) => o && typeof o === 'object');
+    searchBody.replaceChildren(...rows.map(searchRow));
+    search.lastCount = rows.length;
+    if (!rows.length) {
+      searchStatus(search.from > 0 ? `No more orders ${what}.`.replace('  ', ' ') : `No orders ${what || 'yet'}.`);
+    } else {
+      searchStatus(`Orders ${formatNumber(search.from + 1)}–${formatNumber(search.from + rows.length)} ${what}`.trim());
+    }
+    $('search-caption').textContent = `Search results ${what}`.trim();
+  } catch (e) {
+    searchBody.replaceChildren();
+    search.lastCount = 0;
+    searchStatus(e.message);
+  } finally {
+    search.busy = false;
+    setBusy(button, false);
+    $('search-prev').disabled = search.from === 0;
+    $('search-next').disabled = search.lastCount < search.size;
+  }
+}
+
+$('search-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  search.item = $('search-item').value.trim();
+  search.size = Number($('search-size').value) || 25;
+  search.from = 0;
+  runSearch();
+});
+$('search-prev').addEventListener('click', () => {
+  search.from = Math.max(0, search.from - search.size);
+  runSearch();
+});
+$('search-next').addEventListener('click', () => {
+  search.from += search.size;
+  runSearch();
+});
+
+// ------------------------------------------------------------------ settings
+
+const dialog = $('settings-dialog');
+
+function showSettingsSummary() {
+  $('auth-state').textContent = settings.token ? `bearer token ••••${settings.token.slice(-4)}` : 'no token';
+  $('auth-state').title = settings.token ? 'New orders carry Authorization: Bearer (change in Settings)' : 'Set a bearer token in Settings if the Order API needs one';
+  $('link-order').href = apiUrl(settings.orderApi, '/docs');
+  $('link-order').textContent = `${settings.orderApi}/docs`;
+  $('link-search').href = apiUrl(settings.searchApi, '/docs');
+  $('link-search').textContent = `${settings.searchApi}/docs`;
+}
+
+$('settings-open').addEventListener('click', () => {
+  const d = settings.defaults;
+  const field = (id, key) => {
+    const input = $(id);
+    input.placeholder = d[key];
+    input.value = settings.sources[key] === 'default' ? '' : settings[key];
+  };
+  field('set-order', 'orderApi');
+  field('set-search', 'searchApi');
+  field('set-feed', 'feedUrl');
+  $('set-token').value = settings.token;
+  const fromUrl = Object.entries(settings.sources).filter(([, s]) => s === 'url').map(([k]) => k);
+  $('settings-note').hidden = !fromUrl.length;
+  $('settings-note').textContent = fromUrl.length
+    ? 'Some addresses come from this page\'s URL parameters and override what is saved here.'
+    : '';
+  dialog.returnValue = '';
+  dialog.showModal();
+});
+
+$('settings-cancel').addEventListener('click', () => dialog.close('cancel'));
+
+dialog.addEventListener('close', () => {
+  if (dialog.returnValue !== 'save') return;
+  const oldFeed = settings.feedUrl;
+  saveSettings({
+    orderApi: $('set-order').value,
+    searchApi: $('set-search').value,
+    feedUrl: $('set-feed').value,
+    token: $('set-token').value,
+  });
+  settings = loadSettings();
+  showSettingsSummary();
+  if (settings.feedUrl !== oldFeed) startFeed();
+});
+
+// ------------------------------------------------------------------ start
+
+showSettingsSummary();
+newOrderId();
+refreshFeedChrome();
+refreshStats();
+startFeed();
+runSearch();

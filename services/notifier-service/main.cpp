@@ -1,0 +1,194 @@
+// notifier-service: correlates payment and inventory outcomes per order in Redis,
+// publishes each order's one terminal notification to order.notification, fans every
+// notification out to the WebSocket clients of this instance (ws://HOST:PORT/ws) and
+// serves the browser UI. Wiring only; the logic lives in correlator.*,
+// notificationhub.*, recentids.* and staticfiles.*.
+#include "correlator.h"
+#include "notificationhub.h"
+#include "staticfiles.h"
+
+#include "lab/config.h"
+#include "lab/eventworker.h"
+#include "lab/httpservice.h"
+#include "lab/kafkaconsumer.h"
+#include "lab/kafkaprobe.h"
+#include "lab/kafkaproducer.h"
+#include "lab/log.h"
+#include "lab/names.h"
+#include "lab/redisclient.h"
+#include "lab/shutdown.h"
+#include "lab/topics.h"
+
+#include <QCoreApplication>
+#include <QHostAddress>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QUuid>
+#include <QWebSocket>
+
+#include <cstdlib>
+
+#ifndef LAB_FRONTEND_DIR
+#define LAB_FRONTEND_DIR "frontend"
+#endif
+
+namespace {
+
+const QString kService = QStringLiteral("notifier-service");
+
+[[noreturn]] void die(const QString &message)
+{
+    qCritical("%s", qPrintable(message));
+    std::exit(2);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(kService);
+    QCoreApplication::setApplicationVersion(QStringLiteral("0.1"));
+    lab::log::install(kService);
+
+    QList<lab::ConfigOption> options = lab::Config::commonOptions();
+    options += {
+        {QStringLiteral("port"), QStringLiteral("NOTIFIER_PORT"), QStringLiteral("8000"),
+         QStringLiteral("HTTP port: browser UI, /ws, /healthz and /metrics.")},
+        {QStringLiteral("frontend-dir"), QStringLiteral("FRONTEND_DIR"), QStringLiteral(LAB_FRONTEND_DIR),
+         QStringLiteral("Directory of the browser UI's files.")},
+        {QStringLiteral("allowed-origins"), QStringLiteral("NOTIFIER_ALLOWED_ORIGINS"), QString(),
+         QStringLiteral("Comma-separated Origins allowed on /ws, e.g. http://localhost:8000 (empty: any).")},
+        {QStringLiteral("dedupe-window"), QStringLiteral("NOTIFIER_DEDUPE_WINDOW"), QStringLiteral("100000"),
+         QStringLiteral("Order ids remembered to drop republished notifications.")},
+        {QStringLiteral("ws-max-queue-bytes"), QStringLiteral("NOTIFIER_WS_MAX_QUEUE_BYTES"), QStringLiteral("1048576"),
+         QStringLiteral("Unsent bytes a WebSocket client may accumulate before it is closed.")},
+    };
+    const lab::Config config = lab::Config::load(
+        app, QStringLiteral("Correlates payment and inventory outcomes, publishes order.notification and pushes "
+                            "every notification to WebSocket clients on /ws; serves the browser UI."),
+        options);
+    lab::log::install(kService, config.value(QStringLiteral("log-level")));
+
+    QString error;
+    const qint64 port = config.intValue(QStringLiteral("port"));
+    if (port < 0 || port > 65535)
+        die(QStringLiteral("--port (NOTIFIER_PORT) must be from 0 to 65535"));
+    const QHostAddress bindAddress(config.value(QStringLiteral("bind-address")));
+    if (bindAddress.isNull())
+        die(QStringLiteral("--bind-address (BIND_ADDRESS) is not an IP address: %1").arg(config.value(QStringLiteral("bind-address"))));
+    notifier::NotificationHub::Options hubOptions;
+    hubOptions.allowedOrigins = config.value(QStringLiteral("allowed-origins")).split(u',', Qt::SkipEmptyParts);
+    hubOptions.dedupeWindow = int(qBound(qint64(1), config.intValue(QStringLiteral("dedupe-window")), qint64(100000000)));
+    hubOptions.maxQueueBytes = qMax<qint64>(1024, config.intValue(QStringLiteral("ws-max-queue-bytes")));
+
+    const notifier::StaticFiles files(config.value(QStringLiteral("frontend-dir")));
+    if (!files.isValid())
+        qWarning("the browser UI directory %s does not exist; / will answer 404", qPrintable(files.root()));
+
+    const lab::Names names = lab::Names::fromEnvironment();
+    const QString brokers = config.value(QStringLiteral("kafka-brokers"));
+
+    lab::RedisClient redis(config.value(QStringLiteral("redis-host")),
+                           quint16(config.intValue(QStringLiteral("redis-port"))));
+    redis.connectToServer();
+
+    lab::KafkaProducer producer(brokers);
+    if (!producer.isValid())
+        die(producer.creationError().toString());
+    lab::KafkaProbe kafkaProbe(&producer);
+    kafkaProbe.start();
+
+    // Correlation: one consumer group shared by every instance.
+    notifier::Correlator correlator(names, &redis, &producer);
+    // allow.auto.create.topics: a missing input topic is created (with the broker's
+    // default partitions) instead of noticed only at the next metadata refresh.
+    // session.timeout.ms: a crashed instance's partitions move to the others after 10 s
+    // rather than librdkafka's default 45 s.
+    const QMap<QString, QString> consumerConfig{
+        {QStringLiteral("allow.auto.create.topics"), QStringLiteral("true")},
+        {QStringLiteral("session.timeout.ms"), QStringLiteral("10000")},
+    };
+    lab::KafkaConsumer outcomes(brokers, names.group(kService), correlator.topics(),
+                                consumerConfig);
+    if (!outcomes.isValid())
+        die(outcomes.creationError().toString());
+    outcomes.setMaxInFlight(2000);
+    lab::EventWorker correlation(kService, &outcomes,
+                                 [&correlator](const lab::KafkaMessage &m, lab::EventWorker::Finish f) {
+                                     correlator.handle(m, std::move(f));
+                                 });
+
+    // Fan-out: a group of its own per instance, so every instance sees every
+    // notification; from the newest on (older ones reach clients as the backlog).
+    notifier::NotificationHub hub(names, &redis, hubOptions);
+    const QString instance = QStringLiteral("%1-%2").arg(QCoreApplication::applicationPid())
+                                 .arg(QUuid::createUuid().toString(QUuid::Id128).left(12));
+    lab::KafkaConsumer fanoutConsumer(brokers, names.group(QStringLiteral("notifier-fanout-") + instance),
+                                      {names.topic(lab::topics::OrderNotification)},
+                                      {{QStringLiteral("auto.offset.reset"), QStringLiteral("latest")},
+                                       {QStringLiteral("allow.auto.create.topics"), QStringLiteral("true")}});
+    if (!fanoutConsumer.isValid())
+        die(fanoutConsumer.creationError().toString());
+    bool fanoutAssigned = false;
+    QObject::connect(&fanoutConsumer, &lab::KafkaConsumer::assignmentChanged, &app,
+                     [&fanoutAssigned](const QStringList &partitions) {
+                         if (!partitions.isEmpty())
+                             fanoutAssigned = true;
+                     });
+    lab::EventWorker fanout(QStringLiteral("notifier-fanout"), &fanoutConsumer,
+                            [&hub](const lab::KafkaMessage &m, lab::EventWorker::Finish f) {
+                                hub.handleRecord(m, std::move(f));
+                            });
+
+    lab::HttpService http(kService);
+    http.addHealthCheck({QStringLiteral("kafka"), [&kafkaProbe](QString *detail) { return kafkaProbe.isUp(detail); }});
+    http.addHealthCheck({QStringLiteral("redis"), [&redis](QString *detail) {
+        if (redis.isConnected())
+            return true;
+        *detail = QStringLiteral("Redis unreachable");
+        return false;
+    }});
+    http.addHealthCheck({QStringLiteral("fanout"), [&fanoutAssigned](QString *detail) {
+        if (fanoutAssigned)
+            return true;
+        *detail = QStringLiteral("waiting for the order.notification partitions");
+        return false;
+    }});
+    // Everything that is not /healthz or /metrics: the browser UI's files.
+    http.server().setMissingHandler([&files](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        files.respond(request).write(std::move(responder));
+    });
+    // QHttpServer hands over WebSocket upgrades itself; the hub checks path and origin.
+    QObject::connect(&http.server(), &QAbstractHttpServer::newWebSocketConnection, &hub, [&http, &hub] {
+        while (http.server().hasPendingWebSocketConnections())
+            if (auto socket = http.server().nextPendingWebSocketConnection())
+                hub.addClient(socket.release());
+    });
+    if (!http.listen(bindAddress, quint16(port), &error))
+        die(error);
+
+    lab::ShutdownSignal shutdown;
+    QObject::connect(&shutdown, &lab::ShutdownSignal::requested, &app, [&](int signal) {
+        qInfo("signal %d: draining", signal);
+        correlation.stopIntake();
+        fanout.stopIntake();
+        correlation.whenIdle(10000, [&](bool drained) {
+            if (!drained)
+                qWarning("handlers still running after 10 s; their records will be redelivered");
+            outcomes.stop(5000);
+            fanoutConsumer.stop(2000);
+            producer.flush(5000);
+            hub.closeAll();
+            qInfo("stopped");
+            app.quit();
+        });
+    });
+
+    correlation.start();
+    fanout.start();
+    qInfo("%s listening on %s:%d (namespace \"%s\", UI from %s, fan-out group %s)", qPrintable(kService),
+          qPrintable(bindAddress.toString()), http.port(), qPrintable(names.ns()), qPrintable(files.root()),
+          qPrintable(names.group(QStringLiteral("notifier-fanout-") + instance)));
+    return app.exec();
+}

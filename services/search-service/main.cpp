@@ -1,0 +1,157 @@
+// search-service: indexes every order into Elasticsearch (order-logs, one document per
+// order) from the Kafka events, and answers GET /search. Wiring only: the logic lives
+// in OrderIndexer, SearchApi, SearchQuery and OrderDocument.
+#include "elastichealth.h"
+#include "orderindexer.h"
+#include "searchapi.h"
+
+#include "lab/apidocs.h"
+#include "lab/config.h"
+#include "lab/elasticclient.h"
+#include "lab/httpservice.h"
+#include "lab/kafkaconsumer.h"
+#include "lab/kafkaprobe.h"
+#include "lab/kafkaproducer.h"
+#include "lab/log.h"
+#include "lab/names.h"
+#include "lab/orderstore.h"
+#include "lab/redisclient.h"
+#include "lab/servicemetrics.h"
+#include "lab/shutdown.h"
+#include "lab/topics.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QHostAddress>
+#include <QHttpServerRequest>
+#include <QTcpServer>
+#include <QUrl>
+
+#include <cstdio>
+
+namespace {
+
+const QString kService = QStringLiteral("search-service");
+
+[[noreturn]] void fail(int code, const QString &message)
+{
+    qCritical("%s", qPrintable(message));
+    std::fprintf(stderr, "%s: %s\n", qPrintable(kService), qPrintable(message));
+    std::exit(code);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(kService);
+    QCoreApplication::setApplicationVersion(QStringLiteral("0.1"));
+    lab::log::install(kService);
+
+    QList<lab::ConfigOption> options = lab::Config::commonOptions();
+    options << lab::ConfigOption{QStringLiteral("port"), QStringLiteral("SEARCH_PORT"), QStringLiteral("5100"),
+                                 QStringLiteral("HTTP port of the Search API."), false};
+    const lab::Config config = lab::Config::load(
+        app, QStringLiteral("Search API: indexes orders into Elasticsearch from Kafka and searches them."),
+        options);
+    lab::log::install(kService, config.value(QStringLiteral("log-level")));
+
+    const qint64 port = config.intValue(QStringLiteral("port"));
+    if (port < 0 || port > 65535)
+        fail(2, QStringLiteral("invalid --port %1: expected 0..65535").arg(port));
+    const QHostAddress bindAddress(config.value(QStringLiteral("bind-address")));
+    if (bindAddress.isNull())
+        fail(2, QStringLiteral("invalid --bind-address \"%1\": expected an IP address")
+                    .arg(config.value(QStringLiteral("bind-address"))));
+    const qint64 redisPort = config.intValue(QStringLiteral("redis-port"));
+    if (redisPort < 1 || redisPort > 65535)
+        fail(2, QStringLiteral("invalid --redis-port %1: expected 1..65535").arg(redisPort));
+    const QUrl elasticUrl(config.value(QStringLiteral("elasticsearch-url")), QUrl::StrictMode);
+    if (!elasticUrl.isValid() || (elasticUrl.scheme() != QLatin1String("http") && elasticUrl.scheme() != QLatin1String("https"))
+        || elasticUrl.host().isEmpty())
+        fail(2, QStringLiteral("invalid --elasticsearch-url \"%1\": expected http(s)://host:port")
+                    .arg(config.value(QStringLiteral("elasticsearch-url"))));
+
+    const lab::Names names = lab::Names::fromEnvironment();
+    const QString brokers = config.value(QStringLiteral("kafka-brokers"));
+
+    lab::RedisClient redis(config.value(QStringLiteral("redis-host")), quint16(redisPort));
+    redis.setCommandTimeoutMs(3000);
+    redis.connectToServer();
+    lab::OrderStore store(&redis, names);
+
+    lab::ElasticClient elastic(elasticUrl);
+    ElasticHealth elasticHealth(&elastic);
+    elasticHealth.start();
+
+    QStringList topics;
+    for (const QString &base : lab::topics::all())
+        topics << names.topic(base);
+    // allow.auto.create.topics: subscribing creates missing topics, so the indexer sees
+    // the first events of a fresh namespace at once (not after a metadata refresh).
+    lab::KafkaConsumer consumer(brokers, names.group(kService), topics,
+                                {{QStringLiteral("allow.auto.create.topics"), QStringLiteral("true")},
+                                 {QStringLiteral("client.id"), kService}});
+    if (!consumer.isValid())
+        fail(2, consumer.creationError().toString());
+    consumer.setMaxInFlight(5000);
+    OrderIndexer indexer(&consumer, &store, &elastic, names);
+
+    lab::KafkaProducer probeClient(brokers, {{QStringLiteral("enable.idempotence"), QStringLiteral("false")},
+                                             {QStringLiteral("client.id"), kService + QStringLiteral("-probe")}});
+    probeClient.setFlushTimeoutMs(0);
+    lab::KafkaProbe kafkaProbe(&probeClient, 2000);
+    kafkaProbe.start();
+
+    lab::HttpService http(kService);
+    http.addHealthCheck({QStringLiteral("kafka"), [&kafkaProbe](QString *detail) { return kafkaProbe.isUp(detail); }});
+    http.addHealthCheck({QStringLiteral("redis"), [&redis](QString *detail) {
+                             if (!redis.isConnected())
+                                 *detail = QStringLiteral("not connected");
+                             return redis.isConnected();
+                         }});
+    http.addHealthCheck({QStringLiteral("elasticsearch"),
+                         [&elasticHealth](QString *detail) { return elasticHealth.isUp(detail); }});
+    http.server().afterRequest([](QHttpServerResponse &&response, const QHttpServerRequest &request) {
+        const QString path = request.url().path();
+        if (path == QLatin1String("/healthz") || path == QLatin1String("/metrics"))
+            lab::metrics::httpRequest(path, int(response.statusCode()));
+        return std::move(response);
+    });
+
+    SearchApi api(&http, &elastic, names.orderIndex());
+    api.install();
+    QFile spec(QStringLiteral(":/openapi.json"));
+    if (!spec.open(QIODevice::ReadOnly))
+        fail(1, QStringLiteral("the embedded OpenAPI document is missing"));
+    lab::apidocs::install(http, spec.readAll(), lab::apidocs::swaggerDir(QStringLiteral(LAB_SWAGGER_UI_DIR)),
+                          kService);
+
+    QString error;
+    if (!http.listen(bindAddress, quint16(port), &error))
+        fail(1, error);
+    qInfo("%s listening on %s:%u (index %s, group %s, Elasticsearch %s)", qPrintable(kService),
+          qPrintable(bindAddress.toString()), unsigned(http.port()), qPrintable(names.orderIndex()),
+          qPrintable(names.group(kService)), qPrintable(elasticUrl.toString()));
+    indexer.start();
+
+    // SIGTERM: stop serving, let the bulk in progress finish (bounded), commit what was
+    // indexed, leave the group, quit with 0. Unindexed records are redelivered later.
+    lab::ShutdownSignal shutdown;
+    QObject::connect(&shutdown, &lab::ShutdownSignal::requested, &app, [&](int signalNumber) {
+        qInfo("signal %d: finishing the batch in progress (%d record(s) pending)", signalNumber,
+              indexer.backlog());
+        for (QTcpServer *server : http.server().servers())
+            server->close();
+        indexer.stop(8000, [&](bool drained) {
+            if (!drained)
+                qWarning("the batch in progress did not finish in time; it will be redelivered");
+            consumer.stop(5000);
+            qInfo("search-service stopped");
+            QCoreApplication::quit();
+        });
+    });
+
+    return app.exec();
+}

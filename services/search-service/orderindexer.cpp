@@ -1,0 +1,308 @@
+// orderindexer.cpp: consumed events -> Redis hashes -> bulk index -> acknowledge
+// (see orderindexer.h).
+#include "orderindexer.h"
+
+#include "orderdocument.h"
+
+#include "lab/elasticclient.h"
+#include "lab/kafkaconsumer.h"
+#include "lab/orderstore.h"
+#include "lab/servicemetrics.h"
+#include "lab/topics.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QPointer>
+#include <QTimer>
+#include <QUrl>
+
+Q_LOGGING_CATEGORY(lcIndexer, "lab.search.indexer")
+
+namespace {
+
+/// Records per bulk request (the consumer hands out at most this many per batch too).
+constexpr int MaxBatch = 500;
+constexpr int FirstBackoffMs = 250;
+constexpr int MaxBackoffMs = 10000;
+/// While the index could not be created at start, how often to try again.
+constexpr int EnsureRetryMs = 3000;
+
+/// True when every failed item of a bulk answer failed for good (a document
+/// Elasticsearch will never take, e.g. a mapping conflict): retrying cannot help.
+bool onlyPermanentItemFailures(const QJsonObject &body, int *failed)
+{
+    *failed = 0;
+    const QJsonArray items = body.value(QLatin1String("items")).toArray();
+    if (items.isEmpty())
+        return false;
+    for (const QJsonValue &v : items) {
+        const QJsonObject action = v.toObject().value(QLatin1String("index")).toObject();
+        const int status = action.value(QLatin1String("status")).toInt();
+        if (status >= 200 && status < 300)
+            continue;
+        ++*failed;
+        if (status == 429 || status >= 500 || status < 400)
+            return false;
+    }
+    return *failed > 0;
+}
+
+} // namespace
+
+OrderIndexer::OrderIndexer(lab::KafkaConsumer *consumer, lab::OrderStore *store, lab::ElasticClient *elastic,
+                           const lab::Names &names, QObject *parent)
+    : QObject(parent)
+    , m_consumer(consumer)
+    , m_store(store)
+    , m_elastic(elastic)
+    , m_names(names)
+    , m_index(names.orderIndex())
+    , m_retryTimer(new QTimer(this))
+{
+    m_retryTimer->setSingleShot(true);
+    connect(m_retryTimer, &QTimer::timeout, this, &OrderIndexer::runBatch);
+    m_consumer->setMaxBatch(MaxBatch);
+    connect(m_consumer, &lab::KafkaConsumer::messagesReceived, this, &OrderIndexer::onMessages);
+}
+
+OrderIndexer::~OrderIndexer() = default;
+
+QString OrderIndexer::baseTopic(const lab::Names &names, const QString &topic)
+{
+    for (const QString &base : lab::topics::all())
+        if (names.topic(base) == topic)
+            return base;
+    return {};
+}
+
+void OrderIndexer::start()
+{
+    ensureIndexAtStart();
+    m_consumer->start();
+}
+
+void OrderIndexer::ensureIndexAtStart()
+{
+    // Keep trying until the index exists; batches also create it when they find it missing.
+    if (m_stopping || m_indexReady)
+        return;
+    QPointer<OrderIndexer> self(this);
+    ensureIndex([self](bool ok) {
+        if (!ok && self)
+            QTimer::singleShot(EnsureRetryMs, self, &OrderIndexer::ensureIndexAtStart);
+    });
+}
+
+void OrderIndexer::ensureIndex(std::function<void(bool ok)> then)
+{
+    const QJsonObject definition = OrderDocument::indexDefinition();
+    // A template makes an index auto-created by a stray write (or re-created after a
+    // delete) get the same mapping: timestamp stays a date for Kibana.
+    const QJsonObject indexTemplate{{QStringLiteral("index_patterns"), QJsonArray{m_index}},
+                                    {QStringLiteral("priority"), 500},
+                                    {QStringLiteral("template"), definition}};
+    const QString templatePath = QStringLiteral("/_index_template/")
+        + QString::fromLatin1(QUrl::toPercentEncoding(m_index + QStringLiteral("-template")));
+    QPointer<OrderIndexer> self(this);
+    m_elastic->request("PUT", templatePath, QJsonDocument(indexTemplate).toJson(QJsonDocument::Compact),
+                       "application/json", [self, definition, then](const lab::ElasticResult &r) {
+        if (!self)
+            return;
+        if (!r.ok)
+            qCWarning(lcIndexer, "index template not stored: %s", qPrintable(r.error));
+        self->m_elastic->ensureIndex(self->m_index, definition, [self, then](const lab::ElasticResult &r2) {
+            if (!self)
+                return;
+            if (r2.ok && !self->m_indexReady)
+                qCInfo(lcIndexer, "index %s ready", qPrintable(self->m_index));
+            else if (!r2.ok)
+                qCWarning(lcIndexer, "cannot create index %s: %s", qPrintable(self->m_index),
+                          qPrintable(r2.error));
+            self->m_indexReady = r2.ok;
+            then(r2.ok);
+        });
+    });
+}
+
+void OrderIndexer::onMessages(const lab::KafkaMessageList &messages)
+{
+    if (m_stopping)
+        return; // left unacknowledged: redelivered to the group
+    m_waiting += messages;
+    processNext();
+}
+
+int OrderIndexer::backlog() const
+{
+    return int(m_waiting.size() + m_batch.size());
+}
+
+void OrderIndexer::processNext()
+{
+    if (m_busy || m_stopping || m_waiting.isEmpty())
+        return;
+    const qsizetype n = qMin<qsizetype>(MaxBatch, m_waiting.size());
+    m_batch = m_waiting.mid(0, n);
+    m_waiting.remove(0, n);
+    m_busy = true;
+    m_backoffMs = 0;
+    m_batchTimer.start();
+    runBatch();
+}
+
+void OrderIndexer::runBatch()
+{
+    if (m_stopping) {
+        m_busy = false;
+        finishIfStopping();
+        return;
+    }
+    auto docs = std::make_shared<OrderDocumentBatch>();
+    for (const lab::KafkaMessage &m : std::as_const(m_batch)) {
+        const QString base = baseTopic(m_names, m.topic);
+        QString error;
+        if (base.isEmpty() || !docs->addEvent(base, m.value, &error)) {
+            // Never indexable: acknowledged with the batch so it cannot block its partition.
+            lab::metrics::error(QStringLiteral("malformed_event"));
+            qCWarning(lcIndexer, "skipping malformed record %s[%d]@%lld: %s", qPrintable(m.topic),
+                      m.partition, m.offset, qPrintable(base.isEmpty() ? QStringLiteral("unknown topic") : error));
+        }
+    }
+    const QList<qint64> ids = docs->orderIds();
+    if (ids.isEmpty()) {
+        batchDone(0);
+        return;
+    }
+    QPointer<OrderIndexer> self(this);
+    m_store->fetchMany(ids, [self, docs](const QHash<qint64, lab::OrderRecord> &records, const QString &error) {
+        if (!self)
+            return;
+        if (!error.isEmpty()) {
+            // Without the hashes a document could regress (e.g. "created" over "confirmed").
+            self->retryLater(QStringLiteral("redis"), error);
+            return;
+        }
+        docs->applyRecords(records);
+        if (self->m_indexReady) {
+            self->writeBatch(docs);
+            return;
+        }
+        self->ensureIndex([self, docs](bool ok) {
+            if (!self)
+                return;
+            if (ok)
+                self->writeBatch(docs);
+            else
+                self->retryLater(QStringLiteral("elasticsearch"), QStringLiteral("index not available"));
+        });
+    });
+}
+
+void OrderIndexer::writeBatch(const std::shared_ptr<OrderDocumentBatch> &docs)
+{
+    QList<lab::ElasticBulkItem> items;
+    const QList<OrderDocument> documents = docs->documents();
+    items.reserve(documents.size());
+    for (const OrderDocument &d : documents)
+        items.append({m_index, QString::number(d.orderId), d.toJson()});
+    const QList<qint64> skipped = docs->incomplete();
+    if (!skipped.isEmpty())
+        qCDebug(lcIndexer, "%lld order(s) without a creation time or item yet; not indexed now",
+                qint64(skipped.size()));
+    if (items.isEmpty()) {
+        batchDone(0);
+        return;
+    }
+    QPointer<OrderIndexer> self(this);
+    const int count = int(items.size());
+    m_elastic->bulk(items, [self, count](const lab::ElasticResult &r) {
+        if (!self)
+            return;
+        if (r.ok) {
+            qCDebug(lcIndexer, "indexed %d document(s)", count);
+            self->batchDone(count);
+            return;
+        }
+        int failed = 0;
+        if (r.status >= 200 && r.status < 300 && onlyPermanentItemFailures(r.body, &failed)) {
+            lab::metrics::error(QStringLiteral("index_rejected"));
+            qCCritical(lcIndexer, "Elasticsearch rejected %d of %d document(s) for good: %s", failed,
+                       count, qPrintable(r.error));
+            self->batchDone(count - failed);
+            return;
+        }
+        self->m_indexReady = false; // maybe deleted: make sure it exists (with its mapping) next time
+        self->retryLater(QStringLiteral("elasticsearch"), r.error);
+    });
+}
+
+void OrderIndexer::batchDone(int documents)
+{
+    for (const lab::KafkaMessage &m : std::as_const(m_batch)) {
+        m_consumer->acknowledge(m);
+        const QString base = baseTopic(m_names, m.topic);
+        lab::metrics::eventConsumed(base.isEmpty() ? m.topic : base);
+    }
+    lab::metrics::handlerSeconds(QStringLiteral("index_batch"), double(m_batchTimer.nsecsElapsed()) / 1e9);
+    if (!m_lastError.isEmpty())
+        qCInfo(lcIndexer, "indexing recovered after: %s", qPrintable(m_lastError));
+    m_lastError.clear();
+    const int records = int(m_batch.size());
+    m_batch.clear();
+    m_busy = false;
+    m_backoffMs = 0;
+    emit batchIndexed(documents, records);
+    if (m_stopping)
+        finishIfStopping();
+    else
+        processNext();
+}
+
+void OrderIndexer::retryLater(const QString &kind, const QString &why)
+{
+    lab::metrics::error(kind);
+    const bool first = m_backoffMs == 0;
+    m_backoffMs = first ? FirstBackoffMs : qMin(m_backoffMs * 2, MaxBackoffMs);
+    if (first || why != m_lastError)
+        qCWarning(lcIndexer, "indexing %lld record(s) failed (%s): %s; retrying with backoff, nothing "
+                             "acknowledged", qint64(m_batch.size()), qPrintable(kind), qPrintable(why));
+    m_lastError = why;
+    if (m_stopping) {
+        m_busy = false;
+        finishIfStopping();
+        return;
+    }
+    m_retryTimer->start(m_backoffMs);
+}
+
+void OrderIndexer::stop(int timeoutMs, std::function<void(bool drained)> done)
+{
+    m_stopping = true;
+    if (m_retryTimer->isActive()) {
+        m_retryTimer->stop(); // the batch waiting for a retry stays unacknowledged
+        m_busy = false;
+    }
+    m_stopDone = std::move(done);
+    if (!m_busy) {
+        finishIfStopping();
+        return;
+    }
+    QPointer<OrderIndexer> self(this);
+    QTimer::singleShot(timeoutMs, this, [self] {
+        if (self && self->m_stopDone) {
+            auto d = std::move(self->m_stopDone);
+            self->m_stopDone = nullptr;
+            d(false);
+        }
+    });
+}
+
+void OrderIndexer::finishIfStopping()
+{
+    if (!m_stopping || m_busy || !m_stopDone)
+        return;
+    auto d = std::move(m_stopDone);
+    m_stopDone = nullptr;
+    d(true);
+}

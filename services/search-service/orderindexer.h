@@ -1,0 +1,84 @@
+// orderindexer.h: keeps the order-logs index up to date from Kafka. Every batch of
+// consumed events (order.created, payment.*, inventory.*, order.notification) becomes
+// one bulk request with one document per order (_id = order_id, so replays overwrite),
+// built from the orders' Redis hashes (authoritative for status) and the events.
+// The batch's records are acknowledged only after the bulk succeeded: while
+// Elasticsearch or Redis is down the same batch is retried with backoff and nothing
+// is committed, so an outage delays indexing and never loses an order.
+#pragma once
+
+#include "lab/kafkamessage.h"
+#include "lab/names.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QString>
+#include <functional>
+#include <memory>
+
+class QTimer;
+class OrderDocumentBatch;
+
+namespace lab {
+class ElasticClient;
+class KafkaConsumer;
+class OrderStore;
+}
+
+class OrderIndexer : public QObject
+{
+    Q_OBJECT
+public:
+    /// Not owned; all must outlive the indexer.
+    OrderIndexer(lab::KafkaConsumer *consumer, lab::OrderStore *store, lab::ElasticClient *elastic,
+                 const lab::Names &names, QObject *parent = nullptr);
+    ~OrderIndexer() override;
+
+    /// Creates the index (and a template that gives an auto-created one the same
+    /// mapping), then starts consuming. Index creation failures are retried.
+    void start();
+    /// Stops taking new batches; done(drained) runs once the batch in progress (if any)
+    /// finished or timeoutMs passed. Unprocessed records stay unacknowledged.
+    void stop(int timeoutMs, std::function<void(bool drained)> done);
+
+    QString indexName() const { return m_index; }
+    /// Records waiting or in progress.
+    int backlog() const;
+    /// The last indexing problem (empty after a success), for logs and /healthz details.
+    QString lastError() const { return m_lastError; }
+
+    /// The base topic ("order.created") of a namespaced topic name, or empty.
+    static QString baseTopic(const lab::Names &names, const QString &topic);
+
+signals:
+    /// A batch was indexed: documents written, records acknowledged.
+    void batchIndexed(int documents, int records);
+
+private:
+    void onMessages(const lab::KafkaMessageList &messages);
+    void ensureIndex(std::function<void(bool ok)> then);
+    void ensureIndexAtStart();
+    void processNext();
+    void runBatch();
+    void writeBatch(const std::shared_ptr<OrderDocumentBatch> &docs);
+    void batchDone(int documents);
+    void retryLater(const QString &kind, const QString &why);
+    void finishIfStopping();
+
+    lab::KafkaConsumer *m_consumer;
+    lab::OrderStore *m_store;
+    lab::ElasticClient *m_elastic;
+    lab::Names m_names;
+    QString m_index;
+
+    lab::KafkaMessageList m_waiting;  ///< received, not in a batch yet
+    lab::KafkaMessageList m_batch;    ///< the batch in progress (or waiting for a retry)
+    bool m_busy = false;
+    bool m_indexReady = false;
+    bool m_stopping = false;
+    int m_backoffMs = 0;
+    QTimer *m_retryTimer;
+    QElapsedTimer m_batchTimer;
+    QString m_lastError;
+    std::function<void(bool)> m_stopDone;
+};

@@ -1,0 +1,105 @@
+// searchapi.cpp: GET /search (see searchapi.h).
+#include "searchapi.h"
+
+#include "searchquery.h"
+
+#include "lab/elasticclient.h"
+#include "lab/httpservice.h"
+#include "lab/servicemetrics.h"
+
+#include <QElapsedTimer>
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcSearchHttp, "lab.search.http")
+
+namespace {
+
+using StatusCode = QHttpServerResponse::StatusCode;
+using lab::HttpService;
+
+const QString kRoute = QStringLiteral("/search");
+
+void answer(QHttpServerResponder &&responder, QHttpServerResponse &&response)
+{
+    lab::metrics::httpRequest(kRoute, int(response.statusCode()));
+    response.write(std::move(responder));
+}
+
+QHttpServerResponse arrayResponse(const QJsonArray &documents)
+{
+    return QHttpServerResponse(QByteArrayLiteral("application/json"),
+                               QJsonDocument(documents).toJson(QJsonDocument::Compact), StatusCode::Ok);
+}
+
+} // namespace
+
+SearchApi::SearchApi(lab::HttpService *http, lab::ElasticClient *elastic, const QString &index, QObject *parent)
+    : QObject(parent), m_http(http), m_elastic(elastic), m_index(index)
+{
+}
+
+void SearchApi::install()
+{
+    m_http->server().route(kRoute, [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        if (request.method() != QHttpServerRequest::Method::Get) {
+            QHttpServerResponse r = HttpService::jsonError(StatusCode::MethodNotAllowed,
+                                                           QStringLiteral("method not allowed on /search: use GET"));
+            r.addHeader(QByteArrayLiteral("Allow"), QByteArrayLiteral("GET"));
+            answer(std::move(responder), std::move(r));
+            return;
+        }
+        search(request, std::move(responder));
+    });
+}
+
+void SearchApi::search(const QHttpServerRequest &request, QHttpServerResponder &&responder)
+{
+    const auto query = SearchQuery::fromUrlQuery(request.url().query(QUrl::FullyEncoded).toUtf8());
+    if (!query.ok()) {
+        answer(std::move(responder), HttpService::jsonError(StatusCode::BadRequest, query.error, query.field));
+        return;
+    }
+    auto deferred = HttpService::respondLater(std::move(responder));
+    QElapsedTimer timer;
+    timer.start();
+    m_elastic->search(m_index, query.value->toElastic(), [deferred, timer](const lab::ElasticResult &r) {
+        lab::metrics::handlerSeconds(QStringLiteral("search"), double(timer.nsecsElapsed()) / 1e9);
+        QHttpServerResponse response = [&r]() -> QHttpServerResponse {
+            if (r.ok)
+                return arrayResponse(documents(r));
+            if (isMissingIndex(r))
+                return arrayResponse({}); // nothing indexed yet
+            lab::metrics::error(QStringLiteral("elasticsearch"));
+            if (r.status == 0 || r.status >= 500) {
+                QHttpServerResponse u = HttpService::jsonError(
+                    StatusCode::ServiceUnavailable, QStringLiteral("Elasticsearch is unavailable: %1").arg(r.error));
+                u.addHeader(QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1"));
+                return u;
+            }
+            qCWarning(lcSearchHttp, "Elasticsearch refused a search: %s", qPrintable(r.error));
+            return HttpService::jsonError(StatusCode::BadGateway,
+                                          QStringLiteral("Elasticsearch refused the search: %1").arg(r.error));
+        }();
+        lab::metrics::httpRequest(kRoute, int(response.statusCode()));
+        deferred->send(response);
+    });
+}
+
+QJsonArray SearchApi::documents(const lab::ElasticResult &result)
+{
+    QJsonArray out;
+    const QJsonArray hits = result.body.value(QLatin1String("hits")).toObject().value(QLatin1String("hits")).toArray();
+    for (const QJsonValue &hit : hits)
+        out.append(hit.toObject().value(QLatin1String("_source")).toObject());
+    return out;
+}
+
+bool SearchApi::isMissingIndex(const lab::ElasticResult &result)
+{
+    return result.status == 404
+        && result.body.value(QLatin1String("error")).toObject().value(QLatin1String("type")).toString()
+        == QLatin1String("index_not_found_exception");
+}

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# System test of the README's first command: `./lab up` from nothing (its own state
+# directory, every port free and different from the running lab), the seed's curl flow,
+# a service killed with SIGKILL comes back healthy within 10 s, a second `./lab up`
+# does no harm, and `./lab down` leaves no process behind.
+set -uo pipefail
+root="${1:?usage: lab-up.sh REPO_ROOT}"
+passed=0 failed=0
+ok()   { echo "ok   - $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL - $*"; failed=$((failed + 1)); }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+state="$(mktemp -d /var/tmp/kafka-lab/systest.XXXXXX)"
+chmod a+rx "$state"
+export LAB_STATE="$state"
+export LAB_REDIS_PORT=$(free_port) LAB_KAFKA_PORT=$(free_port) LAB_KAFKA_CONTROLLER_PORT=$(free_port)
+export LAB_ES_PORT=$(free_port) LAB_ES_HEAP=512m
+export LAB_ORDER_PORT=$(free_port) LAB_SEARCH_PORT=$(free_port) LAB_PAYMENT_PORT=$(free_port)
+export LAB_INVENTORY_PORT=$(free_port) LAB_NOTIFIER_PORT=$(free_port)
+echo "state $state; order :$LAB_ORDER_PORT search :$LAB_SEARCH_PORT kafka :$LAB_KAFKA_PORT es :$LAB_ES_PORT"
+
+cleanup() {
+  "$root/lab" down >/dev/null 2>&1
+  rm -rf "$state"
+}
+trap cleanup EXIT
+
+if "$root/lab" up >"$state/up.log" 2>&1; then ok "./lab up from nothing"; else
+  fail "./lab up from nothing"; tail -n 40 "$state/up.log"; echo "$passed passed, $failed failed"; exit 1
+fi
+grep -q "Order API" "$state/up.log" && ok "./lab up prints where everything runs" || fail "./lab up prints the URL table"
+
+order_id=$(( (RANDOM << 15 | RANDOM) + 1 ))
+answer=$(curl -s -X POST "http://127.0.0.1:$LAB_ORDER_PORT/create_order" -H 'Content-Type: application/json' \
+  -d "{\"order_id\": $order_id, \"item\": \"mouse\", \"quantity\": 2000}")
+[[ "$answer" == '{"message":"Order created"}' || "$answer" == '{"message": "Order created"}' ]] \
+  && ok "seed POST /create_order answers Order created" || fail "seed POST answered: $answer"
+
+found=""
+for _ in $(seq 1 60); do
+  if curl -s "http://127.0.0.1:$LAB_SEARCH_PORT/search?item=mouse" | grep -q "\"order_id\":$order_id"; then found=1; break; fi
+  sleep 0.5
+done
+[[ -n "$found" ]] && ok "seed GET /search?item=mouse returns the order" || fail "order $order_id not searchable within 30 s"
+
+status=""
+for _ in $(seq 1 40); do
+  status=$(curl -s "http://127.0.0.1:$LAB_ORDER_PORT/orders/$order_id")
+  grep -q '"status":"confirmed"' <<<"$status" && break
+  sleep 0.25
+done
+grep -q '"status":"confirmed"' <<<"$status" && ok "GET /orders/$order_id is confirmed" || fail "order status: $status"
+
+# SIGKILL the payment-service process (not its supervisor): back and healthy within 10 s
+sup=$(cat "$state/run/payment-service.pid")
+child=$(pgrep -P "$sup" | head -n1)
+if [[ -n "$child" ]]; then
+  kill -KILL "$child"
+  back=""
+  for _ in $(seq 1 100); do
+    sleep 0.1
+    newchild=$(pgrep -P "$sup" | head -n1)
+    if [[ -n "$newchild" && "$newchild" != "$child" ]] \
+       && curl -fs "http://127.0.0.1:$LAB_PAYMENT_PORT/healthz" >/dev/null; then back=1; break; fi
+  done
+  [[ -n "$back" ]] && ok "payment-service killed with SIGKILL is back and healthy within 10 s" \
+    || fail "payment-service not back within 10 s"
+  grep -q "restarting payment-service" "$state/logs/payment-service.log" \
+    && ok "the restart is logged" || fail "restart not logged"
+else
+  fail "no payment-service process under its supervisor"
+fi
+
+if "$root/lab" up >"$state/up2.log" 2>&1 && grep -q "already running" "$state/up2.log"; then
+  ok "a second ./lab up does no harm"
+else fail "second ./lab up"; tail -n 20 "$state/up2.log"; fi
+
+# every process ./lab started: the pid files, their children and grandchildren
+pids=""
+for pf in "$state"/run/*.pid; do
+  p=$(cat "$pf"); pids="$pids $p"
+  for c in $(pgrep -P "$p"); do pids="$pids $c $(pgrep -P "$c" | tr '\n' ' ')"; done
+done
+"$root/lab" down >"$state/down.log" 2>&1 && ok "./lab down" || fail "./lab down"
+left=""
+for p in $pids; do kill -0 "$p" 2>/dev/null && left="$left $p"; done
+left="$left $(pgrep -f -- "$state" | tr '\n' ' ')"
+[[ -z "${left// /}" ]] && ok "./lab down leaves no process behind ($(wc -w <<<"$pids") checked)" \
+  || { fail "processes left:$left"; ps -o pid,cmd -p ${left// /,} ; }
+for p in $LAB_ORDER_PORT $LAB_SEARCH_PORT $LAB_PAYMENT_PORT $LAB_INVENTORY_PORT $LAB_NOTIFIER_PORT \
+         $LAB_KAFKA_PORT $LAB_ES_PORT $LAB_REDIS_PORT; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then fail "port $p still open after down"; fi
+done
+
+echo "$passed passed, $failed failed"
+((failed == 0))
