@@ -35,7 +35,9 @@ add_custom_command(
   VERBATIM)
 add_custom_target(lab_swagger_ui DEPENDS ${_lab_swagger_outputs})
 
+# include_guard(GLOBAL) runs this file once, in the first includer's scope: the
+# function must not rely on variables set above.
 function(lab_serve_api_docs target)
   add_dependencies(${target} lab_swagger_ui)
-  target_compile_definitions(${target} PRIVATE LAB_SWAGGER_UI_DIR="${LAB_SWAGGER_UI_DIR}")
+  target_compile_definitions(${target} PRIVATE LAB_SWAGGER_UI_DIR="${CMAKE_BINARY_DIR}/swagger-ui")
 endfunction()

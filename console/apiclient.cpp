@@ -73,7 +73,8 @@ void ApiClient::send(QNetworkReply *reply, int timeoutMs, QObject *context, Call
         ApiReply r;
         r.elapsedMs = timer->elapsed();
         r.httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        r.body = reply->readAll();
+        if (reply->isOpen()) // an aborted (timed-out) reply is closed
+            r.body = reply->readAll();
         if (r.httpStatus == 0) {
             r.networkError = reply->errorString();
             // A transfer timeout aborts the reply: Qt reports it as canceled or timed out.

@@ -6,7 +6,9 @@
 #include <QLabel>
 
 EmptyHint::EmptyHint(QAbstractItemView *view, const QString &text)
-    : QObject(view)
+    // A child of the viewport, which a view deletes before its own model: no model
+    // signal can reach a hint whose view is half destroyed.
+    : QObject(view->viewport())
     , m_view(view)
 {
     m_label = new QLabel(text, view->viewport());

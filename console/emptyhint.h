@@ -12,7 +12,7 @@ class EmptyHint : public QObject
 {
     Q_OBJECT
 public:
-    /// Installs itself on `view` (parented to it); the text can change later.
+    /// Installs itself on `view` (owned by its viewport); the text can change later.
     EmptyHint(QAbstractItemView *view, const QString &text);
 
     void setText(const QString &text);

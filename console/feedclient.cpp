@@ -4,7 +4,7 @@
 #include <QLoggingCategory>
 #include <QWebSocket>
 
-Q_LOGGING_CATEGORY(lcFeed, "lab.console.feed")
+Q_LOGGING_CATEGORY(lcFeed, "lab.console.feed", QtInfoMsg)
 
 namespace {
 constexpr int PingIntervalMs = 10000;

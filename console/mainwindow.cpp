@@ -139,6 +139,7 @@ void MainWindow::applySettings(const ConsoleSettings &settings)
     m_api->setSettings(settings);
     m_feedClient->setUrl(settings.notifierUrl);
     m_healthPage->setEndpoints(settings.healthEndpoints(), settings.healthIntervalMs);
+    m_orderPage->settingsChanged();
     m_endpointStatus->setText(QStringLiteral("order %1 · search %2%3")
                                   .arg(settings.orderUrl.authority(), settings.searchUrl.authority(),
                                        settings.apiToken.isEmpty() ? QString() : QStringLiteral(" · token set")));

@@ -182,5 +182,9 @@ void OrderDialog::showReply(const ApiReply &reply)
     for (auto it = order.begin(); it != order.end(); ++it)
         if (!known.contains(it.key()))
             addValue(nullptr, m_fields, it.key(), it.value());
+    bool nested = false;
+    for (int i = 0; i < m_fields->topLevelItemCount(); ++i)
+        nested = nested || m_fields->topLevelItem(i)->childCount() > 0;
+    m_fields->setRootIsDecorated(nested);
     emit loaded(true);
 }

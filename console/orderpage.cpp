@@ -61,6 +61,7 @@ OrderPage::OrderPage(ApiClient *api, QWidget *parent)
     m_quantity->setGroupSeparatorShown(true);
     m_quantity->setAccelerated(true);
     m_quantity->setMinimumWidth(160);
+    m_quantity->setMinimumHeight(m_item->sizeHint().height());
     m_quantity->setToolTip(QStringLiteral("1 to 1,000,000"));
 
     m_submit = new QPushButton(QStringLiteral("Create order"), formBox);
@@ -155,10 +156,7 @@ OrderPage::OrderPage(ApiClient *api, QWidget *parent)
     layout->addLayout(topRow);
     layout->addWidget(historyBox, 1);
 
-    setResult(QString(), QStringLiteral("Ready"),
-              QStringLiteral("Orders go to %1/create_order. The answer comes only after Kafka "
-                             "stored the order; its outcome then shows up in the live feed.")
-                  .arg(m_api->settings().orderUrl.toString()));
+    settingsChanged();
 
     connect(m_orderId, &QLineEdit::textChanged, this, &OrderPage::revalidate);
     connect(m_item, &QLineEdit::textChanged, this, &OrderPage::revalidate);
@@ -247,9 +245,11 @@ void OrderPage::finished(qint64 orderId, const QString &item, qint64 quantity, c
                       .arg(reply.summary(), m_api->settings().orderUrl.toString()));
     }
 
-    // Newest first in the session list; an identical retry updates its row.
+    // Newest first in the session list. An identical retry of an accepted order updates
+    // its row; anything else (a refused reuse of the id, a failure) gets a row of its own.
     int row = historyRow(orderId);
-    if (row < 0) {
+    const bool reuse = row >= 0 && reply.ok() && m_history->item(row, HAnswer)->data(Qt::UserRole).toBool();
+    if (!reuse) {
         m_history->insertRow(0);
         row = 0;
     }
@@ -259,14 +259,16 @@ void OrderPage::finished(qint64 orderId, const QString &item, qint64 quantity, c
                             QString::number(orderId), item, display::number(quantity), answer,
                             reply.ok() ? QStringLiteral("waiting…") : QStringLiteral("—")};
     for (int c = 0; c < HColumns; ++c) {
-        if (c == HOutcome && m_history->item(row, c) && reply.ok()
-            && m_history->item(row, c)->text() != QLatin1String("—"))
-            continue; // keep an outcome we already know
+        if (c == HOutcome && reuse)
+            continue; // keep the outcome we already know
         auto *it = new QTableWidgetItem(cells.at(c));
+        it->setToolTip(c == HAnswer ? reply.summary() : cells.at(c));
         if (c == HOrderId || c == HQuantity)
             it->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-        if (c == HAnswer)
+        if (c == HAnswer) {
             it->setForeground(QColor(reply.ok() ? theme::Green : theme::Red));
+            it->setData(Qt::UserRole, reply.ok());
+        }
         if (c == HOutcome)
             it->setForeground(QColor(theme::Grey));
         m_history->setItem(row, c, it);
@@ -277,8 +279,11 @@ void OrderPage::finished(qint64 orderId, const QString &item, qint64 quantity, c
 
 void OrderPage::noteOutcome(const FeedEntry &entry)
 {
-    const int row = historyRow(entry.orderId);
-    if (row >= 0) {
+    const QString id = QString::number(entry.orderId);
+    for (int row = 0; row < m_history->rowCount(); ++row) {
+        if (!m_history->item(row, HOrderId) || m_history->item(row, HOrderId)->text() != id
+            || !m_history->item(row, HAnswer)->data(Qt::UserRole).toBool())
+            continue; // only the accepted submissions of this order have an outcome
         QString text = entry.status();
         if (!entry.reason.isEmpty())
             text += QStringLiteral(": ") + entry.reason;
@@ -288,7 +293,7 @@ void OrderPage::noteOutcome(const FeedEntry &entry)
         QFont f = it->font();
         f.setBold(true);
         it->setFont(f);
-        it->setToolTip(QStringLiteral("decided %1").arg(display::dateTime(entry.notifiedAt)));
+        it->setToolTip(QStringLiteral("%1 · decided %2").arg(text, display::dateTime(entry.notifiedAt)));
         m_history->setItem(row, HOutcome, it);
     }
     if (entry.orderId == m_lastAccepted && m_result->property("kind").toString() == QLatin1String("ok")) {
@@ -303,6 +308,17 @@ void OrderPage::noteOutcome(const FeedEntry &entry)
         else
             m_resultTitle->setText(QStringLiteral("✔ Order %1 confirmed").arg(entry.orderId));
     }
+}
+
+void OrderPage::settingsChanged()
+{
+    if (!m_result->property("kind").toString().isEmpty())
+        return;
+    setResult(QString(), QStringLiteral("Ready"),
+              QStringLiteral("Orders go to %1/create_order.\nThe API answers once Kafka has stored the "
+                             "order; its outcome (confirmed or failed) then follows in the live feed "
+                             "and in the list below.")
+                  .arg(m_api->settings().orderUrl.toString()));
 }
 
 void OrderPage::setResult(const QString &kind, const QString &title, const QString &detail)

@@ -24,6 +24,8 @@ public:
     /// The live feed decided an order: update its row in the session list.
     void noteOutcome(const FeedEntry &entry);
     bool isBusy() const { return m_busy; }
+    /// The endpoints changed: refresh the "where orders go" note if nothing was sent yet.
+    void settingsChanged();
 
 signals:
     /// The API accepted an order (2xx).

@@ -1,5 +1,7 @@
 #include "settingsdialog.h"
 
+#include "theme.h"
+
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -84,7 +86,7 @@ SettingsDialog::SettingsDialog(const ConsoleSettings &settings, QWidget *parent)
     auto *defaults = buttons->addButton(QStringLiteral("Local defaults"), QDialogButtonBox::ResetRole);
     defaults->setObjectName(QStringLiteral("settings-defaults"));
     buttons->button(QDialogButtonBox::Ok)->setObjectName(QStringLiteral("settings-ok"));
-    buttons->button(QDialogButtonBox::Ok)->setProperty("primary", true);
+    theme::setStyleProperty(buttons->button(QDialogButtonBox::Ok), "primary", true);
     buttons->button(QDialogButtonBox::Cancel)->setObjectName(QStringLiteral("settings-cancel"));
     connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);

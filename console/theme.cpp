@@ -42,6 +42,7 @@ QLineEdit[invalid="true"] { border: 1px solid #c62828; background: #fff5f5; }
 QTableView, QTreeWidget { background: white; alternate-background-color: #f8f9fb; border: 1px solid #d8dce2;
                           border-radius: 4px; gridline-color: #eceef1; selection-background-color: #dbe7ff;
                           selection-color: #111827; }
+QTreeWidget::item { padding: 3px 2px; }
 QHeaderView::section { background: #eef0f3; color: #374151; padding: 5px 8px; border: none;
                        border-right: 1px solid #dde0e5; border-bottom: 1px solid #d8dce2; font-weight: bold; }
 QFrame#order-result { border-radius: 6px; border: 1px solid #d8dce2; background: #ffffff; }

@@ -349,7 +349,7 @@ async function checkOrderStatus(orderId, slot) {
       return;
     }
     const status = r.body?.status;
-    slot.replaceChildren(statusBadge(status), r.body?.reason ? ` ${r.body.reason}` : ' (GET /orders/' + orderId + ')');
+    slot.replaceChildren(statusBadge(status), r.body?.reason ? ` ${r.body.reason}` : ` (GET /orders/${orderId})`);
   } catch (e) {
     slot.replaceChildren(e.message);
   }
@@ -458,8 +458,8 @@ function updateSearchRow(entry) {
   const row = searchBody.querySelector(`tr[data-order-id="${entry.orderId}"]`);
   if (!row) return;
   const cell = row.querySelector('.cell-status');
-  cell.replaceChildren(statusBadge(entry.status),
-    entry.reason ? h('span', { class: 'cell-reason' }, entry.reason) : null);
+  cell.replaceChildren(statusBadge(entry.status));
+  if (entry.reason) cell.append(h('span', { class: 'cell-reason' }, entry.reason));
 }
 
 function searchStatus(text) {

@@ -93,24 +93,14 @@ export class OutcomeChart {
 
     ctx.clearRect(0, 0, W, H);
     ctx.font = font;
-    const raw = this.series.series(nowMs);
-    // Bars narrower than ~3 px blur into each other: on a narrow canvas one bar covers
-    // k seconds and shows their average per second.
-    const roughPlotW = Math.max(10, W - 40);
-    const k = Math.max(1, Math.ceil((3 * raw.length) / roughPlotW));
-    const data = [];
-    for (let end = raw.length; end > 0; end -= k) {
-      const slice = raw.slice(Math.max(0, end - k), end);
-      const sum = slice.reduce((a, b) => ({ confirmed: a.confirmed + b.confirmed, failed: a.failed + b.failed }),
-        { confirmed: 0, failed: 0 });
-      data.unshift({ confirmed: sum.confirmed / k, failed: sum.failed / k });
-    }
-    this.secondsPerBar = k;
+    const data = this.series.series(nowMs);
     let max = 0;
     for (const b of data) max = Math.max(max, b.confirmed + b.failed);
     const top = niceCeiling(max);
+    const labels = top >= 2 && top % 2 === 0 ? [0, top / 2, top] : [0, top];
+    const fmt = (v) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
 
-    const padL = Math.ceil(ctx.measureText(String(top)).width) + 10;
+    const padL = Math.ceil(Math.max(...labels.map((v) => ctx.measureText(fmt(v)).width))) + 10;
     const padR = 4;
     const padT = 8;
     const padB = 20;
@@ -123,23 +113,22 @@ export class OutcomeChart {
     ctx.fillStyle = cText;
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
-    for (const v of top >= 2 ? [0, top / 2, top] : [0, top]) {
+    for (const v of labels) {
       const y = Math.round(padT + plotH - (v / top) * plotH) + 0.5;
       ctx.beginPath();
       ctx.moveTo(padL, y);
       ctx.lineTo(padL + plotW, y);
       ctx.stroke();
-      ctx.fillText(Number.isInteger(v) ? String(v) : v.toFixed(1), padL - 6, y);
+      ctx.fillText(fmt(v), padL - 6, y);
     }
 
     // X labels: one per minute, "now" at the right edge.
     ctx.textBaseline = 'top';
     const n = data.length;
     const step = plotW / n;
-    const secStep = plotW / raw.length;
-    const minutes = Math.floor(raw.length / 60);
+    const minutes = Math.floor(n / 60);
     for (let m = 0; m <= minutes; m++) {
-      const x = padL + plotW - m * 60 * secStep;
+      const x = padL + plotW - m * 60 * step;
       ctx.textAlign = m === 0 ? 'right' : m === minutes && x - padL < 20 ? 'left' : 'center';
       ctx.fillText(m === 0 ? 'now' : `−${m}m`, x, padT + plotH + 6);
       if (m > 0) {
@@ -150,22 +139,29 @@ export class OutcomeChart {
       }
     }
 
-    // Stacked bars: confirmed at the bottom, failed on top.
-    const barW = Math.max(1, step * 0.8);
+    // Stacked bars, one per second: confirmed at the bottom, failed on top. Narrow
+    // slots are drawn edge to edge on whole pixels, so they stay crisp.
+    const base = padT + plotH;
     for (let i = 0; i < n; i++) {
       const b = data[i];
       if (!b.confirmed && !b.failed) continue;
-      const x = padL + i * step + (step - barW) / 2;
-      const hc = (b.confirmed / top) * plotH;
-      const hf = (b.failed / top) * plotH;
-      const base = padT + plotH;
-      if (hc > 0) {
-        ctx.fillStyle = cConfirmed;
-        ctx.fillRect(x, base - hc, barW, Math.max(1, hc));
+      let x0 = Math.round(padL + i * step);
+      let x1 = Math.round(padL + (i + 1) * step);
+      if (step >= 4) {
+        const gap = Math.max(1, Math.round(step * 0.2));
+        x0 += Math.floor(gap / 2);
+        x1 -= Math.ceil(gap / 2);
       }
-      if (hf > 0) {
+      const w = Math.max(1, x1 - x0);
+      const hc = Math.round((b.confirmed / top) * plotH);
+      const hf = Math.round((b.failed / top) * plotH);
+      if (b.confirmed) {
+        ctx.fillStyle = cConfirmed;
+        ctx.fillRect(x0, base - Math.max(1, hc), w, Math.max(1, hc));
+      }
+      if (b.failed) {
         ctx.fillStyle = cFailed;
-        ctx.fillRect(x, base - hc - hf, barW, Math.max(1, hf));
+        ctx.fillRect(x0, base - Math.max(1, hc) * (b.confirmed ? 1 : 0) - Math.max(1, hf), w, Math.max(1, hf));
       }
     }
   }

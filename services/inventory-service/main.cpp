@@ -7,6 +7,7 @@
 #include "lab/config.h"
 #include "lab/eventworker.h"
 #include "lab/httpservice.h"
+#include "lab/kafkaadmin.h"
 #include "lab/kafkaconsumer.h"
 #include "lab/kafkaprobe.h"
 #include "lab/kafkaproducer.h"
@@ -14,6 +15,7 @@
 #include "lab/names.h"
 #include "lab/redisclient.h"
 #include "lab/shutdown.h"
+#include "lab/topics.h"
 
 #include <QCoreApplication>
 #include <QHostAddress>
@@ -80,13 +82,16 @@ int main(int argc, char *argv[])
     kafkaProbe.start();
 
     inventory::InventoryProcessor processor(*stock, names, &redis, &producer);
-    // allow.auto.create.topics: a missing input topic is created (with the broker's
-    // default partitions) instead of noticed only at the next metadata refresh.
+    // The contract's topics exist before anyone subscribes (a consumer would notice a
+    // topic created later only at its next metadata refresh).
+    if (const lab::KafkaError e = lab::kafkaadmin::ensureContractTopics(brokers, names))
+        qWarning("could not make sure the topics exist (%s); continuing", qPrintable(e.toString()));
     // session.timeout.ms: a crashed instance's partitions move to the others after 10 s
-    // rather than librdkafka's default 45 s.
+    // rather than librdkafka's default 45 s. topic.metadata.refresh.interval.ms: topics
+    // created later are noticed within 10 s.
     const QMap<QString, QString> consumerConfig{
-        {QStringLiteral("allow.auto.create.topics"), QStringLiteral("true")},
         {QStringLiteral("session.timeout.ms"), QStringLiteral("10000")},
+        {QStringLiteral("topic.metadata.refresh.interval.ms"), QStringLiteral("10000")},
     };
     lab::KafkaConsumer consumer(brokers, names.group(kService), processor.topics(),
                                 consumerConfig);

@@ -10,6 +10,7 @@
 #include "lab/config.h"
 #include "lab/eventworker.h"
 #include "lab/httpservice.h"
+#include "lab/kafkaadmin.h"
 #include "lab/kafkaconsumer.h"
 #include "lab/kafkaprobe.h"
 #include "lab/kafkaproducer.h"
@@ -101,13 +102,16 @@ int main(int argc, char *argv[])
 
     // Correlation: one consumer group shared by every instance.
     notifier::Correlator correlator(names, &redis, &producer);
-    // allow.auto.create.topics: a missing input topic is created (with the broker's
-    // default partitions) instead of noticed only at the next metadata refresh.
+    // The contract's topics exist before anyone subscribes (a consumer would notice a
+    // topic created later only at its next metadata refresh).
+    if (const lab::KafkaError e = lab::kafkaadmin::ensureContractTopics(brokers, names))
+        qWarning("could not make sure the topics exist (%s); continuing", qPrintable(e.toString()));
     // session.timeout.ms: a crashed instance's partitions move to the others after 10 s
-    // rather than librdkafka's default 45 s.
+    // rather than librdkafka's default 45 s. topic.metadata.refresh.interval.ms: topics
+    // created later are noticed within 10 s.
     const QMap<QString, QString> consumerConfig{
-        {QStringLiteral("allow.auto.create.topics"), QStringLiteral("true")},
         {QStringLiteral("session.timeout.ms"), QStringLiteral("10000")},
+        {QStringLiteral("topic.metadata.refresh.interval.ms"), QStringLiteral("10000")},
     };
     lab::KafkaConsumer outcomes(brokers, names.group(kService), correlator.topics(),
                                 consumerConfig);
@@ -127,7 +131,7 @@ int main(int argc, char *argv[])
     lab::KafkaConsumer fanoutConsumer(brokers, names.group(QStringLiteral("notifier-fanout-") + instance),
                                       {names.topic(lab::topics::OrderNotification)},
                                       {{QStringLiteral("auto.offset.reset"), QStringLiteral("latest")},
-                                       {QStringLiteral("allow.auto.create.topics"), QStringLiteral("true")}});
+                                       {QStringLiteral("topic.metadata.refresh.interval.ms"), QStringLiteral("10000")}});
     if (!fanoutConsumer.isValid())
         die(fanoutConsumer.creationError().toString());
     bool fanoutAssigned = false;
@@ -159,7 +163,17 @@ int main(int argc, char *argv[])
     http.server().setMissingHandler([&files](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
         files.respond(request).write(std::move(responder));
     });
-    // QHttpServer hands over WebSocket upgrades itself; the hub checks path and origin.
+    // QHttpServer 6.4 hands a WebSocket upgrade over only when a route accepts the
+    // request: this one answers plain GETs of /ws and leaves upgrades alone (writing
+    // nothing), after which newWebSocketConnection delivers the socket; the hub then
+    // checks the Origin. Upgrades of other paths get the missing handler's 404.
+    http.server().route(QStringLiteral("/ws"), [](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        if (request.value(QByteArrayLiteral("upgrade")).compare(QByteArrayLiteral("websocket"), Qt::CaseInsensitive) == 0)
+            return;
+        lab::HttpService::jsonError(QHttpServerResponse::StatusCode::UpgradeRequired,
+                                    QStringLiteral("/ws is a WebSocket endpoint: connect with ws://"))
+            .write(std::move(responder));
+    });
     QObject::connect(&http.server(), &QAbstractHttpServer::newWebSocketConnection, &hub, [&http, &hub] {
         while (http.server().hasPendingWebSocketConnections())
             if (auto socket = http.server().nextPendingWebSocketConnection())

@@ -77,9 +77,6 @@ QHttpServerResponse StaticFiles::respond(const QHttpServerRequest &request) cons
     if (request.method() != QHttpServerRequest::Method::Get)
         return lab::HttpService::jsonError(StatusCode::MethodNotAllowed,
                                            QStringLiteral("method not allowed for %1: use GET").arg(path));
-    if (path == QLatin1String("/ws"))
-        return lab::HttpService::jsonError(StatusCode::UpgradeRequired,
-                                           QStringLiteral("/ws is a WebSocket endpoint: connect with ws://"));
     const Lookup found = resolve(path);
     if (found.status == Lookup::Status::Found) {
         QFile file(found.filePath);

@@ -21,6 +21,7 @@
 #include <QHostAddress>
 #include <QHttpServerRequest>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTimer>
 
 #include <cstdio>
@@ -127,7 +128,7 @@ int main(int argc, char *argv[])
     // by the Kafka timeout), flush, quit with 0.
     lab::ShutdownSignal shutdown;
     auto finished = std::make_shared<bool>(false);
-    auto finishShutdown = [&intake, finished] {
+    auto finishShutdown = [&intake, &http, finished] {
         if (*finished)
             return;
         *finished = true;
@@ -136,6 +137,10 @@ int main(int argc, char *argv[])
         const int left = intake.flush(2000);
         if (left > 0)
             qWarning("%d record(s) not flushed to Kafka", left);
+        // Answers given just now are still in Qt's socket buffers: hand them to the kernel.
+        for (QTcpServer *server : http.server().servers())
+            for (QTcpSocket *socket : server->findChildren<QTcpSocket *>())
+                socket->flush();
         qInfo("order-service stopped");
         QCoreApplication::quit();
     };

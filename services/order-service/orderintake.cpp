@@ -2,6 +2,7 @@
 #include "orderintake.h"
 
 #include "lab/kafkaproducer.h"
+#include "lab/metrics.h"
 #include "lab/servicemetrics.h"
 #include "lab/topics.h"
 
@@ -68,6 +69,7 @@ void OrderIntake::submit(const lab::OrderRequest &request, Callback done)
     p.waiters.append(std::move(done));
     p.started.start();
     m_pending.insert(request.orderId, std::move(p));
+    reportInFlight();
 
     QPointer<OrderIntake> self(this);
     const qint64 id = request.orderId;
@@ -171,11 +173,19 @@ void OrderIntake::finish(qint64 orderId, const Result &result)
         return;
     Pending p = std::move(it.value());
     m_pending.erase(it);
+    reportInFlight();
     lab::metrics::handlerSeconds(QStringLiteral("create_order"), double(p.started.nsecsElapsed()) / 1e9);
     for (const Callback &waiter : std::as_const(p.waiters))
         waiter(result);
     if (m_pending.isEmpty())
         emit idle();
+}
+
+void OrderIntake::reportInFlight()
+{
+    lab::Metrics::instance().setGauge(QStringLiteral("lab_orders_in_flight"),
+                                      QStringLiteral("Orders claimed and waiting for Kafka's answer."),
+                                      double(m_pending.size()));
 }
 
 void OrderIntake::stopAccepting()

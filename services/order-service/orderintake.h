@@ -81,6 +81,7 @@ private:
     void onClaimed(qint64 orderId, const lab::OrderStore::Claim &claim);
     void onDelivered(const lab::OrderCreated &event, qint64 claimAt, const lab::KafkaError &error);
     void finish(qint64 orderId, const Result &result);
+    void reportInFlight();
 
     lab::OrderStore *m_store;
     QString m_brokers;

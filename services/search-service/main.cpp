@@ -25,6 +25,7 @@
 #include <QHostAddress>
 #include <QHttpServerRequest>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QUrl>
 
 #include <cstdio>
@@ -148,6 +149,10 @@ int main(int argc, char *argv[])
             if (!drained)
                 qWarning("the batch in progress did not finish in time; it will be redelivered");
             consumer.stop(5000);
+            // Answers given just now are still in Qt's socket buffers: hand them to the kernel.
+            for (QTcpServer *server : http.server().servers())
+                for (QTcpSocket *socket : server->findChildren<QTcpSocket *>())
+                    socket->flush();
             qInfo("search-service stopped");
             QCoreApplication::quit();
         });

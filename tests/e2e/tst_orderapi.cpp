@@ -491,6 +491,18 @@ void TestOrderApi::kafkaDownAnswers503WithinBoundedTime()
                                                orderJson(1, QStringLiteral("mouse"), 1));
     QCOMPARE(again.status, 503);
     QVERIFY2(again.json().object().value(QStringLiteral("error")).toString().contains(QStringLiteral("Kafka")), again.body.constData());
+
+    // SIGTERM while an order waits for Kafka: it still gets its answer, then exit 0.
+    QNetworkAccessManager nam;
+    QNetworkRequest req(stack.url(QStringLiteral("order-service"), QStringLiteral("/create_order")));
+    req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    std::unique_ptr<QNetworkReply> pending(nam.post(req, orderJson(2, QStringLiteral("mouse"), 1)));
+    const QUrl metrics = stack.url(QStringLiteral("order-service"), QStringLiteral("/metrics"));
+    QTRY_VERIFY_WITH_TIMEOUT(labtest::httpGet(metrics).body.contains("\nlab_orders_in_flight 1\n"), 10000);
+    stack.terminate(QStringLiteral("order-service"));
+    QCOMPARE(stack.exitCode(QStringLiteral("order-service")), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(pending->isFinished(), 10000);
+    QCOMPARE(pending->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 503);
 }
 
 void TestOrderApi::terminatesCleanlyOnSigterm()

@@ -1,0 +1,712 @@
+#!/usr/bin/env node
+// ui.test.mjs: the browser UI (frontend/) end to end, in Debian's Chromium driven by
+// playwright-core, against the five real services started here as processes (own
+// namespace, free ports) on the real Kafka, Redis and Elasticsearch of `./lab infra up`.
+//
+// Steps: the page loads and the feed connects; client-side validation; an order created
+// through the form shows up `confirmed` in the live feed; a failing one shows `failed`
+// with its reason; the bearer token from Settings is stored and sent; search finds the
+// order and pages with size/from; the chart draws; notifier-service is SIGKILLed and
+// restarted on the same port and the page shows "disconnected", reconnects by itself and
+// shows no duplicate entry; a narrow screen has no horizontal scroll; no console errors.
+// Screenshots go to $LAB_BUILD_DIR/screenshots/ui-*.png.
+//
+// Run: LAB_BUILD_DIR=build node tests/browser/ui.test.mjs   (CTest: browser.ui); needs the
+// five services and tools/lab-admin built (the test creates its namespaced topics).
+// Env: LAB_BUILD_DIR, LAB_SOURCE_DIR, LAB_CHROMIUM (default /usr/bin/chromium),
+//      LAB_KAFKA_BROKERS, LAB_REDIS_HOST, LAB_REDIS_PORT, LAB_ELASTICSEARCH_URL.
+// Prints one line per step and finally "N passed, M failed"; exits 1 on any failure.
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const SOURCE = path.resolve(process.env.LAB_SOURCE_DIR || path.join(here, '..', '..'));
+const BUILD = path.resolve(process.env.LAB_BUILD_DIR || path.join(SOURCE, 'build'));
+const CHROMIUM = process.env.LAB_CHROMIUM || '/usr/bin/chromium';
+const KAFKA = process.env.LAB_KAFKA_BROKERS || '127.0.0.1:9092';
+const REDIS_HOST = process.env.LAB_REDIS_HOST || '127.0.0.1';
+const REDIS_PORT = process.env.LAB_REDIS_PORT || '6379';
+const ELASTIC = process.env.LAB_ELASTICSEARCH_URL || 'http://127.0.0.1:9200';
+const SHOTS = path.join(BUILD, 'screenshots');
+const NS = `ui-${process.pid}-${Date.now()}`;
+const LOGS = path.join(BUILD, 'test-logs', NS);
+const SERVICES = ['order-service', 'payment-service', 'inventory-service', 'notifier-service', 'search-service'];
+const DEADLINE_MS = 540000; // below CTest's 600 s, so that we always get to clean up
+
+// ------------------------------------------------------------------ small helpers
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(what, fn, timeoutMs = 30000, intervalMs = 250) {
+  const start = Date.now();
+  let last;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() - start > timeoutMs) {
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (last error: ${last.message})` : ''}`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function tcpReachable(host, port, timeoutMs = 2000) {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port: Number(port) });
+    const done = (ok) => {
+      s.destroy();
+      resolve(ok);
+    };
+    s.setTimeout(timeoutMs, () => done(false));
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+async function http(url, options = {}) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 10000);
+  try {
+    const r = await fetch(url, { ...options, signal: controller.signal });
+    const text = await r.text();
+    let json = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+    return { status: r.status, headers: r.headers, text, json };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Runs a command to its end: {code, output}. */
+function run(cmd, args, env) {
+  return new Promise((resolve) => {
+    const out = [];
+    const proc = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    proc.stdout.on('data', (d) => out.push(d));
+    proc.stderr.on('data', (d) => out.push(d));
+    proc.once('error', (e) => resolve({ code: -1, output: e.message }));
+    proc.once('close', (code) => resolve({ code, output: Buffer.concat(out).toString() }));
+  });
+}
+
+// ------------------------------------------------------------------ the services
+
+class Service {
+  constructor(name, port) {
+    this.name = name;
+    this.port = port;
+    this.proc = null;
+    this.starts = 0;
+    this.log = path.join(LOGS, `${name}.log`);
+  }
+
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  start() {
+    const binary = path.join(BUILD, 'services', this.name, this.name);
+    if (!fs.existsSync(binary)) throw new Error(`${this.name} is not built (${binary}): run ./lab build`);
+    const fd = fs.openSync(this.log, 'a');
+    fs.writeSync(fd, `\n===== start ${++this.starts} at ${new Date().toISOString()} on port ${this.port}\n`);
+    const env = {
+      ...process.env,
+      LAB_NAMESPACE: NS,
+      KAFKA_BROKERS: KAFKA,
+      REDIS_HOST,
+      REDIS_PORT,
+      ELASTICSEARCH_URL: ELASTIC,
+      BIND_ADDRESS: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      FRONTEND_DIR: path.join(SOURCE, 'frontend'),
+      // Explicit so that the failing order below fails whatever the defaults become:
+      // 200000 × 10.00 = 2,000,000.00 is over the 1,000,000.00 limit.
+      PAYMENT_DEFAULT_PRICE_CENTS: '1000',
+      PAYMENT_LIMIT_CENTS: '100000000',
+    };
+    this.proc = spawn(binary, ['--port', String(this.port)], { env, stdio: ['ignore', fd, fd] });
+    fs.closeSync(fd);
+    const proc = this.proc;
+    proc.exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
+    proc.once('error', () => {});
+  }
+
+  running() {
+    return this.proc && this.proc.exitCode === null && this.proc.signalCode === null;
+  }
+
+  async waitHealthy(timeoutMs = 60000) {
+    let last = 'no answer';
+    const start = Date.now();
+    while (Date.now() - start < timeoutMs) {
+      if (!this.running()) throw new Error(`${this.name} exited during startup\n${this.tail()}`);
+      try {
+        const r = await http(`${this.url}/healthz`, { timeoutMs: 2000 });
+        if (r.status === 200) return;
+        last = `${r.status} ${r.text}`;
+      } catch (e) {
+        last = e.message;
+      }
+      await sleep(200);
+    }
+    throw new Error(`${this.name} /healthz did not answer 200 within ${timeoutMs / 1000} s: ${last}\n${this.tail()}`);
+  }
+
+  async stop(signal = 'SIGTERM', timeoutMs = 10000) {
+    const proc = this.proc;
+    if (!proc || !this.running()) return;
+    proc.kill(signal);
+    const ended = await Promise.race([proc.exited, sleep(timeoutMs).then(() => null)]);
+    if (!ended) {
+      proc.kill('SIGKILL');
+      await proc.exited;
+    }
+  }
+
+  tail(lines = 25) {
+    try {
+      const text = fs.readFileSync(this.log, 'utf8').trimEnd().split('\n');
+      return `--- ${this.log} (last ${lines} lines) ---\n${text.slice(-lines).join('\n')}`;
+    } catch {
+      return '';
+    }
+  }
+}
+
+const services = {};
+let browser = null;
+
+async function cleanup() {
+  try {
+    await browser?.close();
+  } catch {
+    // the browser may already be gone
+  }
+  await Promise.all(Object.values(services).map((s) => s.stop().catch(() => {})));
+}
+
+let cleaningUp = false;
+async function abort(why) {
+  if (cleaningUp) return;
+  cleaningUp = true;
+  console.log(`ABORT: ${why}`);
+  await cleanup();
+  console.log(`${results.filter((r) => r.ok).length} passed, ${results.filter((r) => !r.ok).length + 1} failed`);
+  process.exit(1);
+}
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => abort(`received ${sig}`));
+const watchdog = setTimeout(() => abort(`the whole test took longer than ${DEADLINE_MS / 1000} s`), DEADLINE_MS);
+watchdog.unref();
+
+// ------------------------------------------------------------------ steps
+
+const results = [];
+
+class Fatal extends Error {}
+
+async function step(name, fn, { critical = false } = {}) {
+  const start = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`ok   ${name} (${((Date.now() - start) / 1000).toFixed(1)} s)`);
+    return true;
+  } catch (e) {
+    results.push({ name, ok: false, error: e });
+    console.log(`FAIL ${name} (${((Date.now() - start) / 1000).toFixed(1)} s)\n     ${String(e.message || e).split('\n').join('\n     ')}`);
+    if (critical) throw new Fatal(name);
+    return false;
+  }
+}
+
+// Console errors and uncaught exceptions of every page we open. While notifier-service
+// is deliberately down, Chromium itself logs each failed WebSocket attempt as a console
+// error ("WebSocket connection to 'ws://…/ws' failed"); the page cannot suppress that, so
+// exactly those messages are accepted, and only during that window.
+const consoleErrors = [];
+const consoleWarnings = [];
+let outageWindow = null; // RegExp of the browser messages expected right now
+
+function watchPage(page, label) {
+  page.on('console', (m) => {
+    const entry = `[${label}] ${m.type()}: ${m.text()}${m.location()?.url ? ` (${m.location().url})` : ''}`;
+    if (m.type() === 'error') {
+      if (outageWindow && outageWindow.test(m.text())) {
+        consoleWarnings.push(`${entry} (expected: notifier-service was down)`);
+      } else {
+        consoleErrors.push(entry);
+      }
+    } else if (m.type() === 'warning') {
+      consoleWarnings.push(entry);
+    }
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`[${label}] uncaught exception: ${e.message}`));
+}
+
+async function shot(page, name, options = {}) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const file = path.join(SHOTS, `ui-${name}.png`);
+  await page.screenshot({ path: file, ...options });
+  console.log(`     screenshot ${file}`);
+}
+
+// Unique, human-looking ids for this run: the namespace isolates topics, keys and the
+// index, but the ids should also not collide with other runs in the shared Redis.
+let nextId = (Date.now() % 1e9) * 1000 + Math.floor(Math.random() * 1000);
+const newId = () => ++nextId;
+
+async function postOrder(order) {
+  return http(`${services['order-service'].url}/create_order`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(order),
+    timeoutMs: 20000,
+  });
+}
+
+async function feedIds(page) {
+  return page.$$eval('#feed > li', (lis) => lis.map((li) => li.dataset.orderId));
+}
+
+async function createThroughForm(page, order) {
+  await page.fill('#order-id', String(order.order_id));
+  await page.fill('#order-item', order.item);
+  await page.fill('#order-quantity', String(order.quantity));
+  await page.focus('#order-quantity');
+  await page.keyboard.press('Enter'); // keyboard submit
+  await page.waitForFunction(() => {
+    const r = document.getElementById('order-result');
+    return r && !r.hidden && !r.classList.contains('result--pending');
+  }, null, { timeout: 25000 });
+  return page.$eval('#order-result', (el) => ({ cls: el.className, text: el.innerText }));
+}
+
+async function searchUntil(page, item, size, predicate, what, timeoutMs = 30000) {
+  await page.fill('#search-item', item);
+  await page.selectOption('#search-size', String(size));
+  return waitFor(what, async () => {
+    await page.click('#search-submit');
+    await page.waitForFunction(() => !document.getElementById('search-submit').disabled, null, { timeout: 15000 });
+    const rows = await page.$$eval('#search-body > tr', (trs) => trs.map((tr) => ({
+      id: tr.dataset.orderId,
+      cells: [...tr.cells].map((c) => c.innerText.trim()),
+    })));
+    return predicate(rows) ? rows : null;
+  }, timeoutMs, 1000);
+}
+
+// ------------------------------------------------------------------ the test
+
+async function main() {
+  console.log(`browser UI test: namespace ${NS}, build ${BUILD}, logs ${LOGS}`);
+  fs.mkdirSync(LOGS, { recursive: true });
+  const { chromium } = await import('playwright-core');
+
+  await step('Kafka, Redis and Elasticsearch are reachable', async () => {
+    const [kHost, kPort] = KAFKA.split(',')[0].split(':');
+    const es = new URL(ELASTIC);
+    const missing = [];
+    if (!(await tcpReachable(kHost, kPort))) missing.push(`Kafka at ${KAFKA}`);
+    if (!(await tcpReachable(REDIS_HOST, REDIS_PORT))) missing.push(`Redis at ${REDIS_HOST}:${REDIS_PORT}`);
+    if (!(await tcpReachable(es.hostname, es.port || 80))) missing.push(`Elasticsearch at ${ELASTIC}`);
+    assert(!missing.length, `not reachable: ${missing.join(', ')}; start them with \`./lab infra up\` (./lab test does this for you)`);
+    assert(fs.existsSync(CHROMIUM), `no Chromium at ${CHROMIUM} (Debian package chromium; or set LAB_CHROMIUM)`);
+  }, { critical: true });
+
+  await step('the namespaced Kafka topics exist', async () => {
+    // As `./lab up` does: consumers do not create topics, and notifier-service is only
+    // healthy once it holds the order.notification partitions.
+    const admin = path.join(BUILD, 'tools', 'lab-admin', 'lab-admin');
+    assert(fs.existsSync(admin), `lab-admin is not built (${admin}): run ./lab build`);
+    const env = { ...process.env, LAB_NAMESPACE: NS, KAFKA_BROKERS: KAFKA, LAB_KAFKA_PARTITIONS: '3' };
+    const r = await run(admin, ['create-topics', '--kafka-brokers', KAFKA, '--partitions', '3'], env);
+    if (r.code === 0) return;
+    // Fallback (lab-admin refused its command word at the time of writing): Kafka's own
+    // TopicCommand from the distribution ./lab installed.
+    const dist = path.join(process.env.LAB_HOME || '/var/tmp/kafka-lab', 'dist');
+    const kafkaDir = fs.existsSync(dist) ? fs.readdirSync(dist).find((d) => d.startsWith('kafka-')) : null;
+    assert(kafkaDir, `lab-admin create-topics exited ${r.code}: ${r.output}(and no Kafka distribution in ${dist} to fall back on)`);
+    console.log(`     lab-admin create-topics failed (${r.output.trim().split('\n')[0]}); using Kafka's TopicCommand`);
+    const topics = ['order.created', 'payment.success', 'payment.failed', 'inventory.reserved', 'inventory.rejected', 'order.notification'];
+    for (const t of topics) {
+      const o = await run('java', ['-Xmx128m', '-cp', `${path.join(dist, kafkaDir, 'libs')}/*`, 'org.apache.kafka.tools.TopicCommand',
+        '--bootstrap-server', KAFKA, '--create', '--if-not-exists', '--topic', `${NS}.${t}`, '--partitions', '3',
+        '--replication-factor', '1'], process.env);
+      assert(o.code === 0, `creating ${NS}.${t} failed: ${o.output}`);
+    }
+  }, { critical: true });
+
+  await step('the five services start and answer /healthz 200', async () => {
+    for (const name of SERVICES) services[name] = new Service(name, await freePort());
+    for (const s of Object.values(services)) s.start();
+    await Promise.all(Object.values(services).map((s) => s.waitHealthy()));
+  }, { critical: true });
+
+  const order = services['order-service'];
+  const search = services['search-service'];
+  const notifier = services['notifier-service'];
+  const pageUrl = `${notifier.url}/?order=${encodeURIComponent(order.url)}&search=${encodeURIComponent(search.url)}`;
+  const pageOrigin = notifier.url;
+
+  // The page calls the two APIs from another origin (another port): they must answer
+  // with CORS headers. Checked directly first, so that a failure says exactly what is missing.
+  await step('CORS: the Order API answers the preflight of a JSON POST with a bearer token', async () => {
+    const r = await http(`${order.url}/create_order`, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: pageOrigin,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'authorization,content-type',
+      },
+    });
+    const allowOrigin = r.headers.get('access-control-allow-origin');
+    const allowMethods = (r.headers.get('access-control-allow-methods') || '').toUpperCase();
+    const allowHeaders = (r.headers.get('access-control-allow-headers') || '').toLowerCase();
+    const problems = [];
+    if (r.status < 200 || r.status >= 300) problems.push(`OPTIONS /create_order answered ${r.status} (wanted 204 or 200)`);
+    if (allowOrigin !== '*' && allowOrigin !== pageOrigin) problems.push(`Access-Control-Allow-Origin is ${JSON.stringify(allowOrigin)} (wanted * or ${pageOrigin})`);
+    if (!/\bPOST\b/.test(allowMethods) && allowMethods !== '*') problems.push(`Access-Control-Allow-Methods is ${JSON.stringify(r.headers.get('access-control-allow-methods'))} (wanted GET, POST, OPTIONS)`);
+    for (const hdr of ['content-type', 'authorization']) {
+      if (!allowHeaders.split(/\s*,\s*/).includes(hdr)) problems.push(`Access-Control-Allow-Headers ${JSON.stringify(r.headers.get('access-control-allow-headers'))} lacks ${hdr}`);
+    }
+    const get = await http(`${order.url}/orders/1`, { headers: { Origin: pageOrigin } });
+    const getOrigin = get.headers.get('access-control-allow-origin');
+    if (getOrigin !== '*' && getOrigin !== pageOrigin) problems.push(`GET /orders/1 (${get.status}) has no usable Access-Control-Allow-Origin (${JSON.stringify(getOrigin)})`);
+    assert(!problems.length, problems.join('\n'));
+  });
+
+  await step('CORS: the Search API allows GET /search from the page', async () => {
+    const r = await http(`${search.url}/search?item=x&size=1`, { headers: { Origin: pageOrigin } });
+    const allowOrigin = r.headers.get('access-control-allow-origin');
+    assert(r.status === 200, `GET /search answered ${r.status}: ${r.text}`);
+    assert(allowOrigin === '*' || allowOrigin === pageOrigin,
+      `GET /search has Access-Control-Allow-Origin ${JSON.stringify(allowOrigin)} (wanted * or ${pageOrigin})`);
+  });
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', ...(process.env.DEVNOCORS ? ['--disable-web-security'] : [])],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+  const page = await context.newPage();
+  watchPage(page, 'desktop');
+  const foreignRequests = [];
+  const createRequests = [];
+  page.on('request', (req) => {
+    const u = new URL(req.url());
+    if (!['127.0.0.1', 'localhost'].includes(u.hostname) && !['data:', 'blob:'].includes(u.protocol)) foreignRequests.push(req.url());
+    if (u.pathname === '/create_order' && req.method() === 'POST') createRequests.push(req);
+  });
+
+  await step('the page loads, fetches nothing from elsewhere and the live feed connects', async () => {
+    const r = await page.goto(pageUrl, { waitUntil: 'load' });
+    assert(r && r.status() === 200, `GET / answered ${r && r.status()}`);
+    await page.waitForSelector('#conn[data-state="open"]', { timeout: 20000 });
+    assert((await page.textContent('#conn-label')).trim() === 'Live', 'the connection pill does not say Live');
+    assert((await page.title()).includes('Order Lab'), `unexpected title ${await page.title()}`);
+    assert(!foreignRequests.length, `requests left the machine: ${foreignRequests.join(', ')}`);
+  }, { critical: true });
+
+  await step('accessibility basics: labels, live region, skip link, visible focus', async () => {
+    const unlabelled = await page.$$eval('input, select, textarea', (els) => els
+      .filter((el) => el.type !== 'hidden' && !el.labels?.length && !el.getAttribute('aria-label'))
+      .map((el) => el.id || el.name || el.outerHTML.slice(0, 60)));
+    assert(!unlabelled.length, `controls without a label: ${unlabelled.join(', ')}`);
+    const feed = await page.$eval('#feed', (el) => ({ role: el.getAttribute('role'), live: el.getAttribute('aria-live') }));
+    assert(feed.role === 'log' && feed.live === 'polite', `the feed is not a polite live region: ${JSON.stringify(feed)}`);
+    await page.keyboard.press('Tab');
+    const first = await page.evaluate(() => document.activeElement?.className);
+    assert(first === 'skip-link', `the first Tab stop is ${first}, not the skip link`);
+    await page.focus('#order-id');
+    const ring = await page.$eval('#order-id', (el) => getComputedStyle(el).boxShadow);
+    await page.keyboard.press('Tab');
+    const ring2 = await page.evaluate(() => {
+      const el = document.activeElement;
+      const s = getComputedStyle(el);
+      return { id: el.id, shadow: s.boxShadow, outline: s.outlineStyle };
+    });
+    // Programmatic focus does not always count as :focus-visible; keyboard focus must show.
+    assert(ring2.shadow !== 'none' || ring2.outline !== 'none', `no visible focus on #${ring2.id} (${JSON.stringify(ring2)}, before: ${ring})`);
+  });
+
+  await step('client-side validation shows the API\'s messages and sends nothing', async () => {
+    const before = createRequests.length;
+    await page.fill('#order-id', '0');
+    await page.fill('#order-item', '   ');
+    await page.fill('#order-quantity', '1000001');
+    await page.click('#order-submit');
+    const errors = await page.evaluate(() => Object.fromEntries(['order-id', 'order-item', 'order-quantity']
+      .map((id) => [id, document.getElementById(`${id}-error`).hidden ? '' : document.getElementById(`${id}-error`).textContent])));
+    assert(errors['order-id'] === 'order_id must be an integer from 1 to 9007199254740991', `order id error: ${errors['order-id']}`);
+    assert(errors['order-item'] === 'item must not be empty', `item error: ${errors['order-item']}`);
+    assert(errors['order-quantity'] === 'quantity must be an integer from 1 to 1000000', `quantity error: ${errors['order-quantity']}`);
+    assert(await page.evaluate(() => document.activeElement.id) === 'order-id', 'focus did not move to the first invalid field');
+    assert(await page.getAttribute('#order-id', 'aria-invalid') === 'true', 'aria-invalid not set');
+    await page.fill('#order-id', '9007199254740992');
+    await page.fill('#order-item', 'x'.repeat(201));
+    await page.click('#order-submit');
+    assert((await page.textContent('#order-item-error')) === 'item must be at most 200 characters', 'no length error for 201 characters');
+    assert((await page.textContent('#order-id-error')).includes('9007199254740991'), 'no range error for 2^53');
+    await sleep(300);
+    assert(createRequests.length === before, 'an invalid order was sent to the API');
+  });
+
+  const confirmedOrder = { order_id: newId(), item: 'trackball', quantity: 2 };
+  await step('an order created through the form (keyboard) is accepted and the API\'s answer shown', async () => {
+    const result = await createThroughForm(page, confirmedOrder);
+    assert(result.cls.includes('result--ok'), `the form shows: ${result.text}`);
+    assert(result.text.includes(`#${confirmedOrder.order_id}`) && result.text.includes('HTTP 200') && result.text.includes('Order created'),
+      `unexpected result text: ${result.text}`);
+    const sent = createRequests.at(-1);
+    assert(sent && JSON.parse(sent.postData()).order_id === confirmedOrder.order_id, 'the POST body is not the order');
+  });
+
+  await step('its "confirmed" outcome appears in the live feed (newest first)', async () => {
+    const sel = `#feed > li[data-order-id="${confirmedOrder.order_id}"]`;
+    await page.waitForSelector(sel, { timeout: 30000 });
+    const li = await page.$eval(sel, (el) => ({ status: el.dataset.status, backlog: el.dataset.backlog, text: el.innerText, index: [...el.parentNode.children].indexOf(el) }));
+    assert(li.status === 'confirmed', `status is ${li.status}: ${li.text}`);
+    assert(/confirmed/.test(li.text) && li.text.includes('trackball') && li.text.includes('× 2'), `entry text: ${li.text}`);
+    assert(li.backlog === 'false', 'a live outcome is marked as backlog');
+    assert(li.index === 0, `the newest outcome is at position ${li.index}, not at the top`);
+    await page.waitForFunction(() => /confirmed/.test(document.getElementById('order-result').innerText), null, { timeout: 5000 });
+  });
+
+  const failedOrder = { order_id: newId(), item: 'server rack', quantity: 200000 };
+  await step('a failing order shows "failed" with its reason, in the feed and the form', async () => {
+    const result = await createThroughForm(page, failedOrder);
+    assert(result.cls.includes('result--ok'), `the form shows: ${result.text}`);
+    const sel = `#feed > li[data-order-id="${failedOrder.order_id}"]`;
+    await page.waitForSelector(sel, { timeout: 30000 });
+    const li = await page.$eval(sel, (el) => ({ status: el.dataset.status, text: el.innerText, reason: el.querySelector('.entry__reason')?.innerText ?? '' }));
+    assert(li.status === 'failed' && /failed/.test(li.text), `entry: ${li.text}`);
+    assert(li.reason.length > 3, `no reason shown: ${li.text}`);
+    await page.waitForFunction(() => /failed/.test(document.getElementById('order-result').innerText), null, { timeout: 5000 });
+  });
+
+  await step('the bearer token from Settings is kept in localStorage and sent with new orders', async () => {
+    await page.click('#settings-open');
+    await page.waitForSelector('#settings-dialog[open]');
+    await page.fill('#set-token', 'ui-test-token');
+    await page.focus('#set-token');
+    await page.keyboard.press('Enter'); // Enter saves (Save is the form's default button)
+    await page.waitForSelector('#settings-dialog:not([open])');
+    const stored = await page.evaluate(() => localStorage.getItem('orderlab.settings.v1'));
+    assert(stored && JSON.parse(stored).token === 'ui-test-token', `localStorage holds ${stored}`);
+    assert((await page.textContent('#auth-state')).includes('oken'), 'the form does not show that a token is set');
+    const tokenOrder = { order_id: newId(), item: 'trackball', quantity: 1 };
+    const result = await createThroughForm(page, tokenOrder);
+    const sent = createRequests.at(-1);
+    assert(sent && (await sent.allHeaders()).authorization === 'Bearer ui-test-token', 'no Authorization: Bearer header on the POST');
+    assert(result.cls.includes('result--ok'), `the form shows: ${result.text}`);
+    await page.waitForSelector(`#feed > li[data-order-id="${tokenOrder.order_id}"]`, { timeout: 30000 });
+  });
+
+  await step('search finds the order and shows it in the results table', async () => {
+    const rows = await searchUntil(page, 'trackball', 25,
+      (rs) => rs.some((r) => r.id === String(confirmedOrder.order_id) && /confirmed/.test(r.cells[3])),
+      `order ${confirmedOrder.order_id} (confirmed) in the search results`);
+    const row = rows.find((r) => r.id === String(confirmedOrder.order_id));
+    assert(row.cells[0] === `#${confirmedOrder.order_id}` && row.cells[1] === 'trackball' && row.cells[2] === '2',
+      `row cells: ${JSON.stringify(row.cells)}`);
+    assert(row.cells[4] && row.cells[4] !== '–', `no time: ${JSON.stringify(row.cells)}`);
+  });
+
+  // Twelve more orders straight at the API (not through the page) for paging, and so
+  // that the feed and the chart have something to show.
+  const pagingIds = [];
+  await step('search pages with size and from (12 orders, 10 per page)', async () => {
+    for (let i = 0; i < 12; i++) {
+      const o = { order_id: newId(), item: 'keyboard', quantity: 1 + i };
+      const r = await postOrder(o);
+      assert(r.status === 200, `POST /create_order answered ${r.status}: ${r.text}`);
+      pagingIds.push(String(o.order_id));
+      await sleep(150);
+    }
+    await waitFor('12 keyboard orders in the Search API', async () => {
+      const r = await http(`${search.url}/search?item=keyboard&size=100`);
+      return Array.isArray(r.json) && r.json.length >= 12;
+    }, 30000, 500);
+    const first = await searchUntil(page, 'keyboard', 10, (rs) => rs.length === 10, 'a first page of 10 rows');
+    assert(!(await page.isDisabled('#search-next')), 'Next is disabled on a full page');
+    assert(await page.isDisabled('#search-prev'), 'Previous is enabled on the first page');
+    await page.click('#search-next');
+    await page.waitForFunction(() => /11–12/.test(document.getElementById('search-status').textContent), null, { timeout: 15000 });
+    const second = await page.$$eval('#search-body > tr', (trs) => trs.map((tr) => tr.dataset.orderId));
+    assert(second.length === 2, `second page has ${second.length} rows`);
+    const all = new Set([...first.map((r) => r.id), ...second]);
+    assert(all.size === 12 && pagingIds.every((id) => all.has(id)), 'the two pages do not hold the 12 orders exactly once');
+    assert(await page.isDisabled('#search-next'), 'Next is enabled on the last page');
+    await page.click('#search-prev');
+    await page.waitForFunction(() => document.querySelectorAll('#search-body > tr').length === 10, null, { timeout: 15000 });
+  });
+
+  await step('the live chart counts and draws the outcomes', async () => {
+    await waitFor('all 12 keyboard outcomes in the feed', async () => {
+      const ids = new Set(await feedIds(page));
+      return pagingIds.every((id) => ids.has(id));
+    }, 30000);
+    await sleep(1200); // the chart redraws every second
+    const label = await page.getAttribute('#chart', 'aria-label');
+    const m = /(\d+) confirmed and (\d+) failed/.exec(label || '');
+    assert(m && Number(m[1]) >= 14 && Number(m[2]) >= 1, `chart summary: ${label}`);
+    const colours = await page.$eval('#chart', (c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let green = 0;
+      let red = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i + 3] < 200) continue;
+        if (d[i + 1] > 120 && d[i] < 100) green += 1;
+        if (d[i] > 180 && d[i + 1] < 90) red += 1;
+      }
+      return { green, red };
+    });
+    assert(colours.green > 20 && colours.red > 5, `the canvas shows no bars: ${JSON.stringify(colours)}`);
+  });
+
+  await step('screenshot at 1280×800 (light and dark)', async () => {
+    await page.evaluate(() => document.activeElement?.blur());
+    await page.fill('#search-item', 'trackball');
+    await page.click('#search-submit');
+    await page.waitForFunction(() => !document.getElementById('search-submit').disabled);
+    await shot(page, 'desktop');
+    await shot(page, 'desktop-full', { fullPage: true });
+    const dark = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+    const darkPage = await dark.newPage();
+    watchPage(darkPage, 'dark');
+    await darkPage.goto(pageUrl);
+    await darkPage.waitForSelector('#conn[data-state="open"]', { timeout: 20000 });
+    await darkPage.waitForSelector(`#feed > li[data-order-id="${confirmedOrder.order_id}"]`, { timeout: 20000 });
+    await darkPage.waitForFunction(() => !document.getElementById('search-submit').disabled);
+    await sleep(1200);
+    await shot(darkPage, 'desktop-dark');
+    await dark.close();
+  });
+
+  // ---- the live feed survives a crash of notifier-service
+  const beforeKill = await feedIds(page);
+  const outageOrder = { order_id: newId(), item: 'webcam', quantity: 3 };
+  await step('notifier-service killed (SIGKILL): the page shows it is disconnected', async () => {
+    outageWindow = new RegExp(`WebSocket connection to 'ws://127\\.0\\.0\\.1:${notifier.port}/ws' failed`);
+    await notifier.stop('SIGKILL');
+    await page.waitForSelector('#conn[data-state="closed"]', { timeout: 15000 });
+    const label = (await page.textContent('#conn-label')).trim();
+    assert(label === 'Disconnected', `the connection pill says ${label}`);
+    assert(/disconnected/i.test(await page.title()), 'the tab title does not say disconnected');
+    // An order decided while nobody pushes it: it must show up once after the reconnect.
+    const r = await postOrder(outageOrder);
+    assert(r.status === 200, `POST /create_order during the outage answered ${r.status}: ${r.text}`);
+    await page.waitForFunction(() => /retrying in \d+ s/.test(document.getElementById('conn-detail').textContent), null, { timeout: 10000 });
+    await shot(page, 'disconnected', { clip: { x: 0, y: 0, width: 1280, height: 400 } });
+  });
+
+  await step('notifier-service restarted on the same port: the page reconnects by itself', async () => {
+    await sleep(2000); // let a few backoff rounds fail first
+    notifier.start();
+    await notifier.waitHealthy();
+    await page.waitForSelector('#conn[data-state="open"]', { timeout: 30000 });
+    outageWindow = null;
+  });
+
+  await step('after the reconnect and the backlog replay there is no duplicate entry', async () => {
+    await page.waitForSelector(`#feed > li[data-order-id="${outageOrder.order_id}"]`, { timeout: 30000 });
+    await sleep(2000); // the whole backlog replay has arrived by now
+    const ids = await feedIds(page);
+    const dupes = ids.filter((id, i) => ids.indexOf(id) !== i);
+    assert(!dupes.length, `duplicate entries: ${[...new Set(dupes)].join(', ')}`);
+    const missing = beforeKill.filter((id) => !ids.includes(id));
+    assert(!missing.length, `entries lost over the reconnect: ${missing.join(', ')}`);
+    assert(ids.length === beforeKill.length + 1, `expected ${beforeKill.length + 1} entries, found ${ids.length}`);
+    const count = (await page.textContent('#feed-count')).trim();
+    assert(count.startsWith(`${ids.length} `), `the feed counter says "${count}" for ${ids.length} entries`);
+  });
+
+  await step('a fresh page shows the replayed backlog, marked as such', async () => {
+    const p2 = await context.newPage();
+    watchPage(p2, 'reload');
+    await p2.goto(pageUrl);
+    await p2.waitForSelector('#conn[data-state="open"]', { timeout: 20000 });
+    await p2.waitForSelector(`#feed > li[data-order-id="${confirmedOrder.order_id}"]`, { timeout: 20000 });
+    const li = await p2.$eval(`#feed > li[data-order-id="${confirmedOrder.order_id}"]`, (el) => ({ backlog: el.dataset.backlog, text: el.innerText }));
+    assert(li.backlog === 'true' && /backlog/i.test(li.text), `replayed entry not marked as backlog: ${JSON.stringify(li)}`);
+    const ids = await feedIds(p2);
+    assert(new Set(ids).size === ids.length, 'duplicates in the replayed backlog');
+    await p2.close();
+  });
+
+  await step('narrow screen (390×844): one column, no horizontal scrolling', async () => {
+    const narrow = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const p = await narrow.newPage();
+    watchPage(p, 'narrow');
+    await p.goto(pageUrl);
+    await p.waitForSelector('#conn[data-state="open"]', { timeout: 20000 });
+    await p.waitForSelector(`#feed > li[data-order-id="${confirmedOrder.order_id}"]`, { timeout: 20000 });
+    await p.fill('#search-item', 'keyboard');
+    await p.click('#search-submit');
+    await p.waitForFunction(() => document.querySelectorAll('#search-body > tr').length > 0, null, { timeout: 15000 });
+    await sleep(1200);
+    const overflow = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+    assert(overflow.scroll <= overflow.width, `the page scrolls sideways: ${overflow.scroll} > ${overflow.width}`);
+    const cols = await p.evaluate(() => getComputedStyle(document.querySelector('.layout')).gridTemplateColumns.split(' ').length);
+    assert(cols === 1, `${cols} columns on a narrow screen`);
+    await shot(p, 'narrow');
+    await shot(p, 'narrow-full', { fullPage: true });
+    await narrow.close();
+  });
+
+  await step('no console errors or uncaught exceptions on any page', async () => {
+    for (const w of consoleWarnings) console.log(`     note: ${w}`);
+    assert(!consoleErrors.length, consoleErrors.join('\n'));
+  });
+}
+
+let exitCode = 0;
+try {
+  await main();
+} catch (e) {
+  if (!(e instanceof Fatal)) {
+    results.push({ name: 'unexpected error', ok: false, error: e });
+    console.log(`FAIL unexpected error: ${e.stack || e}`);
+  }
+} finally {
+  await cleanup();
+  clearTimeout(watchdog);
+}
+const passed = results.filter((r) => r.ok).length;
+const failed = results.filter((r) => !r.ok).length;
+if (failed) {
+  exitCode = 1;
+  console.log(`service logs: ${LOGS}`);
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(exitCode);

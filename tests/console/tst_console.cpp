@@ -1,0 +1,1242 @@
+// tst_console: the ops console (console/) driven through its real widgets. First the
+// logic without a network (validators, JSON -> rows, feed de-duplication, per-second
+// buckets, backoff, health parsing, settings), then the console against closed and
+// hanging ports (down must show as down, never as a frozen window), then against the
+// five real services of labtest::ServiceStack: an order typed into the form reaches the
+// live feed and the search, the backlog replayed on reconnect never duplicates a row, a
+// stopped search-service turns red while the event loop keeps running. Screenshots of
+// every tab go to $LAB_BUILD_DIR/screenshots/console-*.png.
+#include "apiclient.h"
+#include "consolesettings.h"
+#include "feedclient.h"
+#include "feedfilter.h"
+#include "feedmodel.h"
+#include "healthcard.h"
+#include "healthpage.h"
+#include "healthreport.h"
+#include "livefeedpage.h"
+#include "mainwindow.h"
+#include "orderdialog.h"
+#include "orderinput.h"
+#include "orderpage.h"
+#include "orderrow.h"
+#include "reconnectbackoff.h"
+#include "searchmodel.h"
+#include "searchpage.h"
+#include "settingsdialog.h"
+#include "theme.h"
+#include "throughputbuckets.h"
+#include "throughputchart.h"
+#include "throughputpage.h"
+
+#include "servicestack.h"
+#include "testinfra.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QTreeWidget>
+#include <memory>
+
+namespace {
+
+/// Finds a named child or fails loudly (a renamed objectName should not look like a bug elsewhere).
+template <typename T>
+T *child(const QObject *root, const QString &name)
+{
+    T *w = root->findChild<T *>(name);
+    if (!w)
+        qWarning("no child %s named '%s'", T::staticMetaObject.className(), qPrintable(name));
+    return w;
+}
+
+/// Proves the event loop keeps running: a 20 ms timer counting ticks and the longest gap.
+class TickProbe
+{
+public:
+    TickProbe()
+    {
+        m_timer.setInterval(20);
+        QObject::connect(&m_timer, &QTimer::timeout, [this] {
+            ++m_ticks;
+            m_maxGapMs = qMax(m_maxGapMs, m_sinceLast.restart());
+        });
+        reset();
+        m_timer.start();
+    }
+    void reset()
+    {
+        m_ticks = 0;
+        m_maxGapMs = 0;
+        m_sinceLast.start();
+    }
+    int ticks() const { return m_ticks; }
+    qint64 maxGapMs() const { return m_maxGapMs; }
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_sinceLast;
+    int m_ticks = 0;
+    qint64 m_maxGapMs = 0;
+};
+
+QByteArray notification(qint64 id, const QString &status, const QString &notifiedAt, bool backlog = false,
+                        const QString &item = QStringLiteral("mouse"))
+{
+    QJsonObject o{{QStringLiteral("event"), QStringLiteral("order.notification")},
+                  {QStringLiteral("order_id"), id},
+                  {QStringLiteral("item"), item},
+                  {QStringLiteral("quantity"), 2},
+                  {QStringLiteral("status"), status},
+                  {QStringLiteral("created_at"), QStringLiteral("2026-11-25T14:51:15.000Z")},
+                  {QStringLiteral("notified_at"), notifiedAt},
+                  {QStringLiteral("backlog"), backlog}};
+    if (status == QLatin1String("failed"))
+        o.insert(QStringLiteral("reason"), QStringLiteral("insufficient stock"));
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+ConsoleSettings closedPortSettings()
+{
+    ConsoleSettings s;
+    auto http = [](quint16 port, const QString &path = {}) {
+        return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(path));
+    };
+    s.orderUrl = http(labtest::freePort());
+    s.searchUrl = http(labtest::freePort());
+    s.notifierUrl = QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(labtest::freePort()));
+    s.paymentHealthUrl = http(labtest::freePort(), QStringLiteral("/healthz"));
+    s.inventoryHealthUrl = http(labtest::freePort(), QStringLiteral("/healthz"));
+    s.requestTimeoutMs = 1500;
+    s.healthIntervalMs = 500;
+    return s;
+}
+
+QString stateOf(const QWidget *root, const QString &key)
+{
+    const auto *pill = root->findChild<QLabel *>(QStringLiteral("health-state-") + key);
+    return pill ? pill->text() : QString();
+}
+
+} // namespace
+
+class TestConsole : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+
+    // --- logic, no network ---
+    void shouldRejectBadOrderInput_data();
+    void shouldRejectBadOrderInput();
+    void shouldAcceptGoodOrderInput();
+    void orderIdValidatorKeepsDigitsInRange_data();
+    void orderIdValidatorKeepsDigitsInRange();
+    void formShouldBlockInvalidInput();
+    void shouldDescribeApiRepliesPlainly();
+    void shouldMapSearchJsonToRows();
+    void feedShouldDedupeAndKeepNewestFirst();
+    void feedFilterShouldSelectByStatus();
+    void throughputShouldBucketPerSecond();
+    void backoffShouldGrowAndReset();
+    void healthReportShouldReadChecks();
+    void settingsShouldPersistAndTakeFlags();
+
+    // --- the real widgets against closed and hanging ports ---
+    void unreachableServicesShowAsDownWithoutFreezing();
+    void hangingServiceTimesOutWithoutFreezing();
+    void settingsDialogShouldValidateAndApply();
+
+    // --- the real widgets against the real services ---
+    void shouldCreateOrderAndSeeItInFeedAndSearch();
+    void shouldShowFailedOrderAndConflict();
+    void orderDialogShowsFullStatus();
+    void feedShouldNotDuplicateBacklogAfterReconnect();
+    void healthShowsEveryServiceUp();
+    void screenshots();
+    void stoppedSearchServiceShowsDownWithoutFreezing();
+
+private:
+    bool ensureStack();
+    ConsoleSettings stackSettings() const;
+    void submitOrder(MainWindow *w, qint64 id, const QString &item, int quantity);
+    bool searchShows(MainWindow *w, const QString &item, qint64 id);
+    QString saveShot(QWidget *widget, const QString &name);
+
+    QTemporaryDir m_settingsDir;
+    std::unique_ptr<labtest::ServiceStack> m_stack;
+    std::unique_ptr<MainWindow> m_window;
+    QString m_stackError;
+    bool m_stackTried = false;
+    qint64 m_idBase = 0;
+    qint64 m_confirmedId = 0;
+    QString m_item;
+};
+
+void TestConsole::initTestCase()
+{
+    // Never touch the operator's real settings.
+    QVERIFY(m_settingsDir.isValid());
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+    QCoreApplication::setOrganizationName(QStringLiteral("KafkaLabTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_console"));
+    theme::apply(*qApp);
+    // Unique, readable ids per run: the namespace isolates Redis/Kafka/ES, ids just have to differ.
+    m_idBase = (QDateTime::currentMSecsSinceEpoch() % 100000000) * 1000;
+    m_item = QStringLiteral("keyboard");
+}
+
+void TestConsole::cleanupTestCase()
+{
+    m_window.reset();
+    m_stack.reset();
+}
+
+// ---------------------------------------------------------------- logic, no network
+
+void TestConsole::shouldRejectBadOrderInput_data()
+{
+    QTest::addColumn<QString>("orderId");
+    QTest::addColumn<QString>("item");
+    QTest::addColumn<qint64>("quantity");
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<QString>("messagePart");
+
+    QTest::newRow("empty id") << "" << "mouse" << qint64(1) << "order_id" << "required";
+    QTest::newRow("zero id") << "0" << "mouse" << qint64(1) << "order_id" << "from 1 to 9007199254740991";
+    QTest::newRow("negative id") << "-5" << "mouse" << qint64(1) << "order_id" << "integer";
+    QTest::newRow("letters") << "12ab" << "mouse" << qint64(1) << "order_id" << "integer";
+    QTest::newRow("fraction") << "1.5" << "mouse" << qint64(1) << "order_id" << "integer";
+    QTest::newRow("2^53") << "9007199254740992" << "mouse" << qint64(1) << "order_id" << "9007199254740991";
+    QTest::newRow("huge") << "99999999999999999999" << "mouse" << qint64(1) << "order_id" << "integer";
+    QTest::newRow("empty item") << "1" << "" << qint64(1) << "item" << "empty";
+    QTest::newRow("blank item") << "1" << "   \t " << qint64(1) << "item" << "empty";
+    QTest::newRow("201 chars") << "1" << QString(201, QLatin1Char('x')) << qint64(1) << "item" << "at most 200";
+    QTest::newRow("control char") << "1" << QStringLiteral("mo\x01use") << qint64(1) << "item" << "control";
+    QTest::newRow("zero quantity") << "1" << "mouse" << qint64(0) << "quantity" << "from 1 to 1000000";
+    QTest::newRow("too many") << "1" << "mouse" << qint64(1000001) << "quantity" << "from 1 to 1000000";
+}
+
+void TestConsole::shouldRejectBadOrderInput()
+{
+    QFETCH(QString, orderId);
+    QFETCH(QString, item);
+    QFETCH(qint64, quantity);
+    QFETCH(QString, field);
+    QFETCH(QString, messagePart);
+
+    const OrderInputCheck c = OrderInput::check(orderId, item, quantity);
+    QVERIFY(!c.ok);
+    QCOMPARE(c.field, field);
+    QVERIFY2(c.message.contains(messagePart), qPrintable(c.message));
+    QVERIFY(c.body.isEmpty());
+}
+
+void TestConsole::shouldAcceptGoodOrderInput()
+{
+    OrderInputCheck c = OrderInput::check(QStringLiteral("9007199254740991"), QStringLiteral("  mouse  "), 1000000);
+    QVERIFY2(c.ok, qPrintable(c.message));
+    QCOMPARE(c.body.value(QStringLiteral("order_id")).toInteger(), qint64(9007199254740991));
+    QCOMPARE(c.body.value(QStringLiteral("item")).toString(), QStringLiteral("mouse")); // trimmed like the API
+    QCOMPARE(c.body.value(QStringLiteral("quantity")).toInteger(), qint64(1000000));
+
+    // 200 characters after trimming pass, whatever the padding.
+    c = OrderInput::check(QStringLiteral("1"), QStringLiteral("  ") + QString(200, QLatin1Char('y')) + QStringLiteral("  "), 1);
+    QVERIFY2(c.ok, qPrintable(c.message));
+    // Unicode counts as characters, not bytes.
+    c = OrderInput::check(QStringLiteral("1"), QStringLiteral("chuột không dây"), 3);
+    QVERIFY2(c.ok, qPrintable(c.message));
+
+    for (int i = 0; i < 100; ++i) {
+        const qint64 id = OrderInput::randomOrderId();
+        QVERIFY(id >= 1 && id <= OrderInput::maxOrderId());
+    }
+}
+
+void TestConsole::orderIdValidatorKeepsDigitsInRange_data()
+{
+    QTest::addColumn<QString>("input");
+    QTest::addColumn<int>("state");
+    QTest::newRow("empty") << "" << int(QValidator::Intermediate);
+    QTest::newRow("zero") << "0" << int(QValidator::Intermediate);
+    QTest::newRow("one") << "1" << int(QValidator::Acceptable);
+    QTest::newRow("max") << "9007199254740991" << int(QValidator::Acceptable);
+    QTest::newRow("max+1") << "9007199254740992" << int(QValidator::Invalid);
+    QTest::newRow("17 digits") << "10000000000000000" << int(QValidator::Invalid);
+    QTest::newRow("minus") << "-1" << int(QValidator::Invalid);
+    QTest::newRow("space") << "1 2" << int(QValidator::Invalid);
+    QTest::newRow("letter") << "4a" << int(QValidator::Invalid);
+    QTest::newRow("exponent") << "1e5" << int(QValidator::Invalid);
+}
+
+void TestConsole::orderIdValidatorKeepsDigitsInRange()
+{
+    QFETCH(QString, input);
+    QFETCH(int, state);
+    OrderIdValidator v;
+    int pos = 0;
+    QCOMPARE(int(v.validate(input, pos)), state);
+}
+
+void TestConsole::formShouldBlockInvalidInput()
+{
+    ApiClient api(closedPortSettings());
+    OrderPage page(&api);
+    page.resize(900, 600);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+
+    auto *id = child<QLineEdit>(&page, QStringLiteral("order-id"));
+    auto *item = child<QLineEdit>(&page, QStringLiteral("order-item"));
+    auto *quantity = child<QSpinBox>(&page, QStringLiteral("order-quantity"));
+    auto *submit = child<QPushButton>(&page, QStringLiteral("order-submit"));
+    auto *hint = child<QLabel>(&page, QStringLiteral("order-hint"));
+    auto *random = child<QPushButton>(&page, QStringLiteral("order-random-id"));
+    QVERIFY(id && item && quantity && submit && hint && random);
+
+    QVERIFY(!submit->isEnabled()); // nothing typed yet
+
+    // The validator drops what cannot be part of an order id while typing.
+    QTest::keyClicks(id, QStringLiteral("12a-3.4 "));
+    QCOMPARE(id->text(), QStringLiteral("1234"));
+    id->clear();
+    QTest::keyClicks(id, QStringLiteral("90071992547409919")); // the 17th digit is refused
+    QCOMPARE(id->text(), QStringLiteral("9007199254740991"));
+    id->clear();
+    QTest::keyClicks(id, QStringLiteral("9007199254740992")); // the last digit would leave the range
+    QCOMPARE(id->text(), QStringLiteral("900719925474099"));
+
+    // Item: empty and too long are refused with the API's wording; the button stays off.
+    QVERIFY(!submit->isEnabled());
+    QVERIFY2(hint->text().contains(QStringLiteral("item must not be empty")), qPrintable(hint->text()));
+    item->setText(QString(201, QLatin1Char('k')));
+    QVERIFY(!submit->isEnabled());
+    QVERIFY2(hint->text().contains(QStringLiteral("at most 200")), qPrintable(hint->text()));
+    QCOMPARE(item->property("invalid").toBool(), true);
+    item->setText(QStringLiteral("   "));
+    QVERIFY(!submit->isEnabled());
+    QTest::keyClicks(item, QStringLiteral("mouse"));
+    QVERIFY(submit->isEnabled());
+    QCOMPARE(item->property("invalid").toBool(), false);
+
+    // Quantity: the spin box cannot leave 1..1,000,000.
+    QCOMPARE(quantity->minimum(), 1);
+    QCOMPARE(quantity->maximum(), 1000000);
+    quantity->setValue(2000000);
+    QCOMPARE(quantity->value(), 1000000);
+    quantity->setValue(-3);
+    QCOMPARE(quantity->value(), 1);
+
+    // Clearing the id disables the button again; the random id helper fills a valid one.
+    id->clear();
+    QVERIFY(!submit->isEnabled());
+    QTest::mouseClick(random, Qt::LeftButton);
+    QString error;
+    QVERIFY(OrderInput::parseOrderId(id->text(), &error) > 0);
+    QVERIFY(submit->isEnabled());
+}
+
+void TestConsole::shouldDescribeApiRepliesPlainly()
+{
+    ApiReply ok;
+    ok.httpStatus = 200;
+    ok.body = R"({"message":"Order created"})";
+    QCOMPARE(ok.summary(), QStringLiteral("200 OK: Order created"));
+
+    ApiReply bad;
+    bad.httpStatus = 400;
+    bad.body = R"({"error":"item must not be empty","field":"item"})";
+    QCOMPARE(bad.summary(), QStringLiteral("400 Bad Request: item must not be empty (field: item)"));
+    QCOMPARE(bad.field(), QStringLiteral("item"));
+
+    ApiReply conflict;
+    conflict.httpStatus = 409;
+    conflict.body = "not json at all";
+    QCOMPARE(conflict.summary(), QStringLiteral("409 Conflict: not json at all"));
+
+    ApiReply refused;
+    refused.networkError = QStringLiteral("Connection refused");
+    QCOMPARE(refused.summary(), QStringLiteral("no answer: Connection refused"));
+    QVERIFY(!refused.answered());
+
+    ApiReply slow;
+    slow.timedOut = true;
+    slow.elapsedMs = 1500;
+    QCOMPARE(slow.summary(), QStringLiteral("no answer within 1.5 s"));
+}
+
+void TestConsole::shouldMapSearchJsonToRows()
+{
+    const QByteArray json = R"([
+      {"order_id": 42, "item": "mouse", "quantity": 2000, "status": "confirmed", "timestamp": "2026-11-25T14:51:16.123Z"},
+      {"order_id": "43", "item": "gpu", "quantity": 5, "status": "FAILED", "reason": "insufficient stock", "timestamp": "2026-11-25T14:51:17Z"},
+      {"_source": {"order_id": 44, "item": "cable", "quantity": 1}},
+      {"item": "no id"},
+      {"order_id": 1.5, "item": "fraction"},
+      "garbage"
+    ])";
+    QString error;
+    int skipped = 0;
+    const QList<OrderRow> rows = OrderRow::listFromJson(json, &error, &skipped);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(rows.size(), 3);
+    QCOMPARE(skipped, 3);
+    QCOMPARE(rows[0].orderId, qint64(42));
+    QCOMPARE(rows[0].quantity, qint64(2000));
+    QCOMPARE(rows[0].status, QStringLiteral("confirmed"));
+    QCOMPARE(rows[0].timestamp, QDateTime(QDate(2026, 11, 25), QTime(14, 51, 16, 123), Qt::UTC));
+    QCOMPARE(rows[1].orderId, qint64(43));
+    QCOMPARE(rows[1].status, QStringLiteral("failed"));
+    QCOMPARE(rows[1].reason, QStringLiteral("insufficient stock"));
+    QCOMPARE(rows[2].orderId, qint64(44));
+    QVERIFY(!rows[2].timestamp.isValid());
+
+    SearchModel model;
+    model.setRows(rows);
+    QCOMPARE(model.rowCount(), 3);
+    QCOMPARE(model.columnCount(), int(SearchModel::ColumnCount));
+    QCOMPARE(model.index(0, SearchModel::OrderIdColumn).data().toString(), QStringLiteral("42"));
+    QCOMPARE(model.index(0, SearchModel::QuantityColumn).data().toString(), QStringLiteral("2,000"));
+    QCOMPARE(model.index(0, SearchModel::QuantityColumn).data(SearchModel::SortRole).toLongLong(), qint64(2000));
+    QCOMPARE(model.index(2, SearchModel::StatusColumn).data().toString(), QStringLiteral("—"));
+    QVERIFY(model.containsOrder(43));
+    QCOMPARE(model.headerData(SearchModel::TimeColumn, Qt::Horizontal).toString(), QStringLiteral("Time"));
+
+    // Not a list, not JSON: an error to show, never a crash.
+    OrderRow::listFromJson(R"({"error":"x"})", &error);
+    QVERIFY(!error.isEmpty());
+    error.clear();
+    OrderRow::listFromJson("<html>", &error);
+    QVERIFY(error.contains(QStringLiteral("not JSON")));
+}
+
+void TestConsole::feedShouldDedupeAndKeepNewestFirst()
+{
+    FeedModel model;
+    QSignalSpy added(&model, &FeedModel::entryAdded);
+    // A backlog arrives newest first...
+    QCOMPARE(model.addMessage(notification(3, QStringLiteral("confirmed"), QStringLiteral("2026-11-25T14:51:20.000Z"), true)),
+             FeedModel::AddResult::Added);
+    QCOMPARE(model.addMessage(notification(2, QStringLiteral("failed"), QStringLiteral("2026-11-25T14:51:19.000Z"), true)),
+             FeedModel::AddResult::Added);
+    QCOMPARE(model.addMessage(notification(1, QStringLiteral("confirmed"), QStringLiteral("2026-11-25T14:51:18.000Z"), true)),
+             FeedModel::AddResult::Added);
+    // ...then live messages, then a reconnect replays the same backlog.
+    QCOMPARE(model.addMessage(notification(4, QStringLiteral("confirmed"), QStringLiteral("2026-11-25T14:51:21.000Z"))),
+             FeedModel::AddResult::Added);
+    for (qint64 id : {4, 3, 2, 1})
+        QCOMPARE(model.addMessage(notification(id, QStringLiteral("confirmed"), QStringLiteral("2026-11-25T14:51:22.000Z"), true)),
+                 FeedModel::AddResult::Duplicate);
+    QCOMPARE(model.rowCount(), 4);
+    QCOMPARE(added.count(), 4);
+    QCOMPARE(model.duplicateCount(), 4);
+    QList<qint64> order;
+    for (int r = 0; r < model.rowCount(); ++r)
+        order << model.index(r, 0).data(FeedModel::OrderIdRole).toLongLong();
+    QCOMPARE(order, (QList<qint64>{4, 3, 2, 1}));
+    QCOMPARE(model.confirmedCount(), 3);
+    QCOMPARE(model.failedCount(), 1);
+    QCOMPARE(model.index(2, FeedModel::ReasonColumn).data().toString(), QStringLiteral("insufficient stock"));
+    QCOMPARE(model.index(0, FeedModel::SourceColumn).data().toString(), QStringLiteral("live"));
+    QCOMPARE(model.index(1, FeedModel::SourceColumn).data().toString(), QStringLiteral("backlog"));
+
+    // Contract breakers are counted, not shown; other event kinds are ignored.
+    QCOMPARE(model.addMessage(R"({"event":"order.notification","order_id":9,"item":"x","quantity":1,"status":"maybe"})"),
+             FeedModel::AddResult::Invalid);
+    QVERIFY(model.lastError().contains(QStringLiteral("status")));
+    QCOMPARE(model.addMessage("not json"), FeedModel::AddResult::Invalid);
+    QCOMPARE(model.addMessage(R"({"event":"hello"})"), FeedModel::AddResult::Ignored);
+    QCOMPARE(model.rowCount(), 4);
+    QCOMPARE(model.invalidCount(), 2);
+
+    // Clearing keeps the memory of what was seen: a later replay does not bring rows back.
+    model.clear();
+    QCOMPARE(model.rowCount(), 0);
+    QCOMPARE(model.addMessage(notification(3, QStringLiteral("confirmed"), QStringLiteral("2026-11-25T14:51:20.000Z"), true)),
+             FeedModel::AddResult::Duplicate);
+
+    // The table is bounded; the oldest rows go first.
+    FeedModel small(2);
+    for (qint64 id = 1; id <= 3; ++id)
+        small.addMessage(notification(id, QStringLiteral("confirmed"),
+                                      QStringLiteral("2026-11-25T14:51:%1.000Z").arg(10 + id)));
+    QCOMPARE(small.rowCount(), 2);
+    QCOMPARE(small.index(1, 0).data(FeedModel::OrderIdRole).toLongLong(), qint64(2));
+    QVERIFY(small.contains(1));
+}
+
+void TestConsole::feedFilterShouldSelectByStatus()
+{
+    FeedModel model;
+    model.addMessage(notification(1, QStringLiteral("confirmed"), QStringLiteral("2026-11-25T14:51:18.000Z")));
+    model.addMessage(notification(2, QStringLiteral("failed"), QStringLiteral("2026-11-25T14:51:19.000Z"), false,
+                                  QStringLiteral("gpu")));
+    model.addMessage(notification(3, QStringLiteral("confirmed"), QStringLiteral("2026-11-25T14:51:20.000Z")));
+    FeedFilter filter;
+    filter.setSourceModel(&model);
+    QCOMPARE(filter.rowCount(), 3);
+    filter.setStatus(FeedFilter::Status::Failed);
+    QCOMPARE(filter.rowCount(), 1);
+    QCOMPARE(filter.index(0, 0).data(FeedModel::OrderIdRole).toLongLong(), qint64(2));
+    filter.setStatus(FeedFilter::Status::Confirmed);
+    QCOMPARE(filter.rowCount(), 2);
+    QCOMPARE(filter.index(0, 0).data(FeedModel::OrderIdRole).toLongLong(), qint64(3)); // still newest first
+    filter.setStatus(FeedFilter::Status::All);
+    filter.setText(QStringLiteral("GPU"));
+    QCOMPARE(filter.rowCount(), 1);
+    filter.setText(QStringLiteral("3"));
+    QCOMPARE(filter.rowCount(), 1);
+    filter.setText(QString());
+    QCOMPARE(filter.rowCount(), 3);
+}
+
+void TestConsole::throughputShouldBucketPerSecond()
+{
+    ThroughputBuckets b(300);
+    const qint64 now = 1'800'000'000;
+    QVERIFY(b.record(now, true, now));
+    QVERIFY(b.record(now, true, now));
+    QVERIFY(b.record(now, false, now));
+    QVERIFY(b.record(now - 2, true, now));
+    QVERIFY(b.record(now + 30, false, now));   // clock skew: counted now
+    QVERIFY(!b.record(now - 300, true, now));  // older than the retention
+    QVERIFY(b.record(now - 299, true, now));
+
+    const auto last5 = b.series(now, 5);
+    QCOMPARE(last5.size(), 5);
+    QCOMPARE(last5.first().second, now - 4);
+    QCOMPARE(last5.last().second, now);
+    QCOMPARE(last5.last().confirmed, 2);
+    QCOMPARE(last5.last().failed, 2);
+    QCOMPARE(last5[2].confirmed, 1); // now - 2
+    QCOMPARE(last5[3].confirmed + last5[3].failed, 0);
+
+    const auto total = b.total(now, 10);
+    QCOMPARE(total.confirmed, 3);
+    QCOMPARE(total.failed, 2);
+    QCOMPARE(b.total(now, 300).confirmed, 4);
+    QCOMPARE(b.peak(now, 10), 4);
+
+    b.prune(now + 10); // now-299 falls out
+    QCOMPARE(b.total(now + 10, 300).confirmed, 3);
+
+    // QDateTime overload: invalid times count as now.
+    ThroughputBuckets c;
+    const QDateTime t = QDateTime::fromSecsSinceEpoch(now, Qt::UTC);
+    QVERIFY(c.record(QDateTime(), true, t));
+    QCOMPARE(c.total(now, 1).confirmed, 1);
+
+    QCOMPARE(ThroughputChart::niceMax(0), 5);
+    QCOMPARE(ThroughputChart::niceMax(5), 10);
+    QCOMPARE(ThroughputChart::niceMax(9), 20);
+    QCOMPARE(ThroughputChart::niceMax(40), 50);
+    QCOMPARE(ThroughputChart::niceMax(180), 400);
+}
+
+void TestConsole::backoffShouldGrowAndReset()
+{
+    ReconnectBackoff b(500, 8000);
+    QList<int> delays;
+    for (int i = 0; i < 7; ++i)
+        delays << b.nextDelayMs();
+    QCOMPARE(delays, (QList<int>{500, 1000, 2000, 4000, 8000, 8000, 8000}));
+    QCOMPARE(b.attempts(), 7);
+    b.reset();
+    QCOMPARE(b.nextDelayMs(), 500);
+
+    ReconnectBackoff jittered(1000, 1000, 0.2);
+    for (int i = 0; i < 50; ++i) {
+        const int d = jittered.nextDelayMs();
+        QVERIFY2(d >= 800 && d <= 1200, qPrintable(QString::number(d)));
+    }
+}
+
+void TestConsole::healthReportShouldReadChecks()
+{
+    ApiReply up;
+    up.httpStatus = 200;
+    up.elapsedMs = 4;
+    up.body = R"({"service":"search-service","status":"ok","checks":{"kafka":"ok","redis":"ok","elasticsearch":"ok"}})";
+    const HealthReport a = HealthReport::fromReply(up);
+    QCOMPARE(a.state, HealthReport::State::Up);
+    QCOMPARE(a.checks.size(), 3);
+    QVERIFY(std::all_of(a.checks.cbegin(), a.checks.cend(), [](const HealthCheckEntry &c) { return c.ok; }));
+
+    ApiReply sick;
+    sick.httpStatus = 503;
+    sick.body = R"({"service":"order-service","status":"unavailable","checks":{"kafka":"ok","redis":"connection refused"},"error":"unavailable: redis"})";
+    const HealthReport b = HealthReport::fromReply(sick);
+    QCOMPARE(b.state, HealthReport::State::Unhealthy);
+    QVERIFY2(b.error.contains(QStringLiteral("redis")), qPrintable(b.error));
+
+    ApiReply gone;
+    gone.networkError = QStringLiteral("Connection refused");
+    const HealthReport c = HealthReport::fromReply(gone);
+    QCOMPARE(c.state, HealthReport::State::Down);
+    QCOMPARE(HealthReport::stateName(c.state), QStringLiteral("DOWN"));
+
+    QMap<QString, HealthReport> reports{{QStringLiteral("search-service"), a},
+                                        {QStringLiteral("order-service"), b},
+                                        {QStringLiteral("payment-service"), c}};
+    const QList<BackingStatus> backing = aggregateBacking(reports);
+    QCOMPARE(backing.size(), 3);
+    QCOMPARE(backing[0].name, QStringLiteral("Kafka"));
+    QCOMPARE(backing[0].state, HealthReport::State::Up);
+    QCOMPARE(backing[0].okBy, (QStringList{QStringLiteral("order-service"), QStringLiteral("search-service")}));
+    QCOMPARE(backing[1].name, QStringLiteral("Redis"));
+    QCOMPARE(backing[1].state, HealthReport::State::Unhealthy);
+    QCOMPARE(backing[1].failingBy, QStringList{QStringLiteral("order-service: connection refused")});
+    QCOMPARE(backing[2].state, HealthReport::State::Up);
+
+    QCOMPARE(aggregateBacking({{QStringLiteral("x"), c}}).at(0).state, HealthReport::State::Unknown);
+    QCOMPARE(backingNameOf(QStringLiteral("kafka-producer")), QStringLiteral("Kafka"));
+}
+
+void TestConsole::settingsShouldPersistAndTakeFlags()
+{
+    // Defaults are the local stack of ./lab up.
+    const ConsoleSettings d;
+    QCOMPARE(d.orderUrl, QUrl(QStringLiteral("http://127.0.0.1:5000")));
+    QCOMPARE(d.notifierUrl, QUrl(QStringLiteral("ws://127.0.0.1:8000/ws")));
+    const auto endpoints = d.healthEndpoints();
+    QCOMPARE(endpoints.size(), 5);
+    QCOMPARE(endpoints[0].healthUrl, QUrl(QStringLiteral("http://127.0.0.1:5000/healthz")));
+    QCOMPARE(endpoints[4].healthUrl, QUrl(QStringLiteral("http://127.0.0.1:8000/healthz")));
+    QCOMPARE(ConsoleSettings::notifierHealthUrl(QUrl(QStringLiteral("wss://lab.example/x/ws"))),
+             QUrl(QStringLiteral("https://lab.example/x/healthz")));
+    QCOMPARE(ConsoleSettings::join(QUrl(QStringLiteral("http://h:1/api/")), QStringLiteral("/create_order")),
+             QUrl(QStringLiteral("http://h:1/api/create_order")));
+
+    // Persisted with QSettings (into this test's temporary directory).
+    ConsoleSettings s;
+    s.orderUrl = QUrl(QStringLiteral("http://10.0.0.5:5000"));
+    s.notifierUrl = QUrl(QStringLiteral("ws://10.0.0.5:8000/ws"));
+    s.apiToken = QStringLiteral("s3cret");
+    s.requestTimeoutMs = 2500;
+    {
+        QSettings store;
+        s.save(store);
+    }
+    {
+        QSettings store;
+        QVERIFY2(store.fileName().startsWith(m_settingsDir.path()), qPrintable(store.fileName()));
+        QCOMPARE(ConsoleSettings::load(store), s);
+        store.setValue(QStringLiteral("endpoints/search"), QStringLiteral("ftp://nope"));
+        QCOMPARE(ConsoleSettings::load(store).searchUrl, d.searchUrl); // unusable -> default
+        store.clear();
+    }
+
+    // Command-line flags override.
+    QCommandLineParser parser;
+    ConsoleSettings::addOptions(parser);
+    QVERIFY(parser.parse({QStringLiteral("ops-console"), QStringLiteral("--host"), QStringLiteral("lab.local"),
+                          QStringLiteral("--search-url"), QStringLiteral("http://search:9100"),
+                          QStringLiteral("--payment-url"), QStringLiteral("http://pay:5200"),
+                          QStringLiteral("--token"), QStringLiteral("t0k"), QStringLiteral("--timeout-ms"),
+                          QStringLiteral("3000")}));
+    ConsoleSettings f;
+    QString error;
+    QVERIFY2(f.applyOptions(parser, &error), qPrintable(error));
+    QCOMPARE(f.orderUrl, QUrl(QStringLiteral("http://lab.local:5000")));
+    QCOMPARE(f.notifierUrl, QUrl(QStringLiteral("ws://lab.local:8000/ws")));
+    QCOMPARE(f.searchUrl, QUrl(QStringLiteral("http://search:9100")));
+    QCOMPARE(f.paymentHealthUrl, QUrl(QStringLiteral("http://pay:5200/healthz")));
+    QCOMPARE(f.apiToken, QStringLiteral("t0k"));
+    QCOMPARE(f.requestTimeoutMs, 3000);
+
+    QCommandLineParser bad;
+    ConsoleSettings::addOptions(bad);
+    QVERIFY(bad.parse({QStringLiteral("ops-console"), QStringLiteral("--notifier-url"), QStringLiteral("http://x:8000/ws")}));
+    ConsoleSettings g;
+    QVERIFY(!g.applyOptions(bad, &error));
+    QVERIFY2(error.contains(QStringLiteral("--notifier-url")), qPrintable(error));
+    QCOMPARE(g, ConsoleSettings()); // nothing half-applied
+}
+
+// ---------------------------------------------------- real widgets, closed/hanging ports
+
+void TestConsole::unreachableServicesShowAsDownWithoutFreezing()
+{
+    TickProbe probe;
+    MainWindow w(closedPortSettings(), false);
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+
+    // Every service shows DOWN, promptly.
+    for (const char *key : {"order", "search", "payment", "inventory", "notifier"})
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(&w, QString::fromLatin1(key)), QStringLiteral("DOWN"), 10000);
+    auto *detail = child<QLabel>(&w, QStringLiteral("health-detail-search"));
+    QVERIFY(detail && detail->text().contains(QStringLiteral("refused"), Qt::CaseInsensitive));
+    QCOMPARE(w.tabs()->tabText(MainWindow::HealthTab), QStringLiteral("Health (5 down)"));
+
+    // The feed says it is disconnected and keeps retrying on its own.
+    QTRY_COMPARE_WITH_TIMEOUT(w.feedClient()->state(), FeedClient::State::WaitingToReconnect, 10000);
+    auto *feedState = child<QLabel>(&w, QStringLiteral("feed-state"));
+    QVERIFY(feedState && feedState->text().contains(QStringLiteral("disconnected")));
+    const int attempts = w.feedClient()->attempts();
+    QTRY_VERIFY_WITH_TIMEOUT(w.feedClient()->attempts() > attempts, 10000);
+
+    // An order to a dead API: an answer in words, and the form is usable again.
+    auto *id = child<QLineEdit>(&w, QStringLiteral("order-id"));
+    auto *item = child<QLineEdit>(&w, QStringLiteral("order-item"));
+    auto *submit = child<QPushButton>(&w, QStringLiteral("order-submit"));
+    auto *title = child<QLabel>(&w, QStringLiteral("order-result-title"));
+    auto *resultDetail = child<QLabel>(&w, QStringLiteral("order-result-detail"));
+    QVERIFY(id && item && submit && title && resultDetail);
+    id->setText(QStringLiteral("7"));
+    item->setText(QStringLiteral("mouse"));
+    QTest::mouseClick(submit, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(title->text().contains(QStringLiteral("No answer")), 10000);
+    QVERIFY2(resultDetail->text().contains(QStringLiteral("refused"), Qt::CaseInsensitive), qPrintable(resultDetail->text()));
+    QVERIFY(submit->isEnabled());
+
+    // A search against a dead API says so.
+    w.tabs()->setCurrentIndex(MainWindow::SearchTab);
+    auto *searchButton = child<QPushButton>(&w, QStringLiteral("search-button"));
+    auto *status = child<QLabel>(&w, QStringLiteral("search-status"));
+    QVERIFY(searchButton && status);
+    QTest::mouseClick(searchButton, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(QStringLiteral("Search failed")), 10000);
+
+    QVERIFY2(probe.ticks() > 10, qPrintable(QString::number(probe.ticks())));
+    QVERIFY2(probe.maxGapMs() < 1000, qPrintable(QStringLiteral("event loop blocked for %1 ms").arg(probe.maxGapMs())));
+}
+
+void TestConsole::hangingServiceTimesOutWithoutFreezing()
+{
+    // Accepts connections and never answers: the worst kind of "down".
+    QTcpServer hang;
+    QVERIFY(hang.listen(QHostAddress::LocalHost, 0));
+    QList<QTcpSocket *> held;
+    connect(&hang, &QTcpServer::newConnection, this, [&] {
+        while (QTcpSocket *s = hang.nextPendingConnection())
+            held.append(s);
+    });
+    ConsoleSettings s = closedPortSettings();
+    s.searchUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(hang.serverPort()));
+    s.requestTimeoutMs = 1500;
+
+    TickProbe probe;
+    MainWindow w(s, false);
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.tabs()->setCurrentIndex(MainWindow::SearchTab);
+    auto *searchButton = child<QPushButton>(&w, QStringLiteral("search-button"));
+    auto *status = child<QLabel>(&w, QStringLiteral("search-status"));
+    QVERIFY(searchButton && status);
+    QElapsedTimer t;
+    t.start();
+    QTest::mouseClick(searchButton, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("no answer within")), 10000);
+    QVERIFY2(t.elapsed() < 6000, qPrintable(QString::number(t.elapsed())));
+    // Health gives up on it too (its own 3 s bound) and calls it down.
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(&w, QStringLiteral("search")), QStringLiteral("DOWN"), 10000);
+    auto *detail = child<QLabel>(&w, QStringLiteral("health-detail-search"));
+    QVERIFY2(detail && detail->text().contains(QStringLiteral("no answer within")), qPrintable(detail->text()));
+    QVERIFY2(probe.maxGapMs() < 1000, qPrintable(QStringLiteral("event loop blocked for %1 ms").arg(probe.maxGapMs())));
+    qDeleteAll(held);
+}
+
+void TestConsole::settingsDialogShouldValidateAndApply()
+{
+    {
+        QSettings store;
+        store.clear();
+    }
+    MainWindow w(closedPortSettings(), true);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+
+    SettingsDialog *dialog = w.openSettings();
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    auto *search = child<QLineEdit>(dialog, QStringLiteral("settings-search-url"));
+    auto *notifier = child<QLineEdit>(dialog, QStringLiteral("settings-notifier-url"));
+    auto *token = child<QLineEdit>(dialog, QStringLiteral("settings-token"));
+    auto *ok = child<QPushButton>(dialog, QStringLiteral("settings-ok"));
+    auto *error = child<QLabel>(dialog, QStringLiteral("settings-error"));
+    QVERIFY(search && notifier && token && ok && error);
+    QCOMPARE(token->echoMode(), QLineEdit::Password);
+
+    // A bad URL keeps the dialog open with the reason.
+    notifier->setText(QStringLiteral("http://127.0.0.1:8000/ws"));
+    QTest::mouseClick(ok, Qt::LeftButton);
+    QVERIFY(dialog->isVisible());
+    QVERIFY(error->isVisible());
+    QVERIFY(error->text().contains(QStringLiteral("Notifier")));
+
+    const QUrl newSearch(QStringLiteral("http://127.0.0.1:%1").arg(labtest::freePort()));
+    const QUrl newNotifier(QStringLiteral("ws://127.0.0.1:%1/ws").arg(labtest::freePort()));
+    search->setText(newSearch.toString());
+    notifier->setText(newNotifier.toString());
+    token->setText(QStringLiteral("abc"));
+    QPointer<SettingsDialog> guard(dialog);
+    QTest::mouseClick(ok, Qt::LeftButton);
+    QTRY_VERIFY(guard.isNull()); // accepted and closed (deletes itself)
+
+    QCOMPARE(w.settings().searchUrl, newSearch);
+    QCOMPARE(w.settings().apiToken, QStringLiteral("abc"));
+    QCOMPARE(w.api()->settings().searchUrl, newSearch);
+    QCOMPARE(w.feedClient()->url(), newNotifier);
+    auto *url = child<QLabel>(&w, QStringLiteral("health-url-search"));
+    QVERIFY(url && url->text() == newSearch.toString() + QStringLiteral("/healthz"));
+    QSettings store;
+    QCOMPARE(ConsoleSettings::load(store).searchUrl, newSearch);
+    QCOMPARE(ConsoleSettings::load(store).apiToken, QStringLiteral("abc"));
+    store.clear();
+}
+
+// ----------------------------------------------------------- against the real services
+
+bool TestConsole::ensureStack()
+{
+    if (m_stackTried)
+        return m_stackError.isEmpty();
+    m_stackTried = true;
+    for (const QString &p : {labtest::kafkaProblem(), labtest::redisProblem(), labtest::elasticProblem()})
+        if (!p.isEmpty()) {
+            m_stackError = p;
+            return false;
+        }
+    m_stack = std::make_unique<labtest::ServiceStack>();
+    // A few failures to look at: gpus are scarce, monitors are pricey.
+    m_stack->setEnv(QStringLiteral("INVENTORY_STOCK"), QStringLiteral("gpu=3"));
+    m_stack->setEnv(QStringLiteral("PAYMENT_PRICES"), QStringLiteral("mouse=1999,keyboard=4999,monitor=18999,gpu=59999"));
+    m_stack->setEnv(QStringLiteral("PAYMENT_LIMIT_CENTS"), QStringLiteral("500000"));
+    m_stackError = m_stack->startAll(90000);
+    if (!m_stackError.isEmpty())
+        return false;
+    m_window = std::make_unique<MainWindow>(stackSettings(), false);
+    m_window->resize(1280, 800);
+    m_window->show();
+    if (!QTest::qWaitForWindowExposed(m_window.get())) {
+        m_stackError = QStringLiteral("the console window was never exposed");
+        return false;
+    }
+    return true;
+}
+
+ConsoleSettings TestConsole::stackSettings() const
+{
+    ConsoleSettings s;
+    s.orderUrl = m_stack->url(QStringLiteral("order-service"), QString());
+    s.searchUrl = m_stack->url(QStringLiteral("search-service"), QString());
+    s.notifierUrl = QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(m_stack->port(QStringLiteral("notifier-service"))));
+    s.paymentHealthUrl = m_stack->url(QStringLiteral("payment-service"), QStringLiteral("/healthz"));
+    s.inventoryHealthUrl = m_stack->url(QStringLiteral("inventory-service"), QStringLiteral("/healthz"));
+    s.requestTimeoutMs = 15000;
+    return s;
+}
+
+void TestConsole::submitOrder(MainWindow *w, qint64 id, const QString &item, int quantity)
+{
+    w->tabs()->setCurrentIndex(MainWindow::OrderTab);
+    auto *idEdit = child<QLineEdit>(w, QStringLiteral("order-id"));
+    auto *itemEdit = child<QLineEdit>(w, QStringLiteral("order-item"));
+    auto *qty = child<QSpinBox>(w, QStringLiteral("order-quantity"));
+    auto *submit = child<QPushButton>(w, QStringLiteral("order-submit"));
+    QVERIFY(idEdit && itemEdit && qty && submit);
+    idEdit->clear();
+    QTest::keyClicks(idEdit, QString::number(id));
+    itemEdit->clear();
+    QTest::keyClicks(itemEdit, item);
+    qty->setValue(quantity);
+    QVERIFY(submit->isEnabled());
+    QTest::mouseClick(submit, Qt::LeftButton);
+    QVERIFY(w->orderPage()->isBusy()); // asynchronous: the click returns at once
+    QTRY_VERIFY_WITH_TIMEOUT(!w->orderPage()->isBusy(), 20000);
+}
+
+bool TestConsole::searchShows(MainWindow *w, const QString &item, qint64 id)
+{
+    SearchPage *page = w->searchPage();
+    if (page->model()->containsOrder(id))
+        return true;
+    if (!page->isBusy()) {
+        auto *edit = w->findChild<QLineEdit *>(QStringLiteral("search-item"));
+        edit->setText(item);
+        QTest::mouseClick(w->findChild<QPushButton *>(QStringLiteral("search-button")), Qt::LeftButton);
+    }
+    return false;
+}
+
+void TestConsole::shouldCreateOrderAndSeeItInFeedAndSearch()
+{
+    QVERIFY2(ensureStack(), qPrintable(m_stackError));
+    MainWindow *w = m_window.get();
+    QTRY_COMPARE_WITH_TIMEOUT(w->feedClient()->state(), FeedClient::State::Connected, 15000);
+
+    // 1. the form: typed, submitted, the API's answer shown.
+    const qint64 id = m_idBase + 1;
+    m_confirmedId = id;
+    submitOrder(w, id, m_item, 3);
+    if (QTest::currentTestFailed())
+        return;
+    auto *title = child<QLabel>(w, QStringLiteral("order-result-title"));
+    auto *detail = child<QLabel>(w, QStringLiteral("order-result-detail"));
+    QVERIFY(title && detail);
+    QVERIFY2(title->text().contains(QStringLiteral("Order %1").arg(id)), qPrintable(title->text()));
+    QVERIFY2(detail->text().contains(QStringLiteral("200 OK: Order created")), qPrintable(detail->text()));
+
+    // 2. the live feed: the outcome arrives over the WebSocket.
+    QTRY_VERIFY_WITH_TIMEOUT(w->feedModel()->contains(id), 30000);
+    const FeedEntry *entry = w->feedModel()->find(id);
+    QVERIFY(entry);
+    QVERIFY2(entry->confirmed, qPrintable(entry->reason));
+    QCOMPARE(entry->item, m_item);
+    QCOMPARE(entry->quantity, qint64(3));
+    QVERIFY(!entry->backlog);
+    w->tabs()->setCurrentIndex(MainWindow::FeedTab);
+    auto *table = child<QTableView>(w, QStringLiteral("feed-table"));
+    QVERIFY(table);
+    QCOMPARE(table->model()->index(0, FeedModel::OrderIdColumn).data().toString(), QString::number(id));
+    QVERIFY(table->model()->index(0, FeedModel::StatusColumn).data().toString().contains(QStringLiteral("confirmed")));
+    // ... and the order form's session list learned the outcome as well.
+    auto *history = child<QTableWidget>(w, QStringLiteral("order-history"));
+    QVERIFY(history);
+    QTRY_VERIFY(history->item(0, 5) && history->item(0, 5)->text() == QStringLiteral("confirmed"));
+    QTRY_VERIFY(title->text().contains(QStringLiteral("confirmed")));
+
+    // 3. the search: Elasticsearch has it (refreshes about once a second).
+    w->tabs()->setCurrentIndex(MainWindow::SearchTab);
+    QTRY_VERIFY_WITH_TIMEOUT(searchShows(w, m_item, id), 30000);
+    const auto rows = w->searchPage()->model()->rows();
+    const auto row = std::find_if(rows.cbegin(), rows.cend(), [id](const OrderRow &r) { return r.orderId == id; });
+    QVERIFY(row != rows.cend());
+    QCOMPARE(row->item, m_item);
+    QCOMPARE(row->quantity, qint64(3));
+    QVERIFY(row->timestamp.isValid());
+    auto *status = child<QLabel>(w, QStringLiteral("search-status"));
+    QVERIFY2(status->text().contains(QStringLiteral("order")), qPrintable(status->text()));
+}
+
+void TestConsole::shouldShowFailedOrderAndConflict()
+{
+    QVERIFY2(ensureStack(), qPrintable(m_stackError));
+    MainWindow *w = m_window.get();
+
+    // Only 3 gpus in stock: 5 fail, with the reason in the feed.
+    const qint64 id = m_idBase + 2;
+    submitOrder(w, id, QStringLiteral("gpu"), 5);
+    if (QTest::currentTestFailed())
+        return;
+    auto *detail = child<QLabel>(w, QStringLiteral("order-result-detail"));
+    QVERIFY2(detail->text().startsWith(QStringLiteral("200 OK")), qPrintable(detail->text()));
+    QTRY_VERIFY_WITH_TIMEOUT(w->feedModel()->contains(id), 30000);
+    const FeedEntry *entry = w->feedModel()->find(id);
+    QVERIFY(!entry->confirmed);
+    QVERIFY(!entry->reason.isEmpty());
+    auto *title = child<QLabel>(w, QStringLiteral("order-result-title"));
+    QTRY_VERIFY(title->text().contains(QStringLiteral("failed")));
+
+    // The feed filter shows it among the failed and hides it among the confirmed.
+    w->tabs()->setCurrentIndex(MainWindow::FeedTab);
+    auto *filter = child<QComboBox>(w, QStringLiteral("feed-filter"));
+    auto *table = child<QTableView>(w, QStringLiteral("feed-table"));
+    QVERIFY(filter && table);
+    filter->setCurrentIndex(2); // failed only
+    QCOMPARE(table->model()->rowCount(), 1);
+    QCOMPARE(table->model()->index(0, FeedModel::OrderIdColumn).data().toString(), QString::number(id));
+    filter->setCurrentIndex(1); // confirmed only
+    for (int r = 0; r < table->model()->rowCount(); ++r)
+        QVERIFY(table->model()->index(r, FeedModel::OrderIdColumn).data().toString() != QString::number(id));
+    filter->setCurrentIndex(0);
+
+    // Reusing an id with another quantity: 409, said plainly, the field highlighted.
+    submitOrder(w, m_confirmedId, m_item, 4);
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY2(detail->text().startsWith(QStringLiteral("409 Conflict")), qPrintable(detail->text()));
+    QVERIFY2(title->text().contains(QStringLiteral("not accepted")), qPrintable(title->text()));
+}
+
+void TestConsole::orderDialogShowsFullStatus()
+{
+    QVERIFY2(ensureStack(), qPrintable(m_stackError));
+    MainWindow *w = m_window.get();
+    w->tabs()->setCurrentIndex(MainWindow::SearchTab);
+    QTRY_VERIFY_WITH_TIMEOUT(searchShows(w, m_item, m_confirmedId), 30000);
+
+    // Double-click the order's row in the search table.
+    auto *table = child<QTableView>(w, QStringLiteral("search-table"));
+    QVERIFY(table);
+    QModelIndex index;
+    for (int r = 0; r < table->model()->rowCount(); ++r)
+        if (table->model()->index(r, SearchModel::OrderIdColumn).data().toString() == QString::number(m_confirmedId))
+            index = table->model()->index(r, SearchModel::ItemColumn);
+    QVERIFY(index.isValid());
+    table->scrollTo(index);
+    const QPoint at = table->visualRect(index).center();
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, at);
+    QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, at);
+
+    OrderDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = w->findChild<OrderDialog *>(QStringLiteral("order-dialog"))) != nullptr);
+    QCOMPARE(dialog->orderId(), m_confirmedId);
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->isLoading(), 15000);
+    QCOMPARE(dialog->status(), QStringLiteral("confirmed"));
+    auto *state = child<QLabel>(dialog, QStringLiteral("order-dialog-state"));
+    QCOMPARE(state->text(), QStringLiteral("confirmed"));
+    auto *fields = child<QTreeWidget>(dialog, QStringLiteral("order-dialog-fields"));
+    QVERIFY(fields);
+    QStringList keys;
+    for (int i = 0; i < fields->topLevelItemCount(); ++i)
+        keys << fields->topLevelItem(i)->text(0);
+    for (const char *k : {"order_id", "item", "quantity", "status"})
+        QVERIFY2(keys.contains(QString::fromLatin1(k)), qPrintable(keys.join(QLatin1Char(','))));
+    QCOMPARE(fields->topLevelItem(0)->text(1), QString::number(m_confirmedId));
+
+    dialog->resize(640, 520);
+    saveShot(dialog, QStringLiteral("console-order-dialog"));
+
+    // Unknown orders get a clear 404.
+    OrderDialog *missing = w->openOrder(m_idBase + 999);
+    QTRY_VERIFY_WITH_TIMEOUT(!missing->isLoading(), 15000);
+    auto *message = child<QLabel>(missing, QStringLiteral("order-dialog-message"));
+    QVERIFY2(message->text().contains(QStringLiteral("404")), qPrintable(message->text()));
+    missing->close();
+    dialog->close();
+}
+
+void TestConsole::feedShouldNotDuplicateBacklogAfterReconnect()
+{
+    QVERIFY2(ensureStack(), qPrintable(m_stackError));
+    MainWindow *w = m_window.get();
+    FeedModel *model = w->feedModel();
+    QTRY_COMPARE_WITH_TIMEOUT(w->feedClient()->state(), FeedClient::State::Connected, 15000);
+    const int rows = model->rowCount();
+    QVERIFY(rows >= 2);
+    const int duplicates = model->duplicateCount();
+    const int connections = w->feedClient()->connections();
+
+    // Reconnect twice with the button; each time the notifier replays its backlog.
+    auto *reconnect = child<QPushButton>(w, QStringLiteral("feed-reconnect"));
+    QVERIFY(reconnect);
+    for (int round = 1; round <= 2; ++round) {
+        QTest::mouseClick(reconnect, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(w->feedClient()->connections() == connections + round
+                                     && w->feedClient()->state() == FeedClient::State::Connected,
+                                 15000);
+        // The whole backlog (at least our orders) came again and was recognised.
+        QTRY_VERIFY_WITH_TIMEOUT(model->duplicateCount() >= duplicates + round * rows, 15000);
+        QCOMPARE(model->rowCount(), rows);
+    }
+    QSet<qint64> ids;
+    for (int r = 0; r < model->rowCount(); ++r)
+        ids.insert(model->index(r, 0).data(FeedModel::OrderIdRole).toLongLong());
+    QCOMPARE(ids.size(), rows);
+
+    // A fresh console (a new connection) gets the backlog flagged as such.
+    FeedModel fresh;
+    FeedClient client;
+    connect(&client, &FeedClient::messageReceived, &fresh, [&fresh](const QByteArray &m) { fresh.addMessage(m); });
+    client.setUrl(w->settings().notifierUrl);
+    client.start();
+    QTRY_VERIFY_WITH_TIMEOUT(fresh.rowCount() >= rows, 15000);
+    for (int r = 0; r < fresh.rowCount(); ++r)
+        QVERIFY(fresh.entryAt(r)->backlog);
+    client.stop();
+    QCOMPARE(client.state(), FeedClient::State::Stopped);
+}
+
+void TestConsole::healthShowsEveryServiceUp()
+{
+    QVERIFY2(ensureStack(), qPrintable(m_stackError));
+    MainWindow *w = m_window.get();
+    w->tabs()->setCurrentIndex(MainWindow::HealthTab);
+    for (const char *key : {"order", "search", "payment", "inventory", "notifier"})
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(w, QString::fromLatin1(key)), QStringLiteral("UP"), 15000);
+    // The backing services, as the services report them.
+    for (const char *key : {"kafka", "redis", "elasticsearch"})
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(w, QString::fromLatin1(key)), QStringLiteral("UP"), 15000);
+    auto *checks = child<QLabel>(w, QStringLiteral("health-checks-search"));
+    QVERIFY2(checks->text().contains(QStringLiteral("elasticsearch")), qPrintable(checks->text()));
+    QCOMPARE(w->tabs()->tabText(MainWindow::HealthTab), QStringLiteral("Health"));
+    QCOMPARE(w->healthPage()->upCount(), 5);
+}
+
+QString TestConsole::saveShot(QWidget *widget, const QString &name)
+{
+    const QString dir = labtest::buildDir() + QStringLiteral("/screenshots");
+    QDir().mkpath(dir);
+    const QString path = dir + QLatin1Char('/') + name + QStringLiteral(".png");
+    QCoreApplication::processEvents(); // let layouts settle after a tab switch
+    const QPixmap shot = widget->grab();
+    if (!shot.save(path))
+        qWarning("cannot write %s", qPrintable(path));
+    return path;
+}
+
+void TestConsole::screenshots()
+{
+    QVERIFY2(ensureStack(), qPrintable(m_stackError));
+    MainWindow *w = m_window.get();
+
+    // Traffic for a dozen seconds so that every tab has something to show: one order every
+    // 250 ms, a mix of items, and failures (30 monitors exceed the payment limit, the gpus
+    // run out). Posted asynchronously from a timer: the console keeps running meanwhile.
+    const QStringList items{QStringLiteral("mouse"), QStringLiteral("keyboard"), QStringLiteral("monitor"),
+                            QStringLiteral("usb cable"), QStringLiteral("gpu"), QStringLiteral("headset"),
+                            QStringLiteral("webcam")};
+    const int quantities[] = {2, 1, 4, 10, 1, 1, 3, 5, 1, 30, 40, 2, 6, 1, 2, 1, 30};
+    QNetworkAccessManager nam;
+    QList<qint64> ids;
+    int answered = 0;
+    int accepted = 0;
+    QTimer pump;
+    pump.setInterval(250);
+    connect(&pump, &QTimer::timeout, this, [&] {
+        const int i = int(ids.size());
+        if (i >= 48) {
+            pump.stop();
+            return;
+        }
+        const qint64 id = m_idBase + 100 + i;
+        ids << id;
+        const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("order_id"), id},
+                                                          {QStringLiteral("item"), items.at(i % items.size())},
+                                                          {QStringLiteral("quantity"), quantities[i % 17]}})
+                                    .toJson(QJsonDocument::Compact);
+        QNetworkRequest req(w->settings().orderUrl.resolved(QUrl(QStringLiteral("/create_order"))));
+        req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        req.setTransferTimeout(15000);
+        QNetworkReply *reply = nam.post(req, body);
+        connect(reply, &QNetworkReply::finished, this, [&, reply] {
+            ++answered;
+            if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200)
+                ++accepted;
+            reply->deleteLater();
+        });
+    });
+    pump.start();
+    QTRY_VERIFY_WITH_TIMEOUT(answered == 48, 60000);
+    QCOMPARE(accepted, 48);
+    for (qint64 id : ids)
+        QTRY_VERIFY_WITH_TIMEOUT(w->feedModel()->contains(id), 30000);
+    QVERIFY(w->feedModel()->failedCount() >= 3);
+
+    // A form filled in, as an operator would leave it, on top of the last answer.
+    submitOrder(w, m_idBase + 200, QStringLiteral("wireless mouse"), 2);
+    if (QTest::currentTestFailed())
+        return;
+    QTRY_VERIFY_WITH_TIMEOUT(w->feedModel()->contains(m_idBase + 200), 30000);
+    QTRY_VERIFY(child<QLabel>(w, QStringLiteral("order-result-title"))->text().contains(QStringLiteral("confirmed")));
+    QStringList paths;
+    paths << saveShot(w, QStringLiteral("console-order"));
+
+    w->tabs()->setCurrentIndex(MainWindow::SearchTab);
+    QTRY_VERIFY_WITH_TIMEOUT(searchShows(w, QString(), m_idBase + 200), 30000);
+    // The index catches up with the outcomes shortly after; show it settled when it does.
+    const bool settled = QTest::qWaitFor([&] {
+        const auto rows = w->searchPage()->model()->rows();
+        const bool done = std::all_of(rows.cbegin(), rows.cend(), [](const OrderRow &r) {
+            return r.status == QLatin1String("confirmed") || r.status == QLatin1String("failed");
+        });
+        if (!done && !w->searchPage()->isBusy())
+            w->searchPage()->reload();
+        return done;
+    }, 20000);
+    if (!settled)
+        qWarning("search still lists orders without their final status after 20 s");
+    paths << saveShot(w, QStringLiteral("console-search"));
+
+    w->tabs()->setCurrentIndex(MainWindow::FeedTab);
+    paths << saveShot(w, QStringLiteral("console-feed"));
+
+    w->tabs()->setCurrentIndex(MainWindow::HealthTab);
+    for (const char *key : {"order", "search", "payment", "inventory", "notifier"})
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(w, QString::fromLatin1(key)), QStringLiteral("UP"), 15000);
+    paths << saveShot(w, QStringLiteral("console-health"));
+
+    w->tabs()->setCurrentIndex(MainWindow::ThroughputTab);
+    child<QComboBox>(w, QStringLiteral("throughput-window"))->setCurrentIndex(0); // last minute
+    w->throughputPage()->redraw();
+    auto *confirmed = child<QLabel>(w, QStringLiteral("throughput-confirmed"));
+    QVERIFY(confirmed && confirmed->text().toInt() >= 1);
+    paths << saveShot(w, QStringLiteral("console-throughput"));
+
+    SettingsDialog *settings = w->openSettings();
+    QTRY_VERIFY(settings->isVisible());
+    paths << saveShot(settings, QStringLiteral("console-settings"));
+    settings->reject();
+
+    for (const QString &path : paths) {
+        QImage image(path);
+        QVERIFY2(!image.isNull(), qPrintable(path));
+        QVERIFY2(image.width() >= 500 && image.height() >= 300, qPrintable(path));
+        qInfo("screenshot %s", qPrintable(path));
+    }
+}
+
+void TestConsole::stoppedSearchServiceShowsDownWithoutFreezing()
+{
+    QVERIFY2(ensureStack(), qPrintable(m_stackError));
+    MainWindow *w = m_window.get();
+    w->tabs()->setCurrentIndex(MainWindow::HealthTab);
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(w, QStringLiteral("search")), QStringLiteral("UP"), 15000);
+
+    m_stack->terminate(QStringLiteral("search-service")); // blocks this test, not the console
+    QVERIFY(!m_stack->isRunning(QStringLiteral("search-service")));
+
+    TickProbe probe;
+    QElapsedTimer t;
+    t.start();
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(w, QStringLiteral("search")), QStringLiteral("DOWN"), 10000);
+    qInfo("search-service shown DOWN %lld ms after it stopped", t.elapsed());
+    auto *card = child<HealthCard>(w, QStringLiteral("health-card-search"));
+    QCOMPARE(card->state(), HealthReport::State::Down);
+    for (const char *key : {"order", "payment", "inventory", "notifier"})
+        QCOMPARE(stateOf(w, QString::fromLatin1(key)), QStringLiteral("UP"));
+    QTRY_COMPARE(w->tabs()->tabText(MainWindow::HealthTab), QStringLiteral("Health (1 down)"));
+
+    // Keep watching for a few refresh rounds: the UI stays live the whole time.
+    const int rounds = w->healthPage()->rounds();
+    QTRY_VERIFY_WITH_TIMEOUT(w->healthPage()->rounds() >= rounds + 2, 15000);
+    QCOMPARE(stateOf(w, QStringLiteral("search")), QStringLiteral("DOWN"));
+    QVERIFY2(probe.ticks() > 50, qPrintable(QString::number(probe.ticks())));
+    QVERIFY2(probe.maxGapMs() < 1000, qPrintable(QStringLiteral("event loop blocked for %1 ms").arg(probe.maxGapMs())));
+    saveShot(w, QStringLiteral("console-health-search-down"));
+
+    // The search tab says the search API is gone; the order form still works.
+    w->tabs()->setCurrentIndex(MainWindow::SearchTab);
+    QTest::mouseClick(child<QPushButton>(w, QStringLiteral("search-button")), Qt::LeftButton);
+    auto *status = child<QLabel>(w, QStringLiteral("search-status"));
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(QStringLiteral("Search failed")), 10000);
+    const qint64 id = m_idBase + 300;
+    submitOrder(w, id, QStringLiteral("mouse"), 1);
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY(child<QLabel>(w, QStringLiteral("order-result-detail"))->text().startsWith(QStringLiteral("200 OK")));
+    QTRY_VERIFY_WITH_TIMEOUT(w->feedModel()->contains(id), 30000);
+    QVERIFY2(probe.maxGapMs() < 1000, qPrintable(QStringLiteral("event loop blocked for %1 ms").arg(probe.maxGapMs())));
+}
+
+QTEST_MAIN(TestConsole)
+#include "tst_console.moc"

@@ -1,0 +1,314 @@
+// Integration tests of lab::OrderStore's Lua scripts against the real Redis of
+// `./lab infra up`: claim / duplicate / conflict / in-flight / stale takeover,
+// markAccepted never undoing a status written downstream, releaseClaim deleting only
+// its own claim. Every test uses keys in a namespace of its own.
+#include "lab/names.h"
+#include "lab/orderstore.h"
+#include "lab/redisclient.h"
+#include "testinfra.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+
+using lab::OrderStore;
+using Outcome = lab::OrderStore::Outcome;
+
+namespace {
+
+constexpr int kWaitMs = 10000;
+
+lab::OrderRequest order(qint64 id, const QString &item, qint64 quantity)
+{
+    lab::OrderRequest r;
+    r.orderId = id;
+    r.item = item;
+    r.quantity = quantity;
+    return r;
+}
+
+lab::OrderCreated created(const lab::OrderRequest &r, const QDateTime &at)
+{
+    lab::OrderCreated e;
+    e.orderId = r.orderId;
+    e.item = r.item;
+    e.quantity = r.quantity;
+    e.createdAt = at;
+    return e;
+}
+
+} // namespace
+
+class TestOrderStore : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void cleanupTestCase();
+
+    void firstClaimCreatesPendingRecord();
+    void secondClaimWhilePendingIsInFlightOrConflict();
+    void acceptedOrderIsDuplicateOrConflict();
+    void markAcceptedKeepsStatusWrittenDownstream();
+    void releaseDeletesOnlyItsOwnClaim();
+    void releaseKeepsAnOrderDownstreamAlreadySaw();
+    void staleClaimIsTakenOverWithItsCreationTime();
+    void hashWrittenOnlyDownstreamCountsAsAccepted();
+    void fetchManyReadsExistingHashes();
+    void redisDownIsAnError();
+
+private:
+    OrderStore::Claim claim(OrderStore &store, const lab::OrderRequest &r, const QDateTime &at);
+    bool markAccepted(const lab::OrderCreated &e);
+    bool release(qint64 id, qint64 claimAt);
+    std::optional<lab::OrderRecord> fetch(qint64 id);
+    lab::RedisReply command(const QByteArrayList &args);
+
+    std::unique_ptr<lab::RedisClient> m_redis;
+    std::unique_ptr<OrderStore> m_store;
+    lab::Names m_names;
+    QDateTime m_now;
+};
+
+void TestOrderStore::initTestCase()
+{
+    LAB_REQUIRE_REDIS();
+    m_redis = std::make_unique<lab::RedisClient>(labtest::redisHost(), labtest::redisPort());
+    QSignalSpy connected(m_redis.get(), &lab::RedisClient::connected);
+    m_redis->connectToServer();
+    QVERIFY(connected.wait(kWaitMs));
+}
+
+void TestOrderStore::init()
+{
+    m_names = lab::Names(labtest::uniqueName(QStringLiteral("tst-orderstore")));
+    m_store = std::make_unique<OrderStore>(m_redis.get(), m_names);
+    m_now = QDateTime::fromMSecsSinceEpoch(QDateTime::currentMSecsSinceEpoch(), Qt::UTC);
+}
+
+void TestOrderStore::cleanup()
+{
+    QByteArrayList del{"DEL"};
+    for (qint64 id = 1; id <= 12; ++id)
+        del << m_names.orderKey(id);
+    command(del);
+}
+
+void TestOrderStore::cleanupTestCase()
+{
+    m_store.reset();
+    m_redis.reset();
+}
+
+OrderStore::Claim TestOrderStore::claim(OrderStore &store, const lab::OrderRequest &r, const QDateTime &at)
+{
+    OrderStore::Claim out;
+    bool done = false;
+    store.claim(r, at, [&](const OrderStore::Claim &c) {
+        out = c;
+        done = true;
+    });
+    if (!QTest::qWaitFor([&] { return done; }, kWaitMs))
+        qWarning("Redis did not answer within %d ms", kWaitMs);
+    return out;
+}
+
+bool TestOrderStore::markAccepted(const lab::OrderCreated &e)
+{
+    bool ok = false;
+    bool done = false;
+    m_store->markAccepted(e, [&](bool success, const QString &) {
+        ok = success;
+        done = true;
+    });
+    if (!QTest::qWaitFor([&] { return done; }, kWaitMs))
+        qWarning("Redis did not answer within %d ms", kWaitMs);
+    return ok;
+}
+
+bool TestOrderStore::release(qint64 id, qint64 claimAt)
+{
+    bool ok = false;
+    bool done = false;
+    m_store->releaseClaim(id, claimAt, [&](bool success, const QString &) {
+        ok = success;
+        done = true;
+    });
+    if (!QTest::qWaitFor([&] { return done; }, kWaitMs))
+        qWarning("Redis did not answer within %d ms", kWaitMs);
+    return ok;
+}
+
+std::optional<lab::OrderRecord> TestOrderStore::fetch(qint64 id)
+{
+    std::optional<lab::OrderRecord> out;
+    bool done = false;
+    m_store->fetch(id, [&](const std::optional<lab::OrderRecord> &r, const QString &) {
+        out = r;
+        done = true;
+    });
+    if (!QTest::qWaitFor([&] { return done; }, kWaitMs))
+        qWarning("Redis did not answer within %d ms", kWaitMs);
+    return out;
+}
+
+lab::RedisReply TestOrderStore::command(const QByteArrayList &args)
+{
+    lab::RedisReply out = lab::RedisReply::error(QStringLiteral("no answer"));
+    bool done = false;
+    m_redis->command(args, [&](const lab::RedisReply &r) {
+        out = r;
+        done = true;
+    });
+    if (!QTest::qWaitFor([&] { return done; }, kWaitMs))
+        qWarning("Redis did not answer within %d ms", kWaitMs);
+    return out;
+}
+
+void TestOrderStore::firstClaimCreatesPendingRecord()
+{
+    const OrderStore::Claim c = claim(*m_store, order(1, QStringLiteral("mouse"), 2), m_now);
+    QCOMPARE(c.outcome, Outcome::New);
+    QCOMPARE(c.createdAt, m_now);
+    QVERIFY(c.claimAt > 0);
+    const auto r = fetch(1);
+    QVERIFY(r);
+    QCOMPARE(r->state(), QStringLiteral("pending"));
+    QCOMPARE(r->item(), QStringLiteral("mouse"));
+    QCOMPARE(r->quantity(), 2);
+    QCOMPARE(r->createdAt(), m_now);
+    QCOMPARE(r->field(QStringLiteral("claim_at")).toLongLong(), c.claimAt);
+    QVERIFY(!r->isVisible());
+}
+
+void TestOrderStore::secondClaimWhilePendingIsInFlightOrConflict()
+{
+    QCOMPARE(claim(*m_store, order(1, QStringLiteral("mouse"), 2), m_now).outcome, Outcome::New);
+    const auto same = claim(*m_store, order(1, QStringLiteral("mouse"), 2), m_now.addSecs(1));
+    QCOMPARE(same.outcome, Outcome::InFlight);
+    QVERIFY(same.ageMs >= 0 && same.ageMs < OrderStore::DefaultStaleClaimMs);
+    const auto other = claim(*m_store, order(1, QStringLiteral("mouse"), 3), m_now);
+    QCOMPARE(other.outcome, Outcome::Conflict);
+    QCOMPARE(other.existingItem, QStringLiteral("mouse"));
+    QCOMPARE(other.existingQuantity, 2);
+}
+
+void TestOrderStore::acceptedOrderIsDuplicateOrConflict()
+{
+    const auto r = order(2, QStringLiteral("keyboard"), 1);
+    QCOMPARE(claim(*m_store, r, m_now).outcome, Outcome::New);
+    QVERIFY(markAccepted(created(r, m_now)));
+    const auto record = fetch(2);
+    QCOMPARE(record->state(), QStringLiteral("accepted"));
+    QCOMPARE(record->status(), QStringLiteral("created"));
+    QVERIFY(record->updatedAt().isValid());
+    QVERIFY(record->isVisible());
+
+    const auto again = claim(*m_store, r, m_now.addSecs(5));
+    QCOMPARE(again.outcome, Outcome::Duplicate);
+    QCOMPARE(again.createdAt, m_now); // the original's
+    QCOMPARE(claim(*m_store, order(2, QStringLiteral("keyboards"), 1), m_now).outcome, Outcome::Conflict);
+}
+
+void TestOrderStore::markAcceptedKeepsStatusWrittenDownstream()
+{
+    const auto r = order(3, QStringLiteral("monitor"), 1);
+    QCOMPARE(claim(*m_store, r, m_now).outcome, Outcome::New);
+    // notifier-service got the event before our delivery report was handled
+    QVERIFY(!command({"HSET", m_names.orderKey(3), "status", "confirmed", "updated_at", "2030-01-01T00:00:00.000Z"}).isError());
+    QVERIFY(markAccepted(created(r, m_now)));
+    const auto record = fetch(3);
+    QCOMPARE(record->state(), QStringLiteral("accepted"));
+    QCOMPARE(record->status(), QStringLiteral("confirmed"));
+    QCOMPARE(record->field(QStringLiteral("updated_at")), QStringLiteral("2030-01-01T00:00:00.000Z"));
+}
+
+void TestOrderStore::releaseDeletesOnlyItsOwnClaim()
+{
+    const auto c = claim(*m_store, order(4, QStringLiteral("webcam"), 1), m_now);
+    QCOMPARE(c.outcome, Outcome::New);
+    QVERIFY(release(4, c.claimAt + 1)); // someone else's token: nothing happens
+    QVERIFY(fetch(4));
+    QVERIFY(release(4, c.claimAt));
+    QVERIFY(!fetch(4));
+    // Free again: the same order can be claimed anew.
+    QCOMPARE(claim(*m_store, order(4, QStringLiteral("webcam"), 1), m_now).outcome, Outcome::New);
+
+    // Never deletes an accepted order.
+    const auto r = order(5, QStringLiteral("hub"), 1);
+    const auto c5 = claim(*m_store, r, m_now);
+    QVERIFY(markAccepted(created(r, m_now)));
+    QVERIFY(release(5, c5.claimAt));
+    QCOMPARE(fetch(5)->state(), QStringLiteral("accepted"));
+}
+
+void TestOrderStore::releaseKeepsAnOrderDownstreamAlreadySaw()
+{
+    const auto c = claim(*m_store, order(6, QStringLiteral("pad"), 1), m_now);
+    QVERIFY(!command({"HSET", m_names.orderKey(6), "status", "paid"}).isError());
+    QVERIFY(release(6, c.claimAt));
+    const auto record = fetch(6);
+    QVERIFY(record);
+    QCOMPARE(record->state(), QStringLiteral("accepted"));
+    QCOMPARE(claim(*m_store, order(6, QStringLiteral("pad"), 1), m_now).outcome, Outcome::Duplicate);
+}
+
+void TestOrderStore::staleClaimIsTakenOverWithItsCreationTime()
+{
+    OrderStore impatient(m_redis.get(), m_names, 0); // every pending claim is stale at once
+    const auto first = claim(impatient, order(7, QStringLiteral("chair"), 1), m_now);
+    QCOMPARE(first.outcome, Outcome::New);
+    const auto second = claim(impatient, order(7, QStringLiteral("chair"), 1), m_now.addSecs(60));
+    QCOMPARE(second.outcome, Outcome::Takeover);
+    QCOMPARE(second.createdAt, m_now); // the same event again, not a new order
+    QVERIFY(second.claimAt >= first.claimAt);
+    QCOMPARE(fetch(7)->field(QStringLiteral("claim_at")).toLongLong(), second.claimAt);
+    // A stale claim with a different payload is still a conflict.
+    QCOMPARE(claim(impatient, order(7, QStringLiteral("desk"), 1), m_now).outcome, Outcome::Conflict);
+}
+
+void TestOrderStore::hashWrittenOnlyDownstreamCountsAsAccepted()
+{
+    QVERIFY(!command({"HSET", m_names.orderKey(8), "item", "lamp", "quantity", "2", "status", "confirmed"}).isError());
+    QCOMPARE(claim(*m_store, order(8, QStringLiteral("lamp"), 2), m_now).outcome, Outcome::Duplicate);
+    QCOMPARE(claim(*m_store, order(8, QStringLiteral("lamp"), 3), m_now).outcome, Outcome::Conflict);
+    QVERIFY(fetch(8)->isVisible());
+}
+
+void TestOrderStore::fetchManyReadsExistingHashes()
+{
+    for (qint64 id : {10, 12}) {
+        const auto r = order(id, QStringLiteral("item %1").arg(id), id);
+        QCOMPARE(claim(*m_store, r, m_now).outcome, Outcome::New);
+        QVERIFY(markAccepted(created(r, m_now)));
+    }
+    QHash<qint64, lab::OrderRecord> records;
+    QString error = QStringLiteral("not called");
+    m_store->fetchMany({10, 11, 12}, [&](const QHash<qint64, lab::OrderRecord> &r, const QString &e) {
+        records = r;
+        error = e;
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(error != QStringLiteral("not called"), kWaitMs);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(records.size(), 2);
+    QCOMPARE(records.value(10).item(), QStringLiteral("item 10"));
+    QCOMPARE(records.value(12).quantity(), 12);
+}
+
+void TestOrderStore::redisDownIsAnError()
+{
+    lab::RedisClient nowhere(QStringLiteral("127.0.0.1"), labtest::freePort());
+    nowhere.connectToServer();
+    OrderStore store(&nowhere, m_names);
+    const auto c = claim(store, order(1, QStringLiteral("mouse"), 1), m_now);
+    QCOMPARE(c.outcome, Outcome::Error);
+    QVERIFY(!c.error.isEmpty());
+    QVERIFY(!c.proceeds());
+}
+
+QTEST_GUILESS_MAIN(TestOrderStore)
+#include "tst_orderstore.moc"
