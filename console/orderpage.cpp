@@ -75,9 +75,11 @@ OrderPage::OrderPage(ApiClient *api, QWidget *parent)
     m_hint->setWordWrap(true);
 
     auto *idRow = new QHBoxLayout;
+    idRow->setSpacing(8);
     idRow->addWidget(m_orderId, 1);
     idRow->addWidget(m_randomId);
     auto *itemRow = new QHBoxLayout;
+    itemRow->setSpacing(8);
     itemRow->addWidget(m_item, 1);
     itemRow->addWidget(m_itemCount);
     auto *qtyRow = new QHBoxLayout;

@@ -138,7 +138,17 @@ function scheduleChrome() {
   });
 }
 
+// The replay on connect is up to 100 entries at once: keep screen readers from
+// announcing each one (aria-busy), then let the live region speak again.
+let busyTimer = null;
+function markReplay() {
+  feedList.setAttribute('aria-busy', 'true');
+  clearTimeout(busyTimer);
+  busyTimer = setTimeout(() => feedList.setAttribute('aria-busy', 'false'), 600);
+}
+
 function onNotification(n) {
+  if (n.backlog) markReplay();
   const added = store.add(n);
   if (!added) return; // already shown (backlog replay after a reconnect, or live + backlog)
   const { entry, index, evicted } = added;
@@ -203,6 +213,8 @@ function refreshStats() {
   const win = series.totals(Date.now());
   $('legend-confirmed').textContent = formatNumber(win.confirmed);
   $('legend-failed').textContent = formatNumber(win.failed);
+  $('chart-hint').textContent = chart.secondsPerBar > 1
+    ? `last 5 minutes · one bar per ${chart.secondsPerBar} s` : 'last 5 minutes';
   $('chart').setAttribute('aria-label', win.confirmed + win.failed
     ? `Last 5 minutes: ${win.confirmed} confirmed and ${win.failed} failed, at most ${win.peak} in one second.`
     : 'No outcomes in the last 5 minutes.');
@@ -235,6 +247,7 @@ function showConnection(detail) {
   clearInterval(countdownTimer);
   countdownTimer = null;
   $('conn-retry').hidden = detail.state !== 'closed';
+  $('feed-banner').hidden = detail.state === 'open' || (detail.state === 'connecting' && !detail.attempt);
   if (detail.state === 'open') {
     label.textContent = 'Live';
     info.textContent = `connected at ${formatTime(detail.since)}`;
@@ -307,10 +320,19 @@ $('order-id-new').addEventListener('click', () => {
   fieldInputs.order_id.focus();
 });
 
-// Re-check a field once the user leaves it or fixes it, not while first typing.
+// Re-check a field once the user leaves it or fixes it, not while first typing. Not
+// when the user leaves it by pressing one of the form's buttons: a message appearing
+// then would move the button away from under the pointer between press and release,
+// and the click would be lost (the submit validates everything anyway).
+let pressingButton = false;
+form.addEventListener('pointerdown', (ev) => {
+  if (ev.target.closest('button')) pressingButton = true;
+});
+document.addEventListener('pointerup', () => setTimeout(() => { pressingButton = false; }, 0));
 for (const [name, input] of Object.entries(fieldInputs)) {
   const check = () => setFieldError(name, validateOrder(formValues()).errors[name] ?? '');
-  input.addEventListener('blur', () => {
+  input.addEventListener('blur', (ev) => {
+    if (pressingButton || ev.relatedTarget?.closest?.('#order-form button')) return;
     if (input.value !== '' || input.hasAttribute('aria-invalid')) check();
   });
   input.addEventListener('input', () => {

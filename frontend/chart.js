@@ -45,12 +45,12 @@ export class OutcomeSeries {
   }
 }
 
-/** 1, 2, 5, 10, 20, 50… : the smallest such value ≥ v. */
+/** …0.5, 1, 2, 5, 10, 20, 50… : the smallest such value ≥ v (1 for nothing). */
 export function niceCeiling(v) {
-  if (v <= 1) return 1;
+  if (!(v > 0)) return 1;
   const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 5, 10]) if (m * p >= v) return m * p;
-  return 10 * p;
+  for (const m of [1, 2, 5, 10]) if (m * p >= v - 1e-9) return Number((m * p).toPrecision(6));
+  return Number((10 * p).toPrecision(6));
 }
 
 export class OutcomeChart {
@@ -93,12 +93,27 @@ export class OutcomeChart {
 
     ctx.clearRect(0, 0, W, H);
     ctx.font = font;
-    const data = this.series.series(nowMs);
+    // One bar per second when there is room; on a narrow canvas one bar per k seconds
+    // showing their average per second, so that bars stay at least ~6 px wide.
+    const raw = this.series.series(nowMs);
+    const roughPlotW = Math.max(10, W - 40);
+    const k = [1, 2, 3, 5, 10, 15, 30].find((c) => roughPlotW / (raw.length / c) >= 6) ?? 30;
+    this.secondsPerBar = k;
+    const data = [];
+    for (let end = raw.length; end > 0; end -= k) {
+      let confirmed = 0;
+      let failed = 0;
+      for (let i = Math.max(0, end - k); i < end; i++) {
+        confirmed += raw[i].confirmed;
+        failed += raw[i].failed;
+      }
+      data.unshift({ confirmed: confirmed / k, failed: failed / k });
+    }
     let max = 0;
     for (const b of data) max = Math.max(max, b.confirmed + b.failed);
     const top = niceCeiling(max);
-    const labels = top >= 2 && top % 2 === 0 ? [0, top / 2, top] : [0, top];
-    const fmt = (v) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
+    const labels = top !== 1 && top !== 5 && top !== 50 && top !== 500 ? [0, top / 2, top] : [0, top];
+    const fmt = (v) => (Number.isInteger(v) ? String(v) : String(Number(v.toFixed(2))));
 
     const padL = Math.ceil(Math.max(...labels.map((v) => ctx.measureText(fmt(v)).width))) + 10;
     const padR = 4;
@@ -126,9 +141,10 @@ export class OutcomeChart {
     ctx.textBaseline = 'top';
     const n = data.length;
     const step = plotW / n;
-    const minutes = Math.floor(n / 60);
+    const secStep = plotW / raw.length;
+    const minutes = Math.floor(raw.length / 60);
     for (let m = 0; m <= minutes; m++) {
-      const x = padL + plotW - m * 60 * step;
+      const x = padL + plotW - m * 60 * secStep;
       ctx.textAlign = m === 0 ? 'right' : m === minutes && x - padL < 20 ? 'left' : 'center';
       ctx.fillText(m === 0 ? 'now' : `−${m}m`, x, padT + plotH + 6);
       if (m > 0) {
@@ -139,8 +155,7 @@ export class OutcomeChart {
       }
     }
 
-    // Stacked bars, one per second: confirmed at the bottom, failed on top. Narrow
-    // slots are drawn edge to edge on whole pixels, so they stay crisp.
+    // Stacked bars: confirmed at the bottom, failed on top, on whole pixels.
     const base = padT + plotH;
     for (let i = 0; i < n; i++) {
       const b = data[i];

@@ -4,7 +4,6 @@
 
 #include "lab/events.h"
 #include "lab/kafkaproducer.h"
-#include "lab/metrics.h"
 #include "lab/outcomescripts.h"
 #include "lab/redisclient.h"
 #include "lab/topics.h"
@@ -74,9 +73,7 @@ void InventoryProcessor::reserve(const lab::OrderCreated &order, lab::EventWorke
                                   [finish, topic, outcome, fresh = r.fresh](const lab::KafkaError &e, qint32, qint64) {
             if (e)
                 return finish(Result::retry(QStringLiteral("kafka"), e.toString()));
-            lab::Metrics::instance().increment(QStringLiteral("lab_events_produced_total"),
-                                               QStringLiteral("Events published to Kafka (acknowledged by the broker)."),
-                                               QStringLiteral("topic=\"%1\"").arg(topic));
+            lab::EventWorker::countProduced(topic);
             if (outcome.reserved)
                 qCInfo(lcInventory, "order %lld: reserved %lld %s, %lld left%s", outcome.orderId, outcome.quantity,
                        qPrintable(outcome.item), outcome.remaining, fresh ? "" : " (republished)");

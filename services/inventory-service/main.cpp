@@ -128,6 +128,8 @@ int main(int argc, char *argv[])
         });
     });
 
+    lab::EventWorker::declareTopics(processor.topics(), {names.topic(lab::topics::InventoryReserved),
+                                                         names.topic(lab::topics::InventoryRejected)});
     worker.start();
     qInfo("%s listening on %s:%d (namespace \"%s\", default stock %lld, %d overrides)", qPrintable(kService),
           qPrintable(bindAddress.toString()), http.port(), qPrintable(names.ns()), stock->defaultStock(),

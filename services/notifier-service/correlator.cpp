@@ -91,9 +91,7 @@ void Correlator::publish(const lab::Notification &notification, lab::EventWorker
             return;
         if (error)
             return finish(Result::retry(QStringLiteral("kafka"), error.toString()));
-        lab::Metrics::instance().increment(QStringLiteral("lab_events_produced_total"),
-                                           QStringLiteral("Events published to Kafka (acknowledged by the broker)."),
-                                           QStringLiteral("topic=\"%1\"").arg(topic));
+        lab::EventWorker::countProduced(topic);
         lab::outcomes::markPublished(*self->m_redis, self->m_names, notification,
                                      [finish, notification](bool, const QString &error) {
             // Not marked: the retry finds the order unpublished and publishes again; the

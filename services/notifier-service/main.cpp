@@ -199,6 +199,8 @@ int main(int argc, char *argv[])
         });
     });
 
+    lab::EventWorker::declareTopics(correlator.topics() + QStringList{names.topic(lab::topics::OrderNotification)},
+                                    {names.topic(lab::topics::OrderNotification)});
     correlation.start();
     fanout.start();
     qInfo("%s listening on %s:%d (namespace \"%s\", UI from %s, fan-out group %s)", qPrintable(kService),

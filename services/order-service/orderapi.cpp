@@ -3,6 +3,7 @@
 
 #include "orderintake.h"
 
+#include "lab/cors.h"
 #include "lab/events.h"
 #include "lab/httpservice.h"
 #include "lab/orderstore.h"
@@ -28,12 +29,14 @@ constexpr int RetryAfterSeconds = 1;
 void answer(QHttpServerResponder &&responder, const QString &route, QHttpServerResponse &&response)
 {
     lab::metrics::httpRequest(route, int(response.statusCode()));
+    lab::cors::allow(response); // the browser UI calls from another origin
     response.write(std::move(responder));
 }
 
 void answerLater(lab::DeferredResponse &deferred, const QString &route, QHttpServerResponse &&response)
 {
     lab::metrics::httpRequest(route, int(response.statusCode()));
+    lab::cors::allow(response);
     deferred.send(response);
 }
 
@@ -41,7 +44,7 @@ QHttpServerResponse methodNotAllowed(const QString &route, const QByteArray &all
 {
     QHttpServerResponse r = HttpService::jsonError(
         StatusCode::MethodNotAllowed,
-        QStringLiteral("method not allowed on %1: use %2").arg(route, QString::fromLatin1(allow)));
+        QStringLiteral("method not allowed on %1: allowed %2").arg(route, QString::fromLatin1(allow)));
     r.addHeader(QByteArrayLiteral("Allow"), QByteArray(allow));
     return r;
 }
@@ -86,16 +89,26 @@ void OrderApi::install()
     QHttpServer &server = m_http->server();
     // Routes take every method so that a wrong one gets 405 (with Allow) rather than 404.
     server.route(kCreateRoute, [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        if (request.method() == QHttpServerRequest::Method::Options) {
+            lab::metrics::httpRequest(kCreateRoute, 204);
+            lab::cors::preflight("POST, OPTIONS").write(std::move(responder));
+            return;
+        }
         if (request.method() != QHttpServerRequest::Method::Post) {
-            answer(std::move(responder), kCreateRoute, methodNotAllowed(kCreateRoute, "POST"));
+            answer(std::move(responder), kCreateRoute, methodNotAllowed(kCreateRoute, "POST, OPTIONS"));
             return;
         }
         createOrder(request, std::move(responder));
     });
     server.route(QStringLiteral("/orders/<arg>"),
                  [this](const QString &id, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        if (request.method() == QHttpServerRequest::Method::Options) {
+            lab::metrics::httpRequest(kOrderRoute, 204);
+            lab::cors::preflight("GET, OPTIONS").write(std::move(responder));
+            return;
+        }
         if (request.method() != QHttpServerRequest::Method::Get) {
-            answer(std::move(responder), kOrderRoute, methodNotAllowed(kOrderRoute, "GET"));
+            answer(std::move(responder), kOrderRoute, methodNotAllowed(kOrderRoute, "GET, OPTIONS"));
             return;
         }
         getOrder(id, std::move(responder));

@@ -133,6 +133,8 @@ int main(int argc, char *argv[])
         });
     });
 
+    lab::EventWorker::declareTopics({names.topic(lab::topics::OrderCreated)},
+                                    {names.topic(lab::topics::PaymentSuccess), names.topic(lab::topics::PaymentFailed)});
     worker.start();
     qInfo("%s listening on %s:%d (namespace \"%s\", %d prices, default %s, limit %s)", qPrintable(kService),
           qPrintable(bindAddress.toString()), http.port(), qPrintable(names.ns()), prices->size(),

@@ -2,7 +2,6 @@
 #include "paymentprocessor.h"
 
 #include "lab/kafkaproducer.h"
-#include "lab/metrics.h"
 #include "lab/outcomescripts.h"
 #include "lab/redisclient.h"
 
@@ -53,9 +52,7 @@ void PaymentProcessor::publish(const lab::PaymentOutcome &outcome, lab::EventWor
             finish(Result::retry(QStringLiteral("kafka"), error.toString()));
             return;
         }
-        lab::Metrics::instance().increment(QStringLiteral("lab_events_produced_total"),
-                                           QStringLiteral("Events published to Kafka (acknowledged by the broker)."),
-                                           QStringLiteral("topic=\"%1\"").arg(topic));
+        lab::EventWorker::countProduced(topic);
         if (outcome.success)
             qCInfo(lcPayment, "order %lld paid: %s", outcome.orderId, qPrintable(formatCents(outcome.amountCents)));
         else

@@ -15,7 +15,6 @@
 #include <QLoggingCategory>
 #include <QPointer>
 #include <QTimer>
-#include <QUrl>
 
 Q_LOGGING_CATEGORY(lcIndexer, "lab.search.indexer")
 
@@ -27,6 +26,8 @@ constexpr int FirstBackoffMs = 250;
 constexpr int MaxBackoffMs = 10000;
 /// While the index could not be created at start, how often to try again.
 constexpr int EnsureRetryMs = 3000;
+/// The index template giving every order-logs index (any namespace) its mapping.
+constexpr char IndexTemplateName[] = "lab-order-logs";
 
 /// True when every failed item of a bulk answer failed for good (a document
 /// Elasticsearch will never take, e.g. a mapping conflict): retrying cannot help.
@@ -98,12 +99,13 @@ void OrderIndexer::ensureIndex(std::function<void(bool ok)> then)
 {
     const QJsonObject definition = OrderDocument::indexDefinition();
     // A template makes an index auto-created by a stray write (or re-created after a
-    // delete) get the same mapping: timestamp stays a date for Kibana.
-    const QJsonObject indexTemplate{{QStringLiteral("index_patterns"), QJsonArray{m_index}},
-                                    {QStringLiteral("priority"), 500},
-                                    {QStringLiteral("template"), definition}};
-    const QString templatePath = QStringLiteral("/_index_template/")
-        + QString::fromLatin1(QUrl::toPercentEncoding(m_index + QStringLiteral("-template")));
+    // delete) get the same mapping: timestamp stays a date for Kibana. One template
+    // serves every namespace's index; every instance stores the same one.
+    const QJsonObject indexTemplate{
+        {QStringLiteral("index_patterns"), QJsonArray{QStringLiteral("order-logs"), QStringLiteral("*-order-logs")}},
+        {QStringLiteral("priority"), 500},
+        {QStringLiteral("template"), definition}};
+    const QString templatePath = QStringLiteral("/_index_template/") + QLatin1String(IndexTemplateName);
     QPointer<OrderIndexer> self(this);
     m_elastic->request("PUT", templatePath, QJsonDocument(indexTemplate).toJson(QJsonDocument::Compact),
                        "application/json", [self, definition, then](const lab::ElasticResult &r) {

@@ -3,6 +3,7 @@
 
 #include "searchquery.h"
 
+#include "lab/cors.h"
 #include "lab/elasticclient.h"
 #include "lab/httpservice.h"
 #include "lab/servicemetrics.h"
@@ -25,6 +26,7 @@ const QString kRoute = QStringLiteral("/search");
 void answer(QHttpServerResponder &&responder, QHttpServerResponse &&response)
 {
     lab::metrics::httpRequest(kRoute, int(response.statusCode()));
+    lab::cors::allow(response); // the browser UI calls from another origin
     response.write(std::move(responder));
 }
 
@@ -44,10 +46,15 @@ SearchApi::SearchApi(lab::HttpService *http, lab::ElasticClient *elastic, const 
 void SearchApi::install()
 {
     m_http->server().route(kRoute, [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        if (request.method() == QHttpServerRequest::Method::Options) {
+            lab::metrics::httpRequest(kRoute, 204);
+            lab::cors::preflight("GET, OPTIONS").write(std::move(responder));
+            return;
+        }
         if (request.method() != QHttpServerRequest::Method::Get) {
             QHttpServerResponse r = HttpService::jsonError(StatusCode::MethodNotAllowed,
-                                                           QStringLiteral("method not allowed on /search: use GET"));
-            r.addHeader(QByteArrayLiteral("Allow"), QByteArrayLiteral("GET"));
+                                                           QStringLiteral("method not allowed on /search: allowed GET, OPTIONS"));
+            r.addHeader(QByteArrayLiteral("Allow"), QByteArrayLiteral("GET, OPTIONS"));
             answer(std::move(responder), std::move(r));
             return;
         }
@@ -84,6 +91,7 @@ void SearchApi::search(const QHttpServerRequest &request, QHttpServerResponder &
                                           QStringLiteral("Elasticsearch refused the search: %1").arg(r.error));
         }();
         lab::metrics::httpRequest(kRoute, int(response.statusCode()));
+        lab::cors::allow(response);
         deferred->send(response);
     });
 }

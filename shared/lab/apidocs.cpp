@@ -1,6 +1,7 @@
 // apidocs.cpp: /openapi.json and the Swagger UI at /docs (see apidocs.h).
 #include "lab/apidocs.h"
 
+#include "lab/cors.h"
 #include "lab/httpservice.h"
 #include "lab/log.h"
 #include "lab/servicemetrics.h"
@@ -21,6 +22,7 @@ using StatusCode = QHttpServerResponse::StatusCode;
 void answer(QHttpServerResponder &&responder, const QString &route, QHttpServerResponse &&response)
 {
     metrics::httpRequest(route, int(response.statusCode()));
+    cors::allow(response); // tools on other origins may read the description
     response.write(std::move(responder));
 }
 

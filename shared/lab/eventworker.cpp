@@ -13,6 +13,11 @@ namespace lab {
 
 namespace {
 
+const QString kConsumed = QStringLiteral("lab_events_consumed_total");
+const QString kConsumedHelp = QStringLiteral("Kafka records handled and acknowledged.");
+const QString kProduced = QStringLiteral("lab_events_produced_total");
+const QString kProducedHelp = QStringLiteral("Events published to Kafka (acknowledged by the broker).");
+
 void countError(const QString &kind)
 {
     Metrics::instance().increment(QStringLiteral("lab_errors_total"),
@@ -141,8 +146,7 @@ void EventWorker::finish(const std::shared_ptr<Job> &job, const Result &result)
         if (m_consumer)
             m_consumer->acknowledge(m);
         ++m_acked;
-        metrics.increment(QStringLiteral("lab_events_consumed_total"),
-                          QStringLiteral("Kafka records handled and acknowledged."), topicLabel(m.topic));
+        metrics.increment(kConsumed, kConsumedHelp, topicLabel(m.topic));
         metrics.observe(QStringLiteral("lab_handler_seconds"),
                         QStringLiteral("Time from receiving a record to acknowledging it, retries included."),
                         job->started.nsecsElapsed() / 1e9, topicLabel(m.topic));
@@ -155,9 +159,18 @@ void EventWorker::finish(const std::shared_ptr<Job> &job, const Result &result)
             break;
         }
         const int delay = backoffMs(job->attempt);
-        qCWarning(lcKafka, "%s: %s[%d]@%lld attempt %d failed (%s: %s); retrying in %d ms",
-                  qPrintable(m_name), qPrintable(m.topic), m.partition, m.offset, job->attempt,
-                  qPrintable(result.errorKind), qPrintable(result.detail), delay);
+        // While Redis or Kafka is down every record in hand fails on each attempt: one
+        // line per second (with a count of the others) keeps the log readable.
+        if (!m_retryLogClock.isValid() || m_retryLogClock.elapsed() >= 1000) {
+            qCWarning(lcKafka, "%s: %s[%d]@%lld attempt %d failed (%s: %s); retrying in %d ms "
+                               "(%d other failed attempts not logged)",
+                      qPrintable(m_name), qPrintable(m.topic), m.partition, m.offset, job->attempt,
+                      qPrintable(result.errorKind), qPrintable(result.detail), delay, m_retriesNotLogged);
+            m_retryLogClock.start();
+            m_retriesNotLogged = 0;
+        } else {
+            ++m_retriesNotLogged;
+        }
         ++m_waiting;
         QTimer::singleShot(delay, this, [this, job] {
             if (m_stopping)
@@ -169,6 +182,19 @@ void EventWorker::finish(const std::shared_ptr<Job> &job, const Result &result)
     }
     }
     checkIdle();
+}
+
+void EventWorker::countProduced(const QString &topic)
+{
+    Metrics::instance().increment(kProduced, kProducedHelp, topicLabel(topic));
+}
+
+void EventWorker::declareTopics(const QStringList &consumed, const QStringList &produced)
+{
+    for (const QString &t : consumed)
+        Metrics::instance().increment(kConsumed, kConsumedHelp, topicLabel(t), 0);
+    for (const QString &t : produced)
+        Metrics::instance().increment(kProduced, kProducedHelp, topicLabel(t), 0);
 }
 
 int EventWorker::backoffMs(int attempt) const

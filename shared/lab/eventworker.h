@@ -15,9 +15,11 @@
 
 #include "lab/kafkamessage.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 #include <QString>
+#include <QStringList>
 #include <functional>
 #include <memory>
 
@@ -59,6 +61,11 @@ public:
     /// Runs done(true) once no handler is running, or done(false) after timeoutMs.
     void whenIdle(int timeoutMs, std::function<void(bool drained)> done);
 
+    /// lab_events_produced_total{topic} += 1: call when Kafka confirmed a record.
+    static void countProduced(const QString &topic);
+    /// Creates the consumed/produced series at 0, so /metrics lists them from the start.
+    static void declareTopics(const QStringList &consumed, const QStringList &produced);
+
     int running() const { return m_running; }        ///< handler calls not answered yet
     int waitingForRetry() const { return m_waiting; } ///< records in backoff
     quint64 acknowledged() const { return m_acked; }
@@ -81,6 +88,8 @@ private:
     int m_running = 0;
     int m_waiting = 0;
     quint64 m_acked = 0;
+    QElapsedTimer m_retryLogClock;
+    int m_retriesNotLogged = 0;
     int m_firstBackoffMs = 100;
     int m_maxBackoffMs = 5000;
 };

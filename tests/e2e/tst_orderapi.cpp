@@ -81,6 +81,7 @@ private slots:
     void rejectsBadRequests();
     void rejectedRequestsPublishNothing();
     void wrongMethodNamesAllowedMethod();
+    void allowsCallsFromTheBrowserUi();
     void identicalRetryIsAnsweredWithoutSecondEvent();
     void concurrentIdenticalRequestsShareOneEvent();
     void conflictingReuseIsRejected_data();
@@ -306,6 +307,27 @@ void TestOrderApi::wrongMethodNamesAllowedMethod()
     const RawResponse order = send("DELETE", "/orders/1", {}, {});
     QCOMPARE(order.status, 405);
     QVERIFY2(order.head.contains("\r\nallow: get"), order.head.constData());
+}
+
+void TestOrderApi::allowsCallsFromTheBrowserUi()
+{
+    // The page on :8000 posts JSON (with a bearer token when set) to :5000: a preflight.
+    const QByteArray preflight = "OPTIONS /create_order HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                                 "Origin: http://127.0.0.1:8000\r\nAccess-Control-Request-Method: POST\r\n"
+                                 "Access-Control-Request-Headers: authorization,content-type\r\n\r\n";
+    const RawResponse p = parseRaw(labtest::rawHttp(m_stack->port(QStringLiteral("order-service")), preflight));
+    QCOMPARE(p.status, 204);
+    QVERIFY2(p.head.contains("\r\naccess-control-allow-origin: *"), p.head.constData());
+    QVERIFY2(p.head.contains("\r\naccess-control-allow-methods: post, options"), p.head.constData());
+    QVERIFY2(p.head.contains("\r\naccess-control-allow-headers: content-type, authorization"), p.head.constData());
+    // Every answer carries the origin header, errors included.
+    for (const QByteArray &path : {QByteArray("/orders/1"), QByteArray("/orders/424242"), QByteArray("/orders/x")}) {
+        const RawResponse r = send("GET", path, {}, {});
+        QVERIFY2(r.head.contains("\r\naccess-control-allow-origin: *"), r.head.constData());
+    }
+    const RawResponse created = send("POST", "/create_order", "application/json", orderJson(7, QStringLiteral("pen"), 1));
+    QCOMPARE(created.status, 200);
+    QVERIFY2(created.head.contains("\r\naccess-control-allow-origin: *"), created.head.constData());
 }
 
 void TestOrderApi::identicalRetryIsAnsweredWithoutSecondEvent()

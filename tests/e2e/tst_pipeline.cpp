@@ -11,6 +11,7 @@
 #include "lab/names.h"
 #include "lab/redisclient.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -24,6 +25,7 @@
 
 #include <memory>
 #include <optional>
+#include <vector>
 
 using labtest::ServiceStack;
 
@@ -53,7 +55,8 @@ public:
                 return;
             }
             m_all.append(*n.value);
-            m_count[n.value->orderId] += 1;
+            if (m_count[n.value->orderId]++ == 0)
+                m_lastNewAt = QDateTime::currentMSecsSinceEpoch();
         });
         m_socket.open(url);
     }
@@ -70,6 +73,8 @@ public:
     int distinct() const { return int(m_count.size()); }
     int total() const { return int(m_all.size()); }
     int malformed() const { return m_malformed; }
+    /// When the last order not seen before arrived (ms since the epoch).
+    qint64 lastNewAt() const { return m_lastNewAt; }
     std::optional<lab::Notification> last(qint64 orderId) const
     {
         for (auto it = m_all.crbegin(); it != m_all.crend(); ++it)
@@ -101,6 +106,7 @@ private:
     QList<lab::Notification> m_all;
     QHash<qint64, int> m_count;
     int m_malformed = 0;
+    qint64 m_lastNewAt = 0;
 };
 
 /// Posts many orders with a bounded number in flight; progress is observable while the
@@ -108,7 +114,13 @@ private:
 class OrderPoster : public QObject
 {
 public:
-    OrderPoster(const QUrl &url, int parallel) : m_url(url), m_parallel(parallel) {}
+    OrderPoster(const QUrl &url, int parallel) : m_url(url), m_parallel(parallel)
+    {
+        // One QNetworkAccessManager opens at most 6 connections to a host: use enough of
+        // them for `parallel` requests to really be in flight at once.
+        for (int i = 0; i < (parallel + 5) / 6; ++i)
+            m_nams.push_back(std::make_unique<QNetworkAccessManager>());
+    }
 
     void post(const QList<QByteArray> &bodies)
     {
@@ -129,7 +141,7 @@ private:
             QNetworkRequest req(m_url);
             req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
             req.setTransferTimeout(30000);
-            QNetworkReply *reply = m_nam.post(req, body);
+            QNetworkReply *reply = m_nams[m_next++ % m_nams.size()]->post(req, body);
             ++m_inFlight;
             connect(reply, &QNetworkReply::finished, this, [this, reply, body] {
                 reply->deleteLater();
@@ -148,7 +160,8 @@ private:
         }
     }
 
-    QNetworkAccessManager m_nam;
+    std::vector<std::unique_ptr<QNetworkAccessManager>> m_nams;
+    size_t m_next = 0;
     QUrl m_url;
     int m_parallel;
     QList<QByteArray> m_queue;
@@ -431,21 +444,20 @@ private slots:
         QList<QByteArray> bodies;
         for (qint64 id = 1; id <= N; ++id)
             bodies.append(orderJson(id, QStringLiteral("widget"), 1 + id % 5));
-        QElapsedTimer wall;
-        wall.start();
+        const qint64 start = QDateTime::currentMSecsSinceEpoch();
         OrderPoster poster(stack.url(QStringLiteral("order-service"), QStringLiteral("/create_order")), 32);
         poster.post(bodies);
         QTRY_VERIFY_WITH_TIMEOUT(poster.finished(), 120000);
-        const qint64 accepted = wall.elapsed();
+        const qint64 accepted = QDateTime::currentMSecsSinceEpoch() - start;
         QVERIFY2(poster.failures().isEmpty(), qPrintable(poster.failures().mid(0, 5).join(u'\n')));
         QCOMPARE(poster.created(), N);
         QTRY_VERIFY_WITH_TIMEOUT(feed->hasAll(1, N), 120000);
-        const qint64 notified = wall.elapsed();
+        const qint64 notified = feed->lastNewAt() - start;
         QHash<qint64, QJsonObject> hits;
         QTRY_COMPARE_WITH_TIMEOUT((hits = search(stack, QStringLiteral("widget"), 2 * N)).size(), N, 120000);
-        const qint64 searchable = wall.elapsed();
-        qInfo("%d orders: all accepted after %lld ms, all notified after %lld ms (%.0f orders/s), all searchable "
-              "after %lld ms",
+        const qint64 searchable = QDateTime::currentMSecsSinceEpoch() - start;
+        qInfo("%d orders, 32 requests in flight: all accepted (200) after %lld ms, the last notification after "
+              "%lld ms (%.0f orders/s end to end), all searchable after %lld ms",
               N, accepted, notified, N * 1000.0 / double(qMax<qint64>(1, notified)), searchable);
 
         flush(stack, {feed.get()}, N + 1);

@@ -95,9 +95,8 @@ void TestSearch::initTestCase()
 void TestSearch::cleanupTestCase()
 {
     if (m_elastic && m_stack) {
-        // The namespaced index and its template exist only for this run.
+        // The namespaced index exists only for this run.
         elastic("DELETE", QLatin1Char('/') + m_names.orderIndex());
-        elastic("DELETE", QStringLiteral("/_index_template/") + m_names.orderIndex() + QStringLiteral("-template"));
     }
     m_producer.reset();
     m_stack.reset();
@@ -170,7 +169,8 @@ void TestSearch::findsIndexedOrdersNewestFirst()
     produceCreated(14, QStringLiteral("Mouse pad"), 4, m_base.addSecs(10));
     produceCreated(15, QStringLiteral("mouse"), 5, m_base.addSecs(50));
 
-    QTRY_COMPARE_WITH_TIMEOUT(search("item=mouse").size(), 4, kIndexWaitMs);
+    // Five partitions, five batches, refreshes in between: wait for all of them.
+    QTRY_COMPARE_WITH_TIMEOUT(search({}).size(), 5, kIndexWaitMs);
     const QJsonArray docs = search("item=mouse");
     QCOMPARE(orderIds(docs), (QList<qint64>{15, 13, 11, 14}));
     const QJsonObject first = docs.first().toObject();
@@ -358,6 +358,18 @@ void TestSearch::servesOpenApiAndSwaggerUi()
     QVERIFY(metrics.body.contains("lab_http_requests_total{route=\"/search\",code=\"200\"}"));
     const HttpResult wrongMethod = labtest::httpPost(url(QStringLiteral("/search")), "{}");
     QCOMPARE(wrongMethod.status, 405);
+
+    // The browser UI on :8000 searches from another origin.
+    const quint16 port = m_stack->port(QStringLiteral("search-service"));
+    const QByteArray get = labtest::rawHttp(port, "GET /search?item=mouse HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                                  "Origin: http://127.0.0.1:8000\r\nConnection: close\r\n\r\n");
+    QVERIFY2(get.startsWith("HTTP/1.1 200"), get.left(200).constData());
+    QVERIFY2(get.toLower().contains("\r\naccess-control-allow-origin: *"), get.left(400).constData());
+    const QByteArray preflight = labtest::rawHttp(port, "OPTIONS /search HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                                        "Origin: http://127.0.0.1:8000\r\nAccess-Control-Request-Method: GET\r\n"
+                                                        "Connection: close\r\n\r\n");
+    QVERIFY2(preflight.startsWith("HTTP/1.1 204"), preflight.left(200).constData());
+    QVERIFY2(preflight.toLower().contains("\r\naccess-control-allow-origin: *"), preflight.left(400).constData());
 }
 
 void TestSearch::unreachableElasticsearchDelaysIndexingWithoutLoss()
@@ -397,7 +409,6 @@ void TestSearch::unreachableElasticsearchDelaysIndexingWithoutLoss()
     QCOMPARE(orderIds(labtest::httpGet(query).json().array()), (QList<qint64>{43, 42, 41}));
     seeing.terminate(QStringLiteral("search-service"));
     elastic("DELETE", QLatin1Char('/') + names.orderIndex());
-    elastic("DELETE", QStringLiteral("/_index_template/") + names.orderIndex() + QStringLiteral("-template"));
 }
 
 void TestSearch::terminatesCleanlyOnSigterm()
