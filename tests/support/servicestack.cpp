@@ -90,6 +90,7 @@ const QStringList &ServiceStack::serviceNames()
 
 ServiceStack::ServiceStack(const QString &ns)
     : m_ns(ns.isEmpty() ? uniqueName(QStringLiteral("t")) : ns)
+    , m_ownsNamespace(ns.isEmpty())
 {
 }
 
@@ -104,6 +105,31 @@ ServiceStack::~ServiceStack()
                     inst->process->waitForFinished(5000);
                 }
             }
+    if (m_ownsNamespace)
+        removeNamespace();
+}
+
+void ServiceStack::removeNamespace()
+{
+    // What the namespace left in the shared infrastructure: its index, its Redis keys
+    // and its topics, so that repeated test runs do not pile them up.
+    QNetworkRequest req(QUrl(elasticUrl().toString() + QStringLiteral("/") + m_ns.toLower()
+                             + QStringLiteral("-order-logs")));
+    req.setTransferTimeout(10000);
+    finishReply(nam().deleteResource(req));
+    QProcess redis;
+    redis.start(QStringLiteral("sh"),
+                {QStringLiteral("-c"),
+                 QStringLiteral("redis-cli -h %1 -p %2 --scan --pattern '%3:*' | xargs -r -n 500 redis-cli -h %1 -p %2 del >/dev/null")
+                     .arg(redisHost()).arg(redisPort()).arg(m_ns)});
+    redis.waitForFinished(20000);
+    QProcess topics;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("LAB_NAMESPACE"), m_ns);
+    topics.setProcessEnvironment(env);
+    topics.start(buildDir() + QStringLiteral("/tools/lab-admin/lab-admin"),
+                 {QStringLiteral("delete-topics"), QStringLiteral("--kafka-brokers"), kafkaBrokers()});
+    topics.waitForFinished(20000);
 }
 
 QString ServiceStack::startAll(int timeoutMs)

@@ -39,7 +39,10 @@ public:
 
     /// ns empty => a fresh unique namespace.
     explicit ServiceStack(const QString &ns = {});
-    ~ServiceStack(); ///< stops everything (SIGTERM, then SIGKILL)
+    /// Stops everything (SIGTERM, then SIGKILL), then, when the namespace was made
+    /// here (ns empty), removes its index, Redis keys and topics from the shared
+    /// infrastructure.
+    ~ServiceStack();
 
     QString ns() const { return m_ns; }
     /// Extra environment for every service started after this call.
@@ -70,9 +73,11 @@ private:
         quint16 port = 0;
         QString log;
     };
+    void removeNamespace();
     bool waitHealthy(const QString &service, int index, int timeoutMs, QString *error);
 
     QString m_ns;
+    bool m_ownsNamespace = true;
     QHash<QString, QString> m_env;
     QHash<QString, QList<std::shared_ptr<Instance>>> m_instances;
 };
