@@ -526,6 +526,9 @@ async function main() {
     await page.focus('#set-token');
     await page.keyboard.press('Enter'); // Enter saves (Save is the form's default button)
     await page.waitForSelector('#settings-dialog', { state: 'hidden', timeout: 5000 });
+    // The dialog's close event (which saves) comes a task after it is hidden.
+    await page.waitForFunction(() => (localStorage.getItem('orderlab.settings.v1') || '').includes('ui-test-token'), null, { timeout: 5000 })
+      .catch(() => {});
     const stored = await page.evaluate(() => localStorage.getItem('orderlab.settings.v1'));
     assert(stored && JSON.parse(stored).token === 'ui-test-token', `localStorage holds ${stored}`);
     assert((await page.textContent('#auth-state')).includes('oken'), 'the form does not show that a token is set');
