@@ -207,6 +207,8 @@ private:
         const QByteArray body = compactJson(errorObject(message, {}));
         QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase + "\r\n";
         response += "Content-Type: application/json\r\n";
+        // like lab::cors::allow(): a page on another origin can read the error
+        response += "Access-Control-Allow-Origin: *\r\n";
         response += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
         response += "Connection: close\r\n\r\n";
         response += body;

@@ -24,4 +24,11 @@ KafkaError ensureTopics(const QString &brokers, const QStringList &topics, int p
 /// ensureTopics() for every topic of lab::topics, in names' namespace.
 KafkaError ensureContractTopics(const QString &brokers, const Names &names, int timeoutMs = 10000);
 
+/// Deletes those of `topics` that exist (unknown topics are fine). Blocks for at most
+/// timeoutMs. Used by lab-admin and the tests to remove a namespace's topics.
+KafkaError deleteTopics(const QString &brokers, const QStringList &topics, int timeoutMs = 10000);
+
+/// The contract topics in names' namespace.
+QStringList contractTopics(const Names &names);
+
 } // namespace lab::kafkaadmin

@@ -4,14 +4,8 @@
 // With the default empty namespace the names are exactly the public contract:
 // topics "order.created"..., index "order-logs", Redis keys "order:42"...
 //
-// Redis key layout (documented in docs/EVENTS.md):
-//   order:{id}            hash: item, quantity, created_at, state (pending|accepted),
-//                         claim_at, status (created|paid|reserved|confirmed|failed),
-//                         reason, payment, inventory, decided, published, updated_at
-//   payment:{id}          string: the payment outcome event JSON (first decision wins)
-//   reservation:{id}      hash: state (reserved|rejected|released|cancelled), item, quantity
-//   stock:{item}          integer: units left (created at the default on first use)
-//   notifications:recent  list: last 100 notification JSONs, newest first
+// Redis keys: order:{id}, payment:{id}, reservation:{id}, stock:{item} and
+// notifications:recent; their fields are documented once, in docs/EVENTS.md.
 #pragma once
 
 #include <QByteArray>
