@@ -44,7 +44,7 @@ cmake --build "$BUILD_DIR" -j"$JOBS" --target "${TARGETS[@]}" || die "fuzz build
 say "built in $((SECONDS - t0))s; fuzzing each target for ${SECONDS_PER_TARGET}s"
 
 # Sanitizer verdicts are fatal (-fno-sanitize-recover=all); libFuzzer turns them into a
-# crash-* file. Symbolized stacks need llvm-symbolizer (from the clang package).
+# crash-* file. Symbolized stacks need llvm-symbolizer (llvm-14, installed with clang).
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 symbolizer="$(command -v llvm-symbolizer || ls /usr/lib/llvm-*/bin/llvm-symbolizer 2>/dev/null | tail -n1 || true)"

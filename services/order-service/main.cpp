@@ -53,7 +53,11 @@ int main(int argc, char *argv[])
             << lab::ConfigOption{QStringLiteral("kafka-timeout-ms"), QStringLiteral("ORDER_KAFKA_TIMEOUT_MS"),
                                  QStringLiteral("5000"),
                                  QStringLiteral("How long Kafka may take to acknowledge an order before "
-                                                "POST /create_order answers 503."), false};
+                                                "POST /create_order answers 503."), false}
+            << lab::ConfigOption{QStringLiteral("api-token"), QStringLiteral("ORDER_API_TOKEN"), QString(),
+                                 QStringLiteral("When set, POST /create_order requires the header "
+                                                "\"Authorization: Bearer <token>\" (else 401); GET stays open."),
+                                 false};
     const lab::Config config = lab::Config::load(
         app, QStringLiteral("Order API: accepts orders and publishes them to Kafka (order.created)."), options);
     lab::log::install(kService, config.value(QStringLiteral("log-level")));
@@ -109,6 +113,7 @@ int main(int argc, char *argv[])
     });
 
     OrderApi api(&http, &intake, &store);
+    api.setApiToken(config.value(QStringLiteral("api-token")).toUtf8());
     api.install();
     QFile spec(QStringLiteral(":/openapi.json"));
     if (!spec.open(QIODevice::ReadOnly))
@@ -119,10 +124,11 @@ int main(int argc, char *argv[])
     QString error;
     if (!http.listen(bindAddress, quint16(port), &error))
         fail(1, error);
-    qInfo("%s listening on %s:%u (topic %s, Redis %s:%lld, Kafka %s)", qPrintable(kService),
+    qInfo("%s listening on %s:%u (topic %s, Redis %s:%lld, Kafka %s, bearer token %s)", qPrintable(kService),
           qPrintable(bindAddress.toString()), unsigned(http.port()),
           qPrintable(names.topic(QStringLiteral("order.created"))),
-          qPrintable(config.value(QStringLiteral("redis-host"))), redisPort, qPrintable(brokers));
+          qPrintable(config.value(QStringLiteral("redis-host"))), redisPort, qPrintable(brokers),
+          config.value(QStringLiteral("api-token")).isEmpty() ? "off" : "required for POST");
 
     // SIGTERM: stop accepting, let in-flight orders get their delivery reports (bounded
     // by the Kafka timeout), flush, quit with 0.

@@ -9,6 +9,7 @@
 #include "lab/orderstore.h"
 #include "lab/servicemetrics.h"
 
+#include <QCryptographicHash>
 #include <QHttpServer>
 #include <QHttpServerRequest>
 #include <QLoggingCategory>
@@ -117,6 +118,13 @@ void OrderApi::install()
 
 void OrderApi::createOrder(const QHttpServerRequest &request, QHttpServerResponder &&responder)
 {
+    if (!m_apiToken.isEmpty() && !bearerTokenMatches(headerValue(request, "authorization"), m_apiToken)) {
+        QHttpServerResponse r = HttpService::jsonError(
+            StatusCode::Unauthorized, QStringLiteral("missing or wrong bearer token: send Authorization: Bearer <token>"));
+        r.addHeader(QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Bearer realm=\"order-service\""));
+        answer(std::move(responder), kCreateRoute, std::move(r));
+        return;
+    }
     const QByteArray contentType = headerValue(request, "content-type");
     if (!contentType.trimmed().isEmpty() && !isJsonContentType(contentType)) {
         answer(std::move(responder), kCreateRoute,
@@ -177,6 +185,24 @@ void OrderApi::getOrder(const QString &idText, QHttpServerResponder &&responder)
             answerLater(*deferred, kOrderRoute, HttpService::json(record->toJson()));
         }
     });
+}
+
+bool OrderApi::bearerTokenMatches(const QByteArray &authorization, const QByteArray &token)
+{
+    if (token.isEmpty())
+        return false;
+    const QByteArray value = authorization.trimmed();
+    // "Bearer" is case-insensitive (RFC 6750 / RFC 9110 auth-scheme).
+    const bool bearer = value.size() > 7 && value.left(7).toLower() == "bearer ";
+    const QByteArray given = bearer ? value.mid(7).trimmed() : QByteArray();
+    // Compare fixed-size digests so neither the first differing byte nor the length
+    // shows in the time taken.
+    const QByteArray a = QCryptographicHash::hash(given, QCryptographicHash::Sha256);
+    const QByteArray b = QCryptographicHash::hash(token, QCryptographicHash::Sha256);
+    unsigned char diff = bearer ? 0 : 1;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        diff |= static_cast<unsigned char>(a.at(i) ^ b.at(i));
+    return diff == 0;
 }
 
 bool OrderApi::isJsonContentType(const QByteArray &value)

@@ -27,6 +27,13 @@ public:
 
     /// Registers the routes on the HttpService's server.
     void install();
+    /// Non-empty: POST /create_order needs "Authorization: Bearer <token>" (else 401).
+    void setApiToken(const QByteArray &token) { m_apiToken = token; }
+
+    /// Whether an Authorization header value carries exactly this bearer token. The
+    /// comparison takes the same time wherever the first difference is (and whatever
+    /// the lengths), so the token cannot be guessed byte by byte from response times.
+    static bool bearerTokenMatches(const QByteArray &authorization, const QByteArray &token);
 
     /// The body answered for an accepted order (first time and identical retries).
     static QJsonObject createdBody();
@@ -46,4 +53,5 @@ private:
     lab::HttpService *m_http;
     OrderIntake *m_intake;
     lab::OrderStore *m_store;
+    QByteArray m_apiToken;
 };

@@ -46,12 +46,14 @@ bool integerIn(const QJsonValue &v, qint64 min, qint64 max, qint64 *out)
     return true;
 }
 
-/// True when s contains a C0/C1 control character or an unpaired UTF-16 surrogate.
+/// True when s contains a C0/C1 control character, a byte-order mark (Qt's JSON
+/// decoder drops a leading one, so it would not survive the next hop) or an unpaired
+/// UTF-16 surrogate.
 bool hasControlOrBrokenText(const QString &s)
 {
     for (qsizetype i = 0; i < s.size(); ++i) {
         const QChar c = s.at(i);
-        if (c.category() == QChar::Other_Control)
+        if (c.category() == QChar::Other_Control || c == QChar::ByteOrderMark)
             return true;
         if (c.isHighSurrogate()) {
             if (i + 1 >= s.size() || !s.at(i + 1).isLowSurrogate())
@@ -223,10 +225,11 @@ QDateTime parseTimestamp(const QString &s)
             && s.at(s.size() - 3) == QLatin1Char(':'));
     if (!zoned || s.indexOf(QLatin1Char('T')) < 0)
         return {};
-    const QDateTime t = QDateTime::fromString(s, Qt::ISODateWithMs);
-    if (!t.isValid())
+    // Only instants isoTimestamp() can write back: UTC years 0001..9999.
+    const QDateTime t = QDateTime::fromString(s, Qt::ISODateWithMs).toUTC();
+    if (!t.isValid() || t.date().year() < 1 || t.date().year() > 9999)
         return {};
-    return t.toUTC();
+    return t;
 }
 
 // ---------------------------------------------------------------- OrderRequest

@@ -67,10 +67,27 @@ qsizetype headerEnd(const QByteArray &buf, qsizetype from)
 class RequestGuard : public QObject
 {
 public:
-    RequestGuard(QTcpSocket *socket, const qint64 *maxBodyBytes)
+    RequestGuard(QTcpSocket *socket, const qint64 *maxBodyBytes, int requestTimeoutMs)
         : QObject(socket), m_socket(socket), m_maxBodyBytes(maxBodyBytes)
     {
         connect(socket, &QTcpSocket::readyRead, this, [this] { onReadyRead(); });
+        // Slowloris: a connection that holds a half-sent request (or sits idle between
+        // requests) would otherwise keep its socket and buffers forever. Every request
+        // must arrive whole within requestTimeoutMs of its first byte, and an idle
+        // keep-alive connection is closed after as long. The clock stops while a
+        // response is being prepared and after a protocol switch (WebSocket).
+        if (requestTimeoutMs > 0) {
+            m_deadline.setSingleShot(true);
+            m_deadline.setInterval(requestTimeoutMs);
+            connect(&m_deadline, &QTimer::timeout, this, [this] { onDeadline(); });
+            connect(socket, &QTcpSocket::bytesWritten, this, [this] {
+                // A response went out completely and no request is pending: idle clock.
+                if (m_mode == Mode::Header && m_header.isEmpty() && m_socket->bytesToWrite() == 0
+                    && !m_deadline.isActive())
+                    m_deadline.start();
+            });
+            m_deadline.start();
+        }
     }
 
 private:
@@ -81,14 +98,20 @@ private:
         if (m_mode == Mode::Passthrough || m_mode == Mode::Rejected)
             return;
         const QByteArray fresh = m_socket->peek(m_socket->bytesAvailable());
+        // The first byte of a new request starts its clock (a slow request cannot
+        // reset it by trickling bytes).
+        if (m_mode == Mode::Header && m_header.isEmpty() && !fresh.isEmpty() && m_deadline.interval() > 0)
+            m_deadline.start();
         qsizetype pos = 0;
         while (pos < fresh.size() && (m_mode == Mode::Header || m_mode == Mode::Body)) {
             if (m_mode == Mode::Body) {
                 const qint64 take = qMin<qint64>(m_bodyRemaining, fresh.size() - pos);
                 m_bodyRemaining -= take;
                 pos += take;
-                if (m_bodyRemaining == 0)
+                if (m_bodyRemaining == 0) {
                     m_mode = Mode::Header;
+                    m_deadline.stop(); // complete: the handler's answer may take its time
+                }
                 continue;
             }
             const qsizetype before = m_header.size();
@@ -165,6 +188,7 @@ private:
         if (upgrade) {
             // After a protocol switch (WebSocket) the bytes are no longer HTTP requests.
             m_mode = Mode::Passthrough;
+            m_deadline.stop();
             return;
         }
         // QHttpServer 6.4 never sends the interim answer, which makes curl wait a second
@@ -173,6 +197,27 @@ private:
             m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
         m_bodyRemaining = length;
         m_mode = length > 0 ? Mode::Body : Mode::Header;
+        if (m_mode == Mode::Header)
+            m_deadline.stop(); // complete: the handler's answer may take its time
+    }
+
+    void onDeadline()
+    {
+        if (m_mode == Mode::Passthrough || m_mode == Mode::Rejected)
+            return;
+        Metrics::instance().increment(QStringLiteral("http_timed_out_connections_total"),
+                                      QStringLiteral("Connections closed for an incomplete request or idleness."));
+        if (m_mode == Mode::Header && m_header.isEmpty()) {
+            // idle between requests: nothing to answer
+            qCDebug(lcHttp) << "closing idle connection from" << m_socket->peerAddress().toString();
+            m_mode = Mode::Rejected;
+            disconnect(m_socket, &QTcpSocket::readyRead, nullptr, nullptr);
+            m_socket->disconnectFromHost();
+            QTimer::singleShot(LingerMs, this, [this] { cut(); });
+            return;
+        }
+        reject(408, "Request Timeout",
+               QStringLiteral("request not received completely within %1 ms").arg(m_deadline.interval()));
     }
 
     /// Digits only; anything longer than 18 digits is "too large" rather than an overflow.
@@ -195,6 +240,7 @@ private:
     void reject(int status, const char *reasonPhrase, const QString &message)
     {
         m_mode = Mode::Rejected;
+        m_deadline.stop();
         // Stop QHttpServer (and ourselves) from seeing this connection's bytes again;
         // this also skips QHttpServer's slot in the readyRead emission in progress.
         disconnect(m_socket, &QTcpSocket::readyRead, nullptr, nullptr);
@@ -264,14 +310,15 @@ private:
     qint64 m_bodyRemaining = 0;
     qint64 m_drained = 0;
     bool m_halfClosed = false;
+    QTimer m_deadline;
 };
 
 /// A QTcpServer that puts a RequestGuard on every connection before QHttpServer sees it.
 class GuardedTcpServer : public QTcpServer
 {
 public:
-    GuardedTcpServer(const qint64 *maxBodyBytes, QObject *parent)
-        : QTcpServer(parent), m_maxBodyBytes(maxBodyBytes)
+    GuardedTcpServer(const qint64 *maxBodyBytes, const int *requestTimeoutMs, QObject *parent)
+        : QTcpServer(parent), m_maxBodyBytes(maxBodyBytes), m_requestTimeoutMs(requestTimeoutMs)
     {
     }
 
@@ -284,12 +331,13 @@ protected:
             delete socket;
             return;
         }
-        new RequestGuard(socket, m_maxBodyBytes); // connects readyRead first
+        new RequestGuard(socket, m_maxBodyBytes, *m_requestTimeoutMs); // connects readyRead first
         addPendingConnection(socket);
     }
 
 private:
     const qint64 *m_maxBodyBytes;
+    const int *m_requestTimeoutMs;
 };
 
 } // namespace
@@ -345,6 +393,11 @@ bool DeferredResponse::sendError(QHttpServerResponse::StatusCode status, const Q
 HttpService::HttpService(const QString &serviceName, QObject *parent)
     : QObject(parent), m_serviceName(serviceName)
 {
+    // One knob for every service without touching each main(): HTTP_REQUEST_TIMEOUT_MS.
+    bool ok = false;
+    const int timeout = qEnvironmentVariableIntValue("HTTP_REQUEST_TIMEOUT_MS", &ok);
+    if (ok && timeout >= 0)
+        m_requestTimeoutMs = timeout;
     m_server.route(QStringLiteral("/healthz"), QHttpServerRequest::Method::Get,
                    [this] { return healthResponse(); });
     m_server.route(QStringLiteral("/metrics"), QHttpServerRequest::Method::Get, [] {
@@ -391,7 +444,7 @@ QHttpServerResponse HttpService::healthResponse() const
 
 bool HttpService::listen(const QHostAddress &address, quint16 port, QString *error)
 {
-    auto *tcp = new GuardedTcpServer(&m_maxBodyBytes, this);
+    auto *tcp = new GuardedTcpServer(&m_maxBodyBytes, &m_requestTimeoutMs, this);
     if (!tcp->listen(address, port)) {
         const QString reason = QStringLiteral("cannot listen on %1:%2: %3")
                                    .arg(address.toString())

@@ -5,7 +5,9 @@
 //  - JSON 404 for unknown paths, JSON error helpers,
 //  - a guard in front of QHttpServer's parser: a request whose Content-Length exceeds
 //    maxBodyBytes gets 413 and the connection is closed before the body is read
-//    (also 431 for a header block over 16 KiB and 411 for a chunked body),
+//    (also 431 for a header block over 16 KiB and 411 for a chunked body), and 408 +
+//    close for a request not received whole within requestTimeoutMs of its first byte
+//    (slowloris); idle keep-alive connections are closed after as long,
 //  - respondLater(): a guarded way to answer an asynchronous handler.
 #pragma once
 
@@ -82,6 +84,11 @@ public:
     QHttpServer &server() { return m_server; }
     void addHealthCheck(const HealthCheck &check);
     void setMaxBodyBytes(qint64 bytes) { m_maxBodyBytes = bytes; }
+    /// Time a request has to arrive whole (and an idle connection may stay open);
+    /// 0 disables. Default DefaultRequestTimeoutMs, or $HTTP_REQUEST_TIMEOUT_MS.
+    /// Applies to connections accepted after the call.
+    void setRequestTimeoutMs(int ms) { m_requestTimeoutMs = ms; }
+    int requestTimeoutMs() const { return m_requestTimeoutMs; }
 
     /// Binds address:port (port 0 = any free port). Returns false and sets *error on failure.
     bool listen(const QHostAddress &address, quint16 port, QString *error);
@@ -98,6 +105,7 @@ public:
 
     /// Header blocks larger than this get 431 before QHttpServer sees them.
     static constexpr qint64 MaxHeaderBytes = 16 * 1024;
+    static constexpr int DefaultRequestTimeoutMs = 10000;
 
 private:
     QHttpServerResponse healthResponse() const;
@@ -106,6 +114,7 @@ private:
     QHttpServer m_server;
     QList<HealthCheck> m_checks;
     qint64 m_maxBodyBytes = 1024 * 1024;
+    int m_requestTimeoutMs = DefaultRequestTimeoutMs;
     quint16 m_port = 0;
 };
 

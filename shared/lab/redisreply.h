@@ -19,7 +19,14 @@ struct RedisReply
 
     bool isError() const { return type == Type::Error; }
     bool isNil() const { return type == Type::Nil; }
-    QString errorMessage() const { return isError() ? QString::fromUtf8(string) : QString(); }
+    /// The error text; never empty for an Error reply (callers treat empty as success).
+    QString errorMessage() const
+    {
+        if (!isError())
+            return {};
+        const QString message = QString::fromUtf8(string).trimmed();
+        return message.isEmpty() ? QStringLiteral("Redis answered an error without a message") : message;
+    }
     /// Integer replies, or a String holding a decimal number.
     qint64 toInteger(qint64 fallback = 0) const;
 

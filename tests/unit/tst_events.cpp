@@ -124,6 +124,9 @@ void TestEvents::orderRequestShouldValidateEveryField_data()
         << QByteArray(R"({"order_id":3,"item":"pen","quantity":1,"colour":"red","x":[1,{}]})")
         << true << "" << "";
     QTest::newRow("unicode item") << order("1", "\"chuột không dây 🖱\"", "1") << true << "" << "";
+    // found by fuzz_orderrequest: a byte-order mark would be dropped by the next hop's parser
+    QTest::newRow("byte-order mark item") << order("1", "\"\\ufeff\"", "1") << false << "item" << "";
+    QTest::newRow("byte-order mark before item") << order("1", "\"\\ufeffmouse\"", "1") << false << "item" << "";
 
     // the body as a whole
     QTest::newRow("empty body") << QByteArray() << false << "" << "request body is empty";
@@ -286,6 +289,9 @@ void TestEvents::timestampParserShouldRejectZonelessAndGarbage_data()
     QTest::newRow("bad month") << QStringLiteral("2026-13-25T14:51:16.123Z");
     QTest::newRow("bad hour") << QStringLiteral("2026-11-25T25:51:16.123Z");
     QTest::newRow("very long") << QString(100000, QLatin1Char('9')) + QLatin1Char('Z');
+    // found by the fuzzers: instants whose UTC year isoTimestamp() cannot write back
+    QTest::newRow("year 10000 in UTC") << QStringLiteral("9999-12-31T23:59:59.999-14:00");
+    QTest::newRow("year 0 in UTC") << QStringLiteral("0001-01-01T00:00:00.000+14:00");
 }
 
 void TestEvents::timestampParserShouldRejectZonelessAndGarbage()

@@ -1,0 +1,365 @@
+// tst_hostile: hostile input against the real services (labtest::ServiceStack on the
+// infrastructure of `./lab infra up`, in a namespace of its own):
+//  - HTTP: slowloris connections (a header or body that never completes, idle
+//    keep-alive) are closed after HTTP_REQUEST_TIMEOUT_MS while 200 of them do not
+//    starve a normal request; header/body limits; malformed JSON, invalid UTF-8 and NUL
+//    bytes get 4xx and leave no trace in Kafka;
+//  - the optional bearer token of order-service (ORDER_API_TOKEN);
+//  - WebSocket: Origin allow-list (NOTIFIER_ALLOWED_ORIGINS), binary and oversized
+//    client messages close the connection;
+//  - services bind 127.0.0.1 unless told otherwise.
+// The slow WebSocket reader (bounded send queue) is exercised under load by
+// tests/chaos (tst_chaos::slowWebSocketClient).
+#include "servicestack.h"
+#include "testinfra.h"
+
+#include "lab/httpservice.h"
+
+#include <QElapsedTimer>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTcpSocket>
+#include <QWebSocket>
+#include <QtTest>
+
+#include <memory>
+#include <vector>
+
+using labtest::ServiceStack;
+
+namespace {
+
+constexpr int kRequestTimeoutMs = 3000;
+const QByteArray kToken = QByteArrayLiteral("s3cret-token-for-tests");
+
+QByteArray post(const QByteArray &body, const QByteArray &extraHeaders = {})
+{
+    return "POST /create_order HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" + extraHeaders
+        + "Content-Length: " + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+}
+
+int statusOf(const QByteArray &response)
+{
+    // "HTTP/1.1 400 Bad Request"
+    return response.startsWith("HTTP/1.") ? response.mid(9, 3).toInt() : 0;
+}
+
+QByteArray bodyOf(const QByteArray &response)
+{
+    const int end = response.indexOf("\r\n\r\n");
+    return end < 0 ? QByteArray() : response.mid(end + 4);
+}
+
+} // namespace
+
+class TestHostile : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<ServiceStack> m_stack;
+    int m_tokenOrder = -1; ///< order-service instance that requires kToken
+
+    quint16 orderPort(int index = 0) const { return m_stack->port(QStringLiteral("order-service"), index); }
+
+    /// Keys of every record in this namespace's order.created topic (kcat, bounded).
+    QStringList orderCreatedKeys()
+    {
+        QProcess kcat;
+        kcat.start(QStringLiteral("kcat"),
+                   {QStringLiteral("-C"), QStringLiteral("-b"), labtest::kafkaBrokers(), QStringLiteral("-t"),
+                    m_stack->ns() + QStringLiteral(".order.created"), QStringLiteral("-o"),
+                    QStringLiteral("beginning"), QStringLiteral("-e"), QStringLiteral("-q"), QStringLiteral("-f"),
+                    QStringLiteral("%k\\n")});
+        if (!kcat.waitForFinished(30000)) {
+            kcat.kill();
+            kcat.waitForFinished();
+        }
+        return QString::fromUtf8(kcat.readAllStandardOutput()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        LAB_REQUIRE_KAFKA();
+        LAB_REQUIRE_REDIS();
+        LAB_REQUIRE_ELASTIC();
+        m_stack = std::make_unique<ServiceStack>();
+        m_stack->setEnv(QStringLiteral("HTTP_REQUEST_TIMEOUT_MS"), QString::number(kRequestTimeoutMs));
+        m_stack->setEnv(QStringLiteral("NOTIFIER_ALLOWED_ORIGINS"),
+                        QStringLiteral("http://good.example, http://127.0.0.1:8000"));
+        const QString error = m_stack->startAll();
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        m_stack->setEnv(QStringLiteral("ORDER_API_TOKEN"), QString::fromLatin1(kToken));
+        QString why;
+        m_tokenOrder = m_stack->start(QStringLiteral("order-service"), &why);
+        QVERIFY2(m_tokenOrder > 0, qPrintable(why));
+    }
+
+    void cleanupTestCase() { m_stack.reset(); }
+
+    void defaultRequestTimeoutIsTenSeconds()
+    {
+        QVERIFY(qEnvironmentVariableIsEmpty("HTTP_REQUEST_TIMEOUT_MS"));
+        lab::HttpService http(QStringLiteral("t"));
+        QCOMPARE(http.requestTimeoutMs(), 10000);
+    }
+
+    void servicesBindLoopbackByDefault()
+    {
+        for (const QString &s : ServiceStack::serviceNames()) {
+            QFile log(m_stack->logPath(s));
+            QVERIFY(log.open(QIODevice::ReadOnly));
+            const QByteArray text = log.readAll();
+            QVERIFY2(text.contains("listening on 127.0.0.1:"), qPrintable(s + QStringLiteral(" does not bind 127.0.0.1")));
+        }
+    }
+
+    void slowlorisIsTimedOutAndStarvesNobody()
+    {
+        constexpr int N = 200;
+        std::vector<std::unique_ptr<QTcpSocket>> slow;
+        QHash<QTcpSocket *, QByteArray> received;
+        for (int i = 0; i < N; ++i) {
+            auto s = std::make_unique<QTcpSocket>();
+            QTcpSocket *raw = s.get();
+            connect(raw, &QTcpSocket::readyRead, this, [raw, &received] { received[raw] += raw->readAll(); });
+            s->connectToHost(QStringLiteral("127.0.0.1"), orderPort());
+            slow.push_back(std::move(s));
+        }
+        for (auto &s : slow)
+            QVERIFY(s->state() == QAbstractSocket::ConnectedState || s->waitForConnected(5000));
+        // three kinds: a header that trickles forever, a body that never completes, idle
+        for (int i = 0; i < N; ++i) {
+            if (i % 3 == 0)
+                slow[i]->write("POST /create_order HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+            else if (i % 3 == 1)
+                slow[i]->write("POST /create_order HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                               "Content-Length: 100\r\n\r\n{\"order_id\":");
+        }
+        QElapsedTimer opened;
+        opened.start();
+        QTimer trickle;
+        connect(&trickle, &QTimer::timeout, this, [&slow] {
+            for (size_t i = 0; i < slow.size(); i += 3)
+                if (slow[i]->state() == QAbstractSocket::ConnectedState)
+                    slow[i]->write("X-Slow: 1\r\n");
+        });
+        trickle.start(500);
+        QTest::qWait(500);
+
+        // A normal request is answered at once (GET and a POST that reaches Kafka).
+        QElapsedTimer t;
+        t.start();
+        const auto health = labtest::httpGet(m_stack->url(QStringLiteral("order-service"), QStringLiteral("/healthz")), 5000);
+        QCOMPARE(health.status, 200);
+        const auto created = labtest::httpPost(m_stack->url(QStringLiteral("order-service"), QStringLiteral("/create_order")),
+                                               R"({"order_id": 1, "item": "slowloris", "quantity": 1})", "application/json", 5000);
+        QCOMPARE(created.status, 200);
+        const qint64 normalMs = t.elapsed();
+        qInfo("with %d slow connections open, GET /healthz + POST /create_order took %lld ms", N, normalMs);
+        QVERIFY2(normalMs < 2000, "a normal request waited behind slow connections");
+
+        // Every slow connection is closed by the server: timeout + linger + slack.
+        QTRY_VERIFY_WITH_TIMEOUT(std::all_of(slow.begin(), slow.end(), [](const auto &s) {
+                                     return s->state() == QAbstractSocket::UnconnectedState;
+                                 }),
+                                 kRequestTimeoutMs + 8000);
+        const qint64 closedAfter = opened.elapsed();
+        trickle.stop();
+        qInfo("all %d slow connections closed by the server after %lld ms (timeout %d ms)", N, closedAfter,
+              kRequestTimeoutMs);
+        QVERIFY2(closedAfter >= kRequestTimeoutMs - 500, "closed before the timeout");
+        int with408 = 0;
+        for (int i = 0; i < N; ++i) {
+            const QByteArray r = received.value(slow[i].get());
+            if (i % 3 == 2)
+                QVERIFY2(r.isEmpty(), r.constData()); // idle: closed without an answer
+            else if (statusOf(r) == 408)
+                ++with408;
+        }
+        QCOMPARE(with408, N - N / 3);
+        // and the service is still fine
+        QCOMPARE(labtest::httpGet(m_stack->url(QStringLiteral("order-service"), QStringLiteral("/healthz"))).status, 200);
+    }
+
+    void limits_data()
+    {
+        QTest::addColumn<QByteArray>("request");
+        QTest::addColumn<int>("status");
+        QTest::newRow("header over 16 KiB") << post("{}", "X-Big: " + QByteArray(20000, 'a') + "\r\n") << 431;
+        QTest::newRow("body over 64 KiB")
+            << QByteArray("POST /create_order HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                          "Content-Length: 70000\r\n\r\n" + QByteArray(70000, ' ')) << 413;
+        QTest::newRow("absurd Content-Length")
+            << QByteArray("POST /create_order HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n") << 413;
+        QTest::newRow("negative Content-Length")
+            << QByteArray("POST /create_order HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n") << 400;
+        QTest::newRow("chunked")
+            << QByteArray("POST /create_order HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n") << 411;
+    }
+
+    void limits()
+    {
+        QFETCH(QByteArray, request);
+        QFETCH(int, status);
+        const QByteArray r = labtest::rawHttp(orderPort(), request);
+        QCOMPARE(statusOf(r), status);
+        QVERIFY2(QJsonDocument::fromJson(bodyOf(r)).object().contains(QStringLiteral("error")), r.constData());
+    }
+
+    void malformedBodies_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::newRow("truncated JSON") << QByteArray(R"({"order_id": 900001, "item": "mouse", "quantity": )");
+        QTest::newRow("invalid UTF-8") << QByteArray("{\"order_id\": 900002, \"item\": \"mo\xff\xfeuse\", \"quantity\": 1}");
+        QTest::newRow("overlong UTF-8 slash") << QByteArray("{\"order_id\": 900003, \"item\": \"a\xc0\xaf" "b\", \"quantity\": 1}");
+        QTest::newRow("NUL byte raw") << (QByteArray("{\"order_id\": 900004, \"item\": \"mou") + '\0' + QByteArray("se\", \"quantity\": 1}"));
+        QTest::newRow("NUL escaped") << QByteArray(R"({"order_id": 900005, "item": "mou\u0000se", "quantity": 1})");
+        QTest::newRow("lone surrogate") << QByteArray(R"({"order_id": 900006, "item": "\ud800", "quantity": 1})");
+        QTest::newRow("array") << QByteArray(R"([{"order_id": 900007, "item": "mouse", "quantity": 1}])");
+        QTest::newRow("deep nesting") << (QByteArray(5000, '[') + QByteArray(5000, ']'));
+        QTest::newRow("string id") << QByteArray(R"({"order_id": "900008", "item": "mouse", "quantity": 1})");
+        QTest::newRow("huge number") << QByteArray(R"({"order_id": 1e400, "item": "mouse", "quantity": 1})");
+        QTest::newRow("control char") << QByteArray("{\"order_id\": 900009, \"item\": \"a\\u001bb\", \"quantity\": 1}");
+        QTest::newRow("empty") << QByteArray();
+    }
+
+    void malformedBodies()
+    {
+        QFETCH(QByteArray, body);
+        const QByteArray r = labtest::rawHttp(orderPort(), post(body));
+        const int status = statusOf(r);
+        QVERIFY2(status >= 400 && status < 500, r.constData());
+        QVERIFY2(QJsonDocument::fromJson(bodyOf(r)).object().contains(QStringLiteral("error")), r.constData());
+    }
+
+    void bearerToken_data()
+    {
+        QTest::addColumn<QByteArray>("authorization");
+        QTest::addColumn<int>("status");
+        QTest::newRow("none") << QByteArray() << 401;
+        QTest::newRow("wrong") << QByteArray("Bearer nope") << 401;
+        QTest::newRow("prefix of the token") << ("Bearer " + kToken.left(kToken.size() - 1)) << 401;
+        QTest::newRow("token plus a byte") << ("Bearer " + kToken + "x") << 401;
+        QTest::newRow("basic scheme") << ("Basic " + kToken.toBase64()) << 401;
+        QTest::newRow("bare token") << kToken << 401;
+        QTest::newRow("right") << ("Bearer " + kToken) << 200;
+        QTest::newRow("right, lower-case scheme") << ("bearer " + kToken) << 200;
+    }
+
+    void bearerToken()
+    {
+        QFETCH(QByteArray, authorization);
+        QFETCH(int, status);
+        const QByteArray header = authorization.isEmpty() ? QByteArray() : "Authorization: " + authorization + "\r\n";
+        const QByteArray r = labtest::rawHttp(orderPort(m_tokenOrder),
+                                              post(R"({"order_id": 2, "item": "token", "quantity": 1})", header));
+        QCOMPARE(statusOf(r), status);
+        const QJsonObject o = QJsonDocument::fromJson(bodyOf(r)).object();
+        if (status == 401) {
+            QVERIFY2(o.contains(QStringLiteral("error")), r.constData());
+            QVERIFY(r.toLower().contains("www-authenticate: bearer"));
+        } else {
+            QCOMPARE(o.value(QStringLiteral("message")).toString(), QStringLiteral("Order created"));
+        }
+    }
+
+    void bearerTokenLeavesGetOpen()
+    {
+        const auto r = labtest::httpGet(m_stack->url(QStringLiteral("order-service"), QStringLiteral("/orders/2"), m_tokenOrder));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(labtest::httpGet(m_stack->url(QStringLiteral("order-service"), QStringLiteral("/healthz"), m_tokenOrder)).status, 200);
+        // and the instance without a token stays open for POST
+        const auto open = labtest::httpPost(m_stack->url(QStringLiteral("order-service"), QStringLiteral("/create_order")),
+                                            R"({"order_id": 3, "item": "open", "quantity": 1})");
+        QCOMPARE(open.status, 200);
+    }
+
+    void rejectedRequestsLeaveNoTraceInKafka()
+    {
+        // Only orders 1, 2 and 3 were ever accepted; every hostile request above got 4xx.
+        QStringList keys;
+        QTRY_VERIFY_WITH_TIMEOUT((keys = orderCreatedKeys()).size() >= 3, 30000);
+        keys.sort();
+        QCOMPARE(keys, (QStringList{QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("3")}));
+    }
+
+    void webSocketOrigin_data()
+    {
+        QTest::addColumn<QString>("origin");
+        QTest::addColumn<bool>("allowed");
+        QTest::newRow("allowed") << QStringLiteral("http://good.example") << true;
+        QTest::newRow("allowed, other case, trailing slash") << QStringLiteral("HTTP://Good.Example/") << true;
+        QTest::newRow("second entry") << QStringLiteral("http://127.0.0.1:8000") << true;
+        QTest::newRow("foreign") << QStringLiteral("http://evil.example") << false;
+        QTest::newRow("suffix trick") << QStringLiteral("http://good.example.evil.example") << false;
+        QTest::newRow("other port") << QStringLiteral("http://127.0.0.1:8001") << false;
+        QTest::newRow("null") << QStringLiteral("null") << false;
+        QTest::newRow("no Origin (not a browser)") << QString() << true;
+    }
+
+    void webSocketOrigin()
+    {
+        QFETCH(QString, origin);
+        QFETCH(bool, allowed);
+        QUrl url = m_stack->url(QStringLiteral("notifier-service"), QStringLiteral("/ws"));
+        url.setScheme(QStringLiteral("ws"));
+        QWebSocket ws(origin);
+        QSignalSpy connected(&ws, &QWebSocket::connected);
+        QSignalSpy closed(&ws, &QWebSocket::disconnected);
+        ws.open(url);
+        QVERIFY(connected.wait(5000));
+        if (allowed) {
+            QVERIFY(!closed.wait(1500));
+            QCOMPARE(ws.state(), QAbstractSocket::ConnectedState);
+        } else {
+            QVERIFY(closed.count() > 0 || closed.wait(5000));
+            QCOMPARE(int(ws.closeCode()), int(QWebSocketProtocol::CloseCodePolicyViolated));
+        }
+    }
+
+    void webSocketClientMessages_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<int>("closeCode"); // 0: stays open
+        QTest::newRow("small text is ignored") << QStringLiteral("text") << 0;
+        QTest::newRow("binary") << QStringLiteral("binary") << int(QWebSocketProtocol::CloseCodeDatatypeNotSupported);
+        QTest::newRow("oversized text") << QStringLiteral("big") << int(QWebSocketProtocol::CloseCodeTooMuchData);
+        QTest::newRow("oversized binary") << QStringLiteral("bigbinary") << int(QWebSocketProtocol::CloseCodeTooMuchData);
+    }
+
+    void webSocketClientMessages()
+    {
+        QFETCH(QString, kind);
+        QFETCH(int, closeCode);
+        QUrl url = m_stack->url(QStringLiteral("notifier-service"), QStringLiteral("/ws"));
+        url.setScheme(QStringLiteral("ws"));
+        QWebSocket ws(QStringLiteral("http://good.example"));
+        QSignalSpy connected(&ws, &QWebSocket::connected);
+        QSignalSpy closed(&ws, &QWebSocket::disconnected);
+        ws.open(url);
+        QVERIFY(connected.wait(5000));
+        if (kind == QLatin1String("text"))
+            ws.sendTextMessage(QStringLiteral("ping"));
+        else if (kind == QLatin1String("binary"))
+            ws.sendBinaryMessage(QByteArray(16, 'b'));
+        else if (kind == QLatin1String("big"))
+            ws.sendTextMessage(QString(100000, QLatin1Char('x')));
+        else
+            ws.sendBinaryMessage(QByteArray(100000, 'b'));
+        if (closeCode == 0) {
+            QVERIFY(!closed.wait(1500));
+            QCOMPARE(ws.state(), QAbstractSocket::ConnectedState);
+        } else {
+            QVERIFY(closed.count() > 0 || closed.wait(6000));
+            QCOMPARE(int(ws.closeCode()), closeCode);
+        }
+        // the notifier is unharmed
+        QCOMPARE(labtest::httpGet(m_stack->url(QStringLiteral("notifier-service"), QStringLiteral("/healthz"))).status, 200);
+    }
+};
+
+QTEST_MAIN(TestHostile)
+#include "tst_hostile.moc"

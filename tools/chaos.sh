@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# tools/chaos.sh: fault injection under load (tests/chaos/tst_chaos) against an ISOLATED
+# Kafka, Redis and Elasticsearch: its own state directory and free ports, started here
+# with `./lab infra up` and torn down at the end. The shared lab (9092/6379/9200) is
+# never stopped or restarted. See docs/RELIABILITY.md.
+#
+#   tools/chaos.sh                 short form (~6 min on 2 cores): 50 orders/s, 15 s ES outage
+#   tools/chaos.sh --long          long form (~15 min): 150 orders/s, 60 s ES outage, Redis SIGKILL
+#   options: --build-dir DIR (default build/), --report FILE (Markdown table), --keep (keep state dir)
+#            --rate N (orders/s), any other argument goes to tst_chaos (e.g. a test function name)
+#
+# Prints the per-phase table, the counts (faults injected, orders during faults, 2xx,
+# lost, duplicates) and a final line "N passed, M failed"; exits non-zero on a failure.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${LAB_BUILD_DIR:-$root/build}"
+long=0 keep=0 report="" extra=()
+while (($#)); do
+  case "$1" in
+    --long) long=1 ;;
+    --keep) keep=1 ;;
+    --build-dir) build="$2"; shift ;;
+    --report) report="$2"; shift ;;
+    --rate) export CHAOS_RATE="$2"; shift ;;
+    -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) extra+=("$1") ;;
+  esac
+  shift
+done
+bin="$build/tests/chaos/tst_chaos"
+[[ -x "$bin" ]] || { echo "chaos: $bin is not built (cmake --build $build --target tst_chaos)" >&2; exit 2; }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+mkdir -p /var/tmp/kafka-lab
+state="$(mktemp -d /var/tmp/kafka-lab/chaos.XXXXXX)"
+chmod a+rx "$state"
+export LAB_STATE="$state"
+export LAB_REDIS_PORT=$(free_port) LAB_KAFKA_PORT=$(free_port) LAB_KAFKA_CONTROLLER_PORT=$(free_port)
+export LAB_ES_PORT=$(free_port) LAB_ES_HEAP="${LAB_ES_HEAP:-512m}" LAB_KAFKA_HEAP="${LAB_KAFKA_HEAP:-512m}"
+# what the test's labtest:: helpers and ServiceStack read
+export LAB_KAFKA_BROKERS="127.0.0.1:$LAB_KAFKA_PORT" LAB_REDIS_HOST=127.0.0.1
+export LAB_ELASTICSEARCH_URL="http://127.0.0.1:$LAB_ES_PORT"
+export LAB_BUILD_DIR="$build" LAB_SOURCE_DIR="$root" CHAOS_ISOLATED=1 CHAOS_LONG=$long
+[[ -n "$report" ]] && export CHAOS_REPORT="$report"
+echo "chaos: isolated infrastructure in $state (kafka :$LAB_KAFKA_PORT, redis :$LAB_REDIS_PORT, es :$LAB_ES_PORT)"
+
+cleanup() {
+  "$root/lab" infra down >"$state/down.log" 2>&1 || cat "$state/down.log" >&2
+  if ((keep)); then echo "chaos: state kept in $state"; else rm -rf "$state"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+t0=$SECONDS
+if ! "$root/lab" infra up >"$state/infra-up.log" 2>&1; then
+  tail -n 40 "$state/infra-up.log" >&2
+  echo "chaos: the isolated infrastructure did not come up"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+echo "chaos: infrastructure up in $((SECONDS - t0))s; running tst_chaos ($([[ $long == 1 ]] && echo long || echo short) form)"
+"$bin" "${extra[@]}"
+rc=$?
+echo "chaos: finished in $((SECONDS - t0))s with status $rc"
+exit $rc
