@@ -46,9 +46,9 @@ done
 
 # phase lengths (seconds): full / --quick
 if ((QUICK)); then
-  T_BARE=5 T_SAT=5 T_E2E=15 T_RATE=5 KAFKA_RECORDS=50000 REDIS_N=50000 ES_DOCS=20000
+  T_BARE=5 T_SAT=5 T_E2E=15 T_RATE=5 KAFKA_RECORDS=50000 KAFKA_PACED=3000 REDIS_N=50000 ES_DOCS=20000
 else
-  T_BARE=10 T_SAT=10 T_E2E=60 T_RATE=12 KAFKA_RECORDS=200000 REDIS_N=200000 ES_DOCS=100000
+  T_BARE=10 T_SAT=10 T_E2E=60 T_RATE=12 KAFKA_RECORDS=200000 KAFKA_PACED=10000 REDIS_N=200000 ES_DOCS=100000
 fi
 
 say() { printf '\033[1;34m[bench]\033[0m %s\n' "$*" >&2; }
@@ -149,11 +149,16 @@ SHA="$(redis-cli -p "$REDIS_PORT" script load \
   redis-benchmark -p "$REDIS_PORT" -c 50 -n "$REDIS_N" -r 10000 --csv incr 'bench:c:__rand_int__'
 } >"$OUT/redis-benchmark.csv" 2>"$OUT/redis-benchmark.err" || die "redis-benchmark failed: $(tail -n 3 "$OUT/redis-benchmark.err")"
 
-say "ceiling 3/4: Kafka ProducerPerformance, $KAFKA_RECORDS records of 120 B, acks=all, flat out"
+say "ceiling 3/4: Kafka ProducerPerformance, $KAFKA_RECORDS records of 120 B, acks=all, flat out; then $KAFKA_PACED at 1,000/s"
 "$JAVA_HOME/bin/java" -Xmx256m -cp "$KAFKA_LIBS/*" org.apache.kafka.tools.ProducerPerformance \
   --topic bench.perf --num-records "$KAFKA_RECORDS" --record-size 120 --throughput -1 \
   --producer-props "bootstrap.servers=$KAFKA" acks=all >"$OUT/kafka-producer-perf.txt" 2>&1 \
   || die "ProducerPerformance failed: $(tail -n 5 "$OUT/kafka-producer-perf.txt")"
+# the same tool paced at 1,000 records/s: one produce hop's latency at the rate of the latency target
+"$JAVA_HOME/bin/java" -Xmx256m -cp "$KAFKA_LIBS/*" org.apache.kafka.tools.ProducerPerformance \
+  --topic bench.perf --num-records "$KAFKA_PACED" --record-size 120 --throughput 1000 \
+  --producer-props "bootstrap.servers=$KAFKA" acks=all linger.ms=2 >"$OUT/kafka-producer-perf-1000.txt" 2>&1 \
+  || die "ProducerPerformance (1,000/s) failed: $(tail -n 5 "$OUT/kafka-producer-perf-1000.txt")"
 
 say "ceiling 4/4: Elasticsearch _bulk of $ES_DOCS order documents into the scratch index bench-order-logs"
 curl -fsS -X DELETE "$ES/bench-order-logs" >/dev/null 2>&1 || true

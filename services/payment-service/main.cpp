@@ -14,23 +14,18 @@
 #include "lab/log.h"
 #include "lab/names.h"
 #include "lab/redisclient.h"
+#include "lab/servicekit.h"
 #include "lab/shutdown.h"
 #include "lab/topics.h"
 
 #include <QCoreApplication>
 #include <QHostAddress>
 
-#include <cstdlib>
 
 namespace {
 
 const QString kService = QStringLiteral("payment-service");
 
-[[noreturn]] void die(const QString &message)
-{
-    qCritical("%s", qPrintable(message));
-    std::exit(2);
-}
 
 } // namespace
 
@@ -61,16 +56,11 @@ int main(int argc, char *argv[])
     const auto prices = payment::PriceTable::parse(config.value(QStringLiteral("prices")),
                                                    config.intValue(QStringLiteral("default-price-cents")), &error);
     if (!prices)
-        die(QStringLiteral("invalid --prices (PAYMENT_PRICES): %1").arg(error));
+        lab::servicekit::die(QStringLiteral("invalid --prices (PAYMENT_PRICES): %1").arg(error));
     const qint64 limit = config.intValue(QStringLiteral("limit-cents"));
     if (limit < 0)
-        die(QStringLiteral("--limit-cents (PAYMENT_LIMIT_CENTS) must not be negative"));
-    const qint64 port = config.intValue(QStringLiteral("port"));
-    if (port < 0 || port > 65535)
-        die(QStringLiteral("--port (PAYMENT_PORT) must be from 0 to 65535"));
-    const QHostAddress bindAddress(config.value(QStringLiteral("bind-address")));
-    if (bindAddress.isNull())
-        die(QStringLiteral("--bind-address (BIND_ADDRESS) is not an IP address: %1").arg(config.value(QStringLiteral("bind-address"))));
+        lab::servicekit::die(QStringLiteral("--limit-cents (PAYMENT_LIMIT_CENTS) must not be negative"));
+    const lab::servicekit::Endpoint endpoint = lab::servicekit::endpointOrDie(config, QStringLiteral("PAYMENT_PORT"));
 
     const lab::Names names = lab::Names::fromEnvironment();
     const QString brokers = config.value(QStringLiteral("kafka-brokers"));
@@ -81,7 +71,7 @@ int main(int argc, char *argv[])
 
     lab::KafkaProducer producer(brokers);
     if (!producer.isValid())
-        die(producer.creationError().toString());
+        lab::servicekit::die(producer.creationError().toString());
     lab::KafkaProbe kafkaProbe(&producer);
     kafkaProbe.start();
 
@@ -89,17 +79,10 @@ int main(int argc, char *argv[])
     // topic created later only at its next metadata refresh).
     if (const lab::KafkaError e = lab::kafkaadmin::ensureContractTopics(brokers, names))
         qWarning("could not make sure the topics exist (%s); continuing", qPrintable(e.toString()));
-    // session.timeout.ms: a crashed instance's partitions move to the others after 10 s
-    // rather than librdkafka's default 45 s. topic.metadata.refresh.interval.ms: topics
-    // created later are noticed within 10 s.
-    const QMap<QString, QString> consumerConfig{
-        {QStringLiteral("session.timeout.ms"), QStringLiteral("10000")},
-        {QStringLiteral("topic.metadata.refresh.interval.ms"), QStringLiteral("10000")},
-    };
     lab::KafkaConsumer consumer(brokers, names.group(kService), {names.topic(lab::topics::OrderCreated)},
-                                consumerConfig);
+                                lab::servicekit::consumerDefaults());
     if (!consumer.isValid())
-        die(consumer.creationError().toString());
+        lab::servicekit::die(consumer.creationError().toString());
     consumer.setMaxInFlight(2000);
 
     payment::PaymentProcessor processor(payment::PaymentPolicy(*prices, limit), names, &redis, &producer);
@@ -109,35 +92,19 @@ int main(int argc, char *argv[])
                             });
 
     lab::HttpService http(kService);
-    http.addHealthCheck({QStringLiteral("kafka"), [&kafkaProbe](QString *detail) { return kafkaProbe.isUp(detail); }});
-    http.addHealthCheck({QStringLiteral("redis"), [&redis](QString *detail) {
-        if (redis.isConnected())
-            return true;
-        *detail = QStringLiteral("Redis unreachable");
-        return false;
-    }});
-    if (!http.listen(bindAddress, quint16(port), &error))
-        die(error);
+    http.addHealthCheck(lab::servicekit::kafkaCheck(&kafkaProbe));
+    http.addHealthCheck(lab::servicekit::redisCheck(&redis));
+    if (!http.listen(endpoint.address, endpoint.port, &error))
+        lab::servicekit::die(error);
 
     lab::ShutdownSignal shutdown;
-    QObject::connect(&shutdown, &lab::ShutdownSignal::requested, &app, [&](int signal) {
-        qInfo("signal %d: draining", signal);
-        worker.stopIntake();
-        worker.whenIdle(10000, [&](bool drained) {
-            if (!drained)
-                qWarning("handlers still running after 10 s; their records will be redelivered");
-            consumer.stop(5000);
-            producer.flush(5000);
-            qInfo("stopped");
-            app.quit();
-        });
-    });
+    lab::servicekit::drainOnSignal(&shutdown, &worker, &consumer, &producer);
 
     lab::EventWorker::declareTopics({names.topic(lab::topics::OrderCreated)},
                                     {names.topic(lab::topics::PaymentSuccess), names.topic(lab::topics::PaymentFailed)});
     worker.start();
     qInfo("%s listening on %s:%d (namespace \"%s\", %d prices, default %s, limit %s)", qPrintable(kService),
-          qPrintable(bindAddress.toString()), http.port(), qPrintable(names.ns()), prices->size(),
+          qPrintable(endpoint.address.toString()), http.port(), qPrintable(names.ns()), prices->size(),
           qPrintable(payment::formatCents(prices->defaultCents())), qPrintable(payment::formatCents(limit)));
     return app.exec();
 }

@@ -1,0 +1,75 @@
+#include "lab/servicekit.h"
+
+#include "lab/eventworker.h"
+#include "lab/kafkaconsumer.h"
+#include "lab/kafkaprobe.h"
+#include "lab/kafkaproducer.h"
+#include "lab/redisclient.h"
+#include "lab/shutdown.h"
+
+#include <QCoreApplication>
+
+#include <cstdlib>
+
+namespace lab::servicekit {
+
+void die(const QString &message)
+{
+    qCritical("%s", qPrintable(message));
+    std::exit(2);
+}
+
+Endpoint endpointOrDie(const Config &config, const QString &portEnv)
+{
+    bool ok = false;
+    const qint64 port = config.intValue(QStringLiteral("port"), &ok);
+    if (!ok || port < 0 || port > 65535)
+        die(QStringLiteral("--port (%1) must be from 0 to 65535").arg(portEnv));
+    const QString bind = config.value(QStringLiteral("bind-address"));
+    const QHostAddress address(bind);
+    if (address.isNull())
+        die(QStringLiteral("--bind-address (BIND_ADDRESS) is not an IP address: %1").arg(bind));
+    return {address, quint16(port)};
+}
+
+QMap<QString, QString> consumerDefaults()
+{
+    return {
+        {QStringLiteral("session.timeout.ms"), QStringLiteral("10000")},
+        {QStringLiteral("topic.metadata.refresh.interval.ms"), QStringLiteral("10000")},
+    };
+}
+
+HttpService::HealthCheck redisCheck(const RedisClient *redis)
+{
+    return {QStringLiteral("redis"), [redis](QString *detail) {
+                if (redis->isConnected())
+                    return true;
+                *detail = QStringLiteral("Redis unreachable");
+                return false;
+            }};
+}
+
+HttpService::HealthCheck kafkaCheck(const KafkaProbe *probe)
+{
+    return {QStringLiteral("kafka"), [probe](QString *detail) { return probe->isUp(detail); }};
+}
+
+void drainOnSignal(ShutdownSignal *signal, EventWorker *worker, KafkaConsumer *consumer,
+                   KafkaProducer *producer, int drainMs)
+{
+    QObject::connect(signal, &ShutdownSignal::requested, qApp, [=](int number) {
+        qInfo("signal %d: draining", number);
+        worker->stopIntake();
+        worker->whenIdle(drainMs, [=](bool drained) {
+            if (!drained)
+                qWarning("handlers still running after %d ms; their records will be redelivered", drainMs);
+            consumer->stop(5000);
+            producer->flush(5000);
+            qInfo("stopped");
+            QCoreApplication::quit();
+        });
+    });
+}
+
+} // namespace lab::servicekit
