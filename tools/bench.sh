@@ -97,10 +97,15 @@ say "results in $OUT ($( ((QUICK)) && echo quick || echo full) run)"
 # is the child of its supervisor (pid file of ./lab up); re-resolved every round, so
 # a restart mid-run is sampled too (and shows up as a new pid).
 service_pid() {
-  local sup child
+  local sup child exe
   sup="$(cat "$LAB_STATE/run/$1.pid" 2>/dev/null)" || return 1
+  case "$1" in
+    kafka | redis) kill -0 "$sup" 2>/dev/null && { echo "$sup"; return 0; }; return 1 ;; # exec'd in place
+  esac
   for child in $(pgrep -P "$sup" 2>/dev/null); do
-    [[ "$(readlink "/proc/$child/exe" 2>/dev/null)" == */"$1" ]] && { echo "$child"; return 0; }
+    # argv[0], not /proc/PID/exe: a rebuild replaces the binary and exe then ends in " (deleted)"
+    exe="$(tr '\0' '\n' <"/proc/$child/cmdline" 2>/dev/null | head -n1)"
+    [[ "$exe" == */"$1" ]] && { echo "$child"; return 0; }
   done
   return 1
 }
@@ -108,12 +113,14 @@ sampler() {
   while :; do
     local now name pid rss ticks
     now="$(date +%s.%N)"
-    for name in "${SERVICES[@]}"; do
+    for name in "${SERVICES[@]}" kafka redis; do
       pid="$(service_pid "$name")" || continue
       rss="$(sed -n 's/^VmRSS:\s*\([0-9]*\).*/\1/p' "/proc/$pid/status" 2>/dev/null)" || continue
       ticks="$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null)" || continue
       echo "$now $name $pid ${rss:-0} ${ticks:-0}"
     done
+    # the whole machine: busy ticks of all cores (user nice system irq softirq steal)
+    echo "$now machine 0 0 $(awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat)"
     sleep 1
   done
 }
@@ -190,8 +197,10 @@ URL="http://127.0.0.1:$ORDER_PORT/create_order"
 FAILED_RUNS=()
 run_ours() { # name, generator args...: a watched run; a lost or duplicated notification fails the bench
   local name="$1"; shift
-  local rc=0
+  local rc=0 start
+  start="$(date +%s.%N)"
   gen -u "$URL" "${watch_opts[@]}" "$@" >"$OUT/$name.json" || rc=$?
+  echo "$name $start $(date +%s.%N)" >>"$OUT/phases.txt"
   if ((rc == 1)); then
     FAILED_RUNS+=("$name")
     say "  $name: exactly-once check FAILED (see $OUT/$name.json)"

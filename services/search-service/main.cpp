@@ -16,6 +16,7 @@
 #include "lab/names.h"
 #include "lab/orderstore.h"
 #include "lab/redisclient.h"
+#include "lab/servicekit.h"
 #include "lab/servicemetrics.h"
 #include "lab/shutdown.h"
 #include "lab/topics.h"
@@ -58,13 +59,7 @@ int main(int argc, char *argv[])
         options);
     lab::log::install(kService, config.value(QStringLiteral("log-level")));
 
-    const qint64 port = config.intValue(QStringLiteral("port"));
-    if (port < 0 || port > 65535)
-        fail(2, QStringLiteral("invalid --port %1: expected 0..65535").arg(port));
-    const QHostAddress bindAddress(config.value(QStringLiteral("bind-address")));
-    if (bindAddress.isNull())
-        fail(2, QStringLiteral("invalid --bind-address \"%1\": expected an IP address")
-                    .arg(config.value(QStringLiteral("bind-address"))));
+    const lab::servicekit::Endpoint endpoint = lab::servicekit::endpointOrDie(config, QStringLiteral("SEARCH_PORT"));
     const qint64 redisPort = config.intValue(QStringLiteral("redis-port"));
     if (redisPort < 1 || redisPort > 65535)
         fail(2, QStringLiteral("invalid --redis-port %1: expected 1..65535").arg(redisPort));
@@ -91,9 +86,10 @@ int main(int argc, char *argv[])
         topics << names.topic(base);
     // allow.auto.create.topics: subscribing creates missing topics, so the indexer sees
     // the first events of a fresh namespace at once (not after a metadata refresh).
-    lab::KafkaConsumer consumer(brokers, names.group(kService), topics,
-                                {{QStringLiteral("allow.auto.create.topics"), QStringLiteral("true")},
-                                 {QStringLiteral("client.id"), kService}});
+    QMap<QString, QString> consumerConfig = lab::servicekit::consumerDefaults();
+    consumerConfig.insert(QStringLiteral("allow.auto.create.topics"), QStringLiteral("true"));
+    consumerConfig.insert(QStringLiteral("client.id"), kService);
+    lab::KafkaConsumer consumer(brokers, names.group(kService), topics, consumerConfig);
     if (!consumer.isValid())
         fail(2, consumer.creationError().toString());
     consumer.setMaxInFlight(5000);
@@ -106,12 +102,8 @@ int main(int argc, char *argv[])
     kafkaProbe.start();
 
     lab::HttpService http(kService);
-    http.addHealthCheck({QStringLiteral("kafka"), [&kafkaProbe](QString *detail) { return kafkaProbe.isUp(detail); }});
-    http.addHealthCheck({QStringLiteral("redis"), [&redis](QString *detail) {
-                             if (!redis.isConnected())
-                                 *detail = QStringLiteral("not connected");
-                             return redis.isConnected();
-                         }});
+    http.addHealthCheck(lab::servicekit::kafkaCheck(&kafkaProbe));
+    http.addHealthCheck(lab::servicekit::redisCheck(&redis));
     http.addHealthCheck({QStringLiteral("elasticsearch"),
                          [&elasticHealth](QString *detail) { return elasticHealth.isUp(detail); }});
     http.server().afterRequest([](QHttpServerResponse &&response, const QHttpServerRequest &request) {
@@ -130,10 +122,10 @@ int main(int argc, char *argv[])
                           kService);
 
     QString error;
-    if (!http.listen(bindAddress, quint16(port), &error))
+    if (!http.listen(endpoint.address, endpoint.port, &error))
         fail(1, error);
     qInfo("%s listening on %s:%u (index %s, group %s, Elasticsearch %s)", qPrintable(kService),
-          qPrintable(bindAddress.toString()), unsigned(http.port()), qPrintable(names.orderIndex()),
+          qPrintable(endpoint.address.toString()), unsigned(http.port()), qPrintable(names.orderIndex()),
           qPrintable(names.group(kService)), qPrintable(elasticUrl.toString()));
     indexer.start();
 

@@ -162,10 +162,18 @@ private slots:
         QVERIFY2(normalMs < 2000, "a normal request waited behind slow connections");
 
         // Every slow connection is closed by the server: timeout + linger + slack.
-        QTRY_VERIFY_WITH_TIMEOUT(std::all_of(slow.begin(), slow.end(), [](const auto &s) {
-                                     return s->state() == QAbstractSocket::UnconnectedState;
-                                 }),
-                                 kRequestTimeoutMs + 8000);
+        const bool allClosed = QTest::qWaitFor([&slow] {
+            return std::all_of(slow.begin(), slow.end(),
+                               [](const auto &s) { return s->state() == QAbstractSocket::UnconnectedState; });
+        }, kRequestTimeoutMs + 8000);
+        if (!allClosed) {
+            int open[3] = {0, 0, 0};
+            for (int i = 0; i < N; ++i)
+                open[i % 3] += slow[i]->state() != QAbstractSocket::UnconnectedState ? 1 : 0;
+            qWarning("still open: %d trickling headers, %d unfinished bodies, %d idle", open[0], open[1], open[2]);
+            qWarning("first received: %s", received.value(slow[0].get()).constData());
+        }
+        QVERIFY2(allClosed, "slow connections were not closed by the server");
         const qint64 closedAfter = opened.elapsed();
         trickle.stop();
         qInfo("all %d slow connections closed by the server after %lld ms (timeout %d ms)", N, closedAfter,

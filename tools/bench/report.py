@@ -97,6 +97,31 @@ def resources(path, clk_tck):
     return out
 
 
+def phase_cpu(path, phases, clk_tck):
+    """CPU seconds each process (and the whole machine) used during each phase:
+    {phase: {name: cpu_s}}, from the samples nearest outside the phase's bounds."""
+    samples = defaultdict(list)
+    try:
+        with open(path) as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) == 5:
+                    samples[parts[1]].append((float(parts[0]), int(parts[2]), float(parts[4])))
+    except OSError:
+        pass
+    out = {}
+    for phase, (start, end) in phases.items():
+        per = {}
+        for name, rows in samples.items():
+            before = [r for r in rows if r[0] <= start]
+            after = [r for r in rows if r[0] >= end]
+            if not before or not after or before[-1][1] != after[0][1]:
+                continue
+            per[name] = round((after[0][2] - before[-1][2]) / clk_tck, 2)
+        out[phase] = {"seconds": round(end - start, 2), "cpu_s": per}
+    return out
+
+
 def main():
     out_dir = sys.argv[1]
     latest = sys.argv[2] if len(sys.argv) > 2 else None
@@ -110,6 +135,15 @@ def main():
     runs = {name: load(os.path.join(out_dir, name + ".json"), {})
             for name in ("rate-100", "rate-1000", "rate-5000", "saturation", "e2e")}
     res = resources(os.path.join(out_dir, "resources.txt"), end.get("clk_tck", 100))
+    phases = {}
+    try:
+        with open(os.path.join(out_dir, "phases.txt")) as f:
+            for line in f:
+                name, start, stop = line.split()
+                phases[name] = (float(start), float(stop))
+    except (OSError, ValueError):
+        pass
+    cpu = phase_cpu(os.path.join(out_dir, "resources.txt"), phases, end.get("clk_tck", 100))
 
     bare_rate = bare.get("ok_per_s", 0)
     sat_rate = runs["saturation"].get("ok_per_s", 0)
@@ -203,6 +237,31 @@ def main():
     print("-" * len(line))
     for r in rows:
         print("  ".join(str(c).ljust(widths[i]) for i, c in enumerate(r)))
+    infra = [n for n in ("kafka", "redis") if n in res]
+    if infra:
+        print("  (infrastructure: " + "; ".join(
+            f"{n} peak RSS {res[n]['peak_rss_mib']:.0f} MiB, CPU peak {res[n]['peak_cpu_pct']}%" for n in infra) + ")")
+    e2e_cpu = cpu.get("e2e", {})
+    accepted = e2e_watch.get("accepted", 0)
+    if e2e_cpu.get("cpu_s") and accepted:
+        span = e2e_cpu["seconds"]
+        print()
+        print(f"Where the CPU went during the end-to-end run ({span:.0f} s incl. draining, {accepted:,} orders; "
+              f"2 cores = {2 * span:.0f} CPU-s)")
+        ours_total = 0.0
+        for name in ("order-service", "payment-service", "inventory-service", "notifier-service", "search-service",
+                     "kafka", "redis", "machine"):
+            v = e2e_cpu["cpu_s"].get(name)
+            if v is None:
+                continue
+            if name in ("order-service", "payment-service", "inventory-service", "notifier-service",
+                        "search-service"):
+                ours_total += v
+            label = "whole machine (everything, incl. other users)" if name == "machine" else name
+            print(f"  {label:<48} {v:8.1f} CPU-s  {100 * v / span:5.0f}% of a core  "
+                  f"{1000 * v / accepted:6.3f} CPU-ms/order")
+        print(f"  {'our five services together':<48} {ours_total:8.1f} CPU-s  {100 * ours_total / span:5.0f}% of a core  "
+              f"{1000 * ours_total / accepted:6.3f} CPU-ms/order")
     print()
     print(f"Exactly one notification per accepted order: {'PASS' if exactly_once_ok else 'FAIL'} "
           f"({check['accepted']:,} accepted, {check['exactly_once']:,} exactly once, {check['none']} none, "
@@ -211,7 +270,7 @@ def main():
     summary = {"machine": machine, "end": end,
                "ceilings": {"bare_http": bare, "redis_rps": redis, "kafka_producer_perf": kafka, "kafka_producer_perf_1000": kafka_paced, "es_bulk": es,
                             "e2e_infra_orders_per_s": round(e2e_ceiling)},
-               "ours": runs, "resources": res,
+               "ours": runs, "resources": res, "phase_cpu": cpu,
                "table": [dict(zip(("measure", "ours", "ceiling", "ratio", "target", "result"), r)) for r in rows],
                "exactly_once": dict(check, ok=exactly_once_ok)}
     path = os.path.join(out_dir, "summary.json")
