@@ -227,6 +227,7 @@ run_ours saturation -d "$T_SAT"
 say "ours: end to end, ${T_E2E}s flat out, every order followed to its notification"
 run_ours e2e -d "$T_E2E"
 
+sleep 1.5 # one more resource sample after the last phase
 kill "$SAMPLER_PID" 2>/dev/null || true
 echo "{\"load_end\": \"$(cut -d' ' -f1-3 /proc/loadavg)\", \"seconds\": $((SECONDS - T0)), \"clk_tck\": $(getconf CLK_TCK)}" \
   >"$OUT/end.json"

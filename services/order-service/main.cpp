@@ -24,6 +24,7 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -86,6 +87,12 @@ int main(int argc, char *argv[])
 
     OrderIntake intake(&store, brokers,
                        {{QStringLiteral("message.timeout.ms"), QString::number(kafkaTimeoutMs)},
+                        // While the broker is down, librdkafka's broker thread only wakes
+                        // (and times out queued records) at each reconnect attempt; with
+                        // the default backoff cap of 10 s a 503 could take 10 s instead
+                        // of kafka-timeout-ms (found by tests/chaos, kafkaOutage).
+                        {QStringLiteral("reconnect.backoff.max.ms"),
+                         QString::number(std::clamp<qint64>(kafkaTimeoutMs / 4, 100, 1000))},
                         {QStringLiteral("client.id"), kService}},
                        names);
     // A client of its own for /healthz, so that the probe outlives producer recreation.

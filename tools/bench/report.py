@@ -117,7 +117,9 @@ def phase_cpu(path, phases, clk_tck):
             after = [r for r in rows if r[0] >= end]
             if not before or not after or before[-1][1] != after[0][1]:
                 continue
-            per[name] = round((after[0][2] - before[-1][2]) / clk_tck, 2)
+            # the rate between the bounding samples, applied to the phase's own length
+            rate = (after[0][2] - before[-1][2]) / clk_tck / max(after[0][0] - before[-1][0], 1e-9)
+            per[name] = round(rate * (end - start), 2)
         out[phase] = {"seconds": round(end - start, 2), "cpu_s": per}
     return out
 
@@ -241,27 +243,27 @@ def main():
     if infra:
         print("  (infrastructure: " + "; ".join(
             f"{n} peak RSS {res[n]['peak_rss_mib']:.0f} MiB, CPU peak {res[n]['peak_cpu_pct']}%" for n in infra) + ")")
-    e2e_cpu = cpu.get("e2e", {})
-    accepted = e2e_watch.get("accepted", 0)
-    if e2e_cpu.get("cpu_s") and accepted:
-        span = e2e_cpu["seconds"]
+    for phase, what in (("saturation", "order-service at saturation"), ("e2e", "end-to-end run")):
+        phase_cpu_s = cpu.get(phase, {})
+        accepted = runs[phase].get("watch", {}).get("accepted", 0)
+        if not phase_cpu_s.get("cpu_s") or not accepted:
+            continue
+        span = phase_cpu_s["seconds"]
         print()
-        print(f"Where the CPU went during the end-to-end run ({span:.0f} s incl. draining, {accepted:,} orders; "
+        print(f"Where the CPU went: {what} ({span:.0f} s incl. draining the notifications, {accepted:,} orders; "
               f"2 cores = {2 * span:.0f} CPU-s)")
         ours_total = 0.0
         for name in ("order-service", "payment-service", "inventory-service", "notifier-service", "search-service",
                      "kafka", "redis", "machine"):
-            v = e2e_cpu["cpu_s"].get(name)
+            v = phase_cpu_s["cpu_s"].get(name)
             if v is None:
                 continue
-            if name in ("order-service", "payment-service", "inventory-service", "notifier-service",
-                        "search-service"):
+            if name not in ("kafka", "redis", "machine"):
                 ours_total += v
             label = "whole machine (everything, incl. other users)" if name == "machine" else name
-            print(f"  {label:<48} {v:8.1f} CPU-s  {100 * v / span:5.0f}% of a core  "
-                  f"{1000 * v / accepted:6.3f} CPU-ms/order")
-        print(f"  {'our five services together':<48} {ours_total:8.1f} CPU-s  {100 * ours_total / span:5.0f}% of a core  "
-              f"{1000 * ours_total / accepted:6.3f} CPU-ms/order")
+            print(f"  {label:<48} {v:7.1f} CPU-s {100 * v / span:5.0f}% of a core {1000 * v / accepted:7.3f} CPU-ms/order")
+        print(f"  {'our five services together':<48} {ours_total:7.1f} CPU-s {100 * ours_total / span:5.0f}% of a core "
+              f"{1000 * ours_total / accepted:7.3f} CPU-ms/order")
     print()
     print(f"Exactly one notification per accepted order: {'PASS' if exactly_once_ok else 'FAIL'} "
           f"({check['accepted']:,} accepted, {check['exactly_once']:,} exactly once, {check['none']} none, "
