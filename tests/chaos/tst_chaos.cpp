@@ -398,7 +398,9 @@ private:
                 ++r.ghosts;
         // the public search API agrees: one hit per indexed order of this phase
         const auto phaseIndexed = indexed(all);
-        const int expectedHits = phaseIndexed ? int(phaseIndexed->size()) : -3;
+        // (GET /search pages within Elasticsearch's 10000-hit window: a bigger phase is
+        // checked for its first 10000, the _mget above covered every order)
+        const int expectedHits = phaseIndexed ? qMin(int(phaseIndexed->size()), 10000) : -3;
         int hits = -1;
         (void)QTest::qWaitFor([&] { return (hits = searchHits(phaseItem(r.name), r.sent + 10)) == expectedHits; }, 15000);
 
@@ -746,23 +748,28 @@ private slots:
         const bool closed = QTest::qWaitFor(slowClosed, m_long ? 120000 : 40000);
         const qint64 closedAfter = t.elapsed();
         m_load->setFault(false);
-        QTest::qWait(2000);
-        // the healthy client of the same instance kept getting everything, on time
+        ::close(fd);
+        endPhase(r); // stops the load and waits until the auditor has every order
+        // the healthy client of the same instance got everything too, once, on time
         qint64 worstDelay = 0;
         int healthyMissing = 0;
-        QTest::qWait(3000);
+        QList<qint64> missingIds;
         for (const Order &o : std::as_const(m_load->orders()))
             if (o.phase == m_phase && o.status / 100 == 2) {
                 worstDelay = qMax(worstDelay, healthy.delay(o.id));
-                healthyMissing += healthy.count(o.id) == 1 ? 0 : 1;
+                if (healthy.count(o.id) != 1) {
+                    ++healthyMissing;
+                    missingIds.append(o.id);
+                }
             }
-        r.note = QStringLiteral("queue limit %1 B; slow client closed %2 ms into the phase; the healthy client on the "
-                                "same instance missed %3, worst delivery delay %4 ms, disconnects %5")
-                     .arg(queueBytes).arg(closed ? closedAfter : -1).arg(healthyMissing).arg(worstDelay)
-                     .arg(healthy.disconnects());
-        // the server closed it (it reaches EOF or a reset once we drain our side)
-        ::close(fd);
-        endPhase(r);
+        if (!missingIds.isEmpty())
+            qWarning("the healthy client missed: %s", qPrintable(idList(missingIds)));
+        m_results.last().note = QStringLiteral("queue limit %1 B; slow client closed %2 ms into the phase; the healthy "
+                                               "client on the same instance missed %3, worst delivery delay %4 ms, "
+                                               "disconnects %5")
+                                    .arg(queueBytes).arg(closed ? closedAfter : -1).arg(healthyMissing).arg(worstDelay)
+                                    .arg(healthy.disconnects());
+        qInfo("%s", qPrintable(m_results.last().note));
         m_results.last().passed = m_results.last().passed && closed && healthyMissing == 0 && healthy.disconnects() == 0
             && worstDelay < 3000;
         QVERIFY2(closed, "the slow client was never disconnected");
