@@ -17,6 +17,7 @@
 #include "lab/log.h"
 #include "lab/names.h"
 #include "lab/redisclient.h"
+#include "lab/servicekit.h"
 #include "lab/shutdown.h"
 #include "lab/topics.h"
 
@@ -27,8 +28,6 @@
 #include <QUuid>
 #include <QWebSocket>
 
-#include <cstdlib>
-
 #ifndef LAB_FRONTEND_DIR
 #define LAB_FRONTEND_DIR "frontend"
 #endif
@@ -36,12 +35,6 @@
 namespace {
 
 const QString kService = QStringLiteral("notifier-service");
-
-[[noreturn]] void die(const QString &message)
-{
-    qCritical("%s", qPrintable(message));
-    std::exit(2);
-}
 
 } // namespace
 
@@ -72,12 +65,7 @@ int main(int argc, char *argv[])
     lab::log::install(kService, config.value(QStringLiteral("log-level")));
 
     QString error;
-    const qint64 port = config.intValue(QStringLiteral("port"));
-    if (port < 0 || port > 65535)
-        die(QStringLiteral("--port (NOTIFIER_PORT) must be from 0 to 65535"));
-    const QHostAddress bindAddress(config.value(QStringLiteral("bind-address")));
-    if (bindAddress.isNull())
-        die(QStringLiteral("--bind-address (BIND_ADDRESS) is not an IP address: %1").arg(config.value(QStringLiteral("bind-address"))));
+    const lab::servicekit::Endpoint endpoint = lab::servicekit::endpointOrDie(config, QStringLiteral("NOTIFIER_PORT"));
     notifier::NotificationHub::Options hubOptions;
     hubOptions.allowedOrigins = config.value(QStringLiteral("allowed-origins")).split(u',', Qt::SkipEmptyParts);
     hubOptions.dedupeWindow = int(qBound(qint64(1), config.intValue(QStringLiteral("dedupe-window")), qint64(100000000)));
@@ -96,7 +84,7 @@ int main(int argc, char *argv[])
 
     lab::KafkaProducer producer(brokers);
     if (!producer.isValid())
-        die(producer.creationError().toString());
+        lab::servicekit::die(producer.creationError().toString());
     lab::KafkaProbe kafkaProbe(&producer);
     kafkaProbe.start();
 
@@ -106,17 +94,10 @@ int main(int argc, char *argv[])
     // topic created later only at its next metadata refresh).
     if (const lab::KafkaError e = lab::kafkaadmin::ensureContractTopics(brokers, names))
         qWarning("could not make sure the topics exist (%s); continuing", qPrintable(e.toString()));
-    // session.timeout.ms: a crashed instance's partitions move to the others after 10 s
-    // rather than librdkafka's default 45 s. topic.metadata.refresh.interval.ms: topics
-    // created later are noticed within 10 s.
-    const QMap<QString, QString> consumerConfig{
-        {QStringLiteral("session.timeout.ms"), QStringLiteral("10000")},
-        {QStringLiteral("topic.metadata.refresh.interval.ms"), QStringLiteral("10000")},
-    };
     lab::KafkaConsumer outcomes(brokers, names.group(kService), correlator.topics(),
-                                consumerConfig);
+                                lab::servicekit::consumerDefaults());
     if (!outcomes.isValid())
-        die(outcomes.creationError().toString());
+        lab::servicekit::die(outcomes.creationError().toString());
     outcomes.setMaxInFlight(2000);
     lab::EventWorker correlation(kService, &outcomes,
                                  [&correlator](const lab::KafkaMessage &m, lab::EventWorker::Finish f) {
@@ -133,7 +114,7 @@ int main(int argc, char *argv[])
                                       {{QStringLiteral("auto.offset.reset"), QStringLiteral("latest")},
                                        {QStringLiteral("topic.metadata.refresh.interval.ms"), QStringLiteral("10000")}});
     if (!fanoutConsumer.isValid())
-        die(fanoutConsumer.creationError().toString());
+        lab::servicekit::die(fanoutConsumer.creationError().toString());
     bool fanoutAssigned = false;
     QObject::connect(&fanoutConsumer, &lab::KafkaConsumer::assignmentChanged, &app,
                      [&fanoutAssigned](const QStringList &partitions) {
@@ -146,13 +127,8 @@ int main(int argc, char *argv[])
                             });
 
     lab::HttpService http(kService);
-    http.addHealthCheck({QStringLiteral("kafka"), [&kafkaProbe](QString *detail) { return kafkaProbe.isUp(detail); }});
-    http.addHealthCheck({QStringLiteral("redis"), [&redis](QString *detail) {
-        if (redis.isConnected())
-            return true;
-        *detail = QStringLiteral("Redis unreachable");
-        return false;
-    }});
+    http.addHealthCheck(lab::servicekit::kafkaCheck(&kafkaProbe));
+    http.addHealthCheck(lab::servicekit::redisCheck(&redis));
     http.addHealthCheck({QStringLiteral("fanout"), [&fanoutAssigned](QString *detail) {
         if (fanoutAssigned)
             return true;
@@ -179,8 +155,8 @@ int main(int argc, char *argv[])
             if (auto socket = http.server().nextPendingWebSocketConnection())
                 hub.addClient(socket.release());
     });
-    if (!http.listen(bindAddress, quint16(port), &error))
-        die(error);
+    if (!http.listen(endpoint.address, endpoint.port, &error))
+        lab::servicekit::die(error);
 
     lab::ShutdownSignal shutdown;
     QObject::connect(&shutdown, &lab::ShutdownSignal::requested, &app, [&](int signal) {
@@ -204,7 +180,7 @@ int main(int argc, char *argv[])
     correlation.start();
     fanout.start();
     qInfo("%s listening on %s:%d (namespace \"%s\", UI from %s, fan-out group %s)", qPrintable(kService),
-          qPrintable(bindAddress.toString()), http.port(), qPrintable(names.ns()), qPrintable(files.root()),
+          qPrintable(endpoint.address.toString()), http.port(), qPrintable(names.ns()), qPrintable(files.root()),
           qPrintable(names.group(QStringLiteral("notifier-fanout-") + instance)));
     return app.exec();
 }

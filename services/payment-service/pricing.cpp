@@ -1,6 +1,8 @@
 // pricing.cpp: price table parsing and the payment decision (see pricing.h).
 #include "pricing.h"
 
+#include "lab/itemtable.h"
+
 namespace payment {
 
 QString formatCents(qint64 cents)
@@ -22,29 +24,12 @@ std::optional<PriceTable> PriceTable::parse(const QString &spec, qint64 defaultC
     };
     if (defaultCents < 0 || defaultCents > MaxUnitPriceCents)
         return fail(QStringLiteral("the default price must be from 0 to %1 cents").arg(MaxUnitPriceCents));
+    const auto prices = lab::parseItemTable(spec, MaxUnitPriceCents, QStringLiteral("price (cents)"), error);
+    if (!prices)
+        return std::nullopt;
     PriceTable table;
     table.m_default = defaultCents;
-    const QStringList entries = spec.split(QLatin1Char(','), Qt::SkipEmptyParts);
-    for (const QString &raw : entries) {
-        const QString entry = raw.trimmed();
-        if (entry.isEmpty())
-            continue;
-        const qsizetype eq = entry.indexOf(QLatin1Char('='));
-        if (eq <= 0)
-            return fail(QStringLiteral("price entry \"%1\" is not item=cents").arg(entry));
-        const QString item = entry.left(eq).trimmed();
-        bool ok = false;
-        const qint64 cents = entry.mid(eq + 1).trimmed().toLongLong(&ok);
-        if (item.isEmpty())
-            return fail(QStringLiteral("price entry \"%1\" has no item name").arg(entry));
-        if (!ok || cents < 0 || cents > MaxUnitPriceCents)
-            return fail(QStringLiteral("price of \"%1\" must be a whole number of cents from 0 to %2")
-                            .arg(item)
-                            .arg(MaxUnitPriceCents));
-        if (table.m_prices.contains(item))
-            return fail(QStringLiteral("item \"%1\" is priced twice").arg(item));
-        table.m_prices.insert(item, cents);
-    }
+    table.m_prices = *prices;
     return table;
 }
 

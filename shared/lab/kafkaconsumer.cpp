@@ -470,16 +470,7 @@ void KafkaConsumer::Private::commitCallback(rd_kafka_t *, rd_kafka_resp_err_t er
 void KafkaConsumer::Private::errorCallback(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 {
     auto *d = static_cast<Private *>(opaque);
-    KafkaError error;
-    if (err == RD_KAFKA_RESP_ERR__FATAL) {
-        char fatal[512];
-        const rd_kafka_resp_err_t code = rd_kafka_fatal_error(rk, fatal, sizeof fatal);
-        error = KafkaError::fromCode(err, QStringLiteral("consumer failed fatally (%1): %2")
-                                              .arg(QString::fromUtf8(rd_kafka_err2name(code)),
-                                                   QString::fromUtf8(fatal)));
-    } else {
-        error = KafkaError::fromCode(err, QString::fromUtf8(reason));
-    }
+    const KafkaError error = rdk::callbackError(rk, err, reason, "consumer");
     qCWarning(lcKafka, "consumer %s: %s", qPrintable(d->groupId), qPrintable(error.toString()));
     d->postError(error);
 }

@@ -1,4 +1,5 @@
 #include "lab/kafkaerror.h"
+#include "lab/rdkafkahandles.h"
 
 #include <librdkafka/rdkafka.h>
 
@@ -83,3 +84,18 @@ QString KafkaError::toString() const
 }
 
 } // namespace lab
+
+namespace lab::rdk {
+
+KafkaError callbackError(rd_kafka_t *rk, int err, const char *reason, const char *role)
+{
+    if (err != RD_KAFKA_RESP_ERR__FATAL)
+        return KafkaError::fromCode(err, QString::fromUtf8(reason));
+    char fatal[512];
+    const rd_kafka_resp_err_t code = rd_kafka_fatal_error(rk, fatal, sizeof fatal);
+    return KafkaError::fromCode(err, QStringLiteral("%1 failed fatally (%2): %3")
+                                         .arg(QLatin1String(role), QString::fromUtf8(rd_kafka_err2name(code)),
+                                              QString::fromUtf8(fatal)));
+}
+
+} // namespace lab::rdk

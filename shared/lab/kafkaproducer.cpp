@@ -206,16 +206,7 @@ void KafkaProducer::Private::deliveryCallback(rd_kafka_t *rk, const rd_kafka_mes
 void KafkaProducer::Private::errorCallback(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 {
     auto *d = static_cast<Private *>(opaque);
-    KafkaError error;
-    if (err == RD_KAFKA_RESP_ERR__FATAL) {
-        char fatal[512];
-        const rd_kafka_resp_err_t code = rd_kafka_fatal_error(rk, fatal, sizeof fatal);
-        error = KafkaError::fromCode(err, QStringLiteral("producer failed fatally (%1): %2")
-                                              .arg(QString::fromUtf8(rd_kafka_err2name(code)),
-                                                   QString::fromUtf8(fatal)));
-    } else {
-        error = KafkaError::fromCode(err, QString::fromUtf8(reason));
-    }
+    const KafkaError error = rdk::callbackError(rk, err, reason, "producer");
     qCWarning(lcKafka, "producer %s: %s", rd_kafka_name(rk), qPrintable(error.toString()));
     // Served inside rd_kafka_poll() on our thread; hand over through the event loop
     // anyway so that a slot may delete the producer.

@@ -3,6 +3,8 @@
 // Internal to the Kafka bridge (and its tests); services never include librdkafka.
 #pragma once
 
+#include "lab/kafkaerror.h"
+
 #include <librdkafka/rdkafka.h>
 
 #include <memory>
@@ -34,5 +36,9 @@ using EventPtr = std::unique_ptr<rd_kafka_event_t, Deleter<&rd_kafka_event_destr
 using TopicPtr = std::unique_ptr<rd_kafka_topic_t, Deleter<&rd_kafka_topic_destroy>>;
 using AdminOptionsPtr = std::unique_ptr<rd_kafka_AdminOptions_t, Deleter<&rd_kafka_AdminOptions_destroy>>;
 using NewTopicPtr = std::unique_ptr<rd_kafka_NewTopic_t, Deleter<&rd_kafka_NewTopic_destroy>>;
+
+/// The error an error_cb reports, as a KafkaError: for a fatal error, librdkafka's
+/// underlying cause; role ("producer", "consumer") names the client in the message.
+KafkaError callbackError(rd_kafka_t *rk, int err, const char *reason, const char *role);
 
 } // namespace lab::rdk
