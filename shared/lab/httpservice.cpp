@@ -445,6 +445,10 @@ QHttpServerResponse HttpService::healthResponse() const
 bool HttpService::listen(const QHostAddress &address, quint16 port, QString *error)
 {
     auto *tcp = new GuardedTcpServer(&m_maxBodyBytes, &m_requestTimeoutMs, this);
+    // Qt's default backlog (50) overflows under a burst of connections: the kernel then
+    // leaves clients "connected" to a socket the service never accepted, which neither
+    // request timeouts nor anything else can close. Let the kernel queue a burst.
+    tcp->setListenBacklogSize(1024);
     if (!tcp->listen(address, port)) {
         const QString reason = QStringLiteral("cannot listen on %1:%2: %3")
                                    .arg(address.toString())
