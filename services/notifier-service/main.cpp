@@ -15,6 +15,7 @@
 #include "lab/kafkaprobe.h"
 #include "lab/kafkaproducer.h"
 #include "lab/log.h"
+#include "lab/memory.h"
 #include "lab/names.h"
 #include "lab/redisclient.h"
 #include "lab/servicekit.h"
@@ -44,6 +45,7 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationName(kService);
     QCoreApplication::setApplicationVersion(QStringLiteral("0.1"));
     lab::log::install(kService);
+    lab::memory::install(&app);
 
     QList<lab::ConfigOption> options = lab::Config::commonOptions();
     options += {

@@ -10,6 +10,7 @@
 #include "lab/kafkaprobe.h"
 #include "lab/kafkaproducer.h"
 #include "lab/log.h"
+#include "lab/memory.h"
 #include "lab/names.h"
 #include "lab/orderstore.h"
 #include "lab/redisclient.h"
@@ -47,6 +48,7 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationName(kService);
     QCoreApplication::setApplicationVersion(QStringLiteral("0.1"));
     lab::log::install(kService);
+    lab::memory::install(&app);
 
     QList<lab::ConfigOption> options = lab::Config::commonOptions();
     options << lab::ConfigOption{QStringLiteral("port"), QStringLiteral("ORDER_PORT"), QStringLiteral("5000"),

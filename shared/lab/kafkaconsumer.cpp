@@ -1,5 +1,6 @@
 #include "lab/kafkaconsumer.h"
 
+#include "lab/kafkaconfig.h"
 #include "lab/log.h"
 #include "lab/offsettracker.h"
 #include "lab/rdkafkahandles.h"
@@ -22,6 +23,10 @@ const QList<QPair<const char *, const char *>> kConsumerDefaults = {
     {"enable.auto.offset.store", "false"}, // ...and never what was merely polled
     {"auto.offset.reset", "earliest"},     // a new group reads what was produced before it joined
     {"socket.keepalive.enable", "true"},
+    // librdkafka prefetches up to 64 MiB per consumer by default; a lagging service
+    // then holds that much in memory for records it cannot handle yet. 8 MiB is still
+    // tens of thousands of our records, far more than a service has in flight.
+    {"queued.max.messages.kbytes", "8192"},
 };
 
 constexpr int kPollTimeoutMs = 100;
@@ -156,6 +161,10 @@ void KafkaConsumer::Private::create()
         if (!set(QString::fromLatin1(key), QString::fromLatin1(value)))
             return;
     for (auto it = extraConfig.cbegin(); it != extraConfig.cend(); ++it)
+        if (!set(it.key(), it.value()))
+            return;
+    const QMap<QString, QString> operatorConfig = kafkaconfig::fromEnvironment(kafkaconfig::ConsumerVariable);
+    for (auto it = operatorConfig.cbegin(); it != operatorConfig.cend(); ++it)
         if (!set(it.key(), it.value()))
             return;
     rd_kafka_conf_set_opaque(conf.get(), this);

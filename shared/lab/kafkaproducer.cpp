@@ -1,5 +1,6 @@
 #include "lab/kafkaproducer.h"
 
+#include "lab/kafkaconfig.h"
 #include "lab/log.h"
 #include "lab/rdkafkahandles.h"
 
@@ -23,7 +24,12 @@ namespace {
 const QList<QPair<const char *, const char *>> kProducerDefaults = {
     {"enable.idempotence", "true"}, // no duplicates or reordering from internal retries
     {"acks", "all"},
-    {"linger.ms", "2"},              // a short wait fills batches under load
+    // librdkafka sends one ProduceRequest per partition (librdkafka#1700), and an
+    // idempotent producer keeps at most 5 in flight per broker: with 6 partitions and
+    // a 2 ms linger a service spent its in-flight slots on requests of one or two
+    // records and fell behind at ~1,600 records/s, with the CPU idle. 5 ms fills them
+    // (docs/BENCHMARKS.md, "What bounds each figure").
+    {"linger.ms", "5"},
     {"batch.num.messages", "10000"},
     {"compression.type", "lz4"},
     {"message.timeout.ms", "10000"}, // a record not stored within this fails its completion
@@ -102,6 +108,10 @@ void KafkaProducer::Private::create(const QString &brokers, const QMap<QString, 
         if (!set(QString::fromLatin1(key), QString::fromLatin1(value)))
             return;
     for (auto it = extraConfig.cbegin(); it != extraConfig.cend(); ++it)
+        if (!set(it.key(), it.value()))
+            return;
+    const QMap<QString, QString> operatorConfig = kafkaconfig::fromEnvironment(kafkaconfig::ProducerVariable);
+    for (auto it = operatorConfig.cbegin(); it != operatorConfig.cend(); ++it)
         if (!set(it.key(), it.value()))
             return;
     rd_kafka_conf_set_opaque(conf.get(), this);

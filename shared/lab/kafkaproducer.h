@@ -23,7 +23,7 @@ public:
     using Completion = std::function<void(const KafkaError &error, qint32 partition, qint64 offset)>;
 
     /// brokers: "host:port[,host:port]". extraConfig: raw librdkafka properties that
-    /// override the defaults (enable.idempotence=true, acks=all, linger.ms=2...).
+    /// override the defaults (enable.idempotence=true, acks=all, linger.ms=5...).
     explicit KafkaProducer(const QString &brokers, const QMap<QString, QString> &extraConfig = {},
                            QObject *parent = nullptr);
     ~KafkaProducer() override; ///< flushes for at most flushTimeoutMs, then drops the rest
