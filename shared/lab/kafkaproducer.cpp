@@ -2,6 +2,7 @@
 
 #include "lab/kafkaconfig.h"
 #include "lab/log.h"
+#include "lab/metrics.h"
 #include "lab/rdkafkahandles.h"
 
 #include <QHash>
@@ -58,6 +59,7 @@ public:
         KafkaError error;
         qint32 partition = -1;
         qint64 offset = -1;
+        double latencySeconds = -1; ///< produce() to delivery report, when librdkafka knows it
     };
 
     explicit Private(KafkaProducer *q) : q(q) {}
@@ -165,6 +167,11 @@ void KafkaProducer::Private::drainReady()
     while (!ready.empty()) {
         Ready r = std::move(ready.front());
         ready.pop_front();
+        if (r.latencySeconds >= 0)
+            Metrics::instance().observe(QStringLiteral("lab_kafka_produce_seconds"),
+                                        QStringLiteral("Time from producing a record to Kafka's delivery report "
+                                                       "(linger, queueing for an in-flight slot, broker round trip)."),
+                                        r.latencySeconds);
         if (r.done)
             r.done(r.error, r.partition, r.offset);
         if (!guard)
@@ -192,6 +199,8 @@ void KafkaProducer::Private::deliveryCallback(rd_kafka_t *rk, const rd_kafka_mes
         return; // unknown id: reported already
     Ready r;
     r.done = std::move(done);
+    if (const int64_t us = rd_kafka_message_latency(msg); us >= 0)
+        r.latencySeconds = double(us) / 1e6;
     if (msg->err) {
         char fatal[256];
         const rd_kafka_resp_err_t fatalCode = rd_kafka_fatal_error(rk, fatal, sizeof fatal);

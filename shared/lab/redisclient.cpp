@@ -16,6 +16,7 @@
 // callbacks with NULL replies.
 #include "lab/redisclient.h"
 #include "lab/log.h"
+#include "lab/metrics.h"
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
@@ -82,7 +83,7 @@ public:
     {
         quint64 id;
         Callback cb;
-        qint64 sentAtMs;
+        qint64 sentAtNs;
     };
 
     Private(RedisClient *owner, const QString &h, quint16 p)
@@ -152,6 +153,9 @@ public:
         if (it == inFlight.end())
             return; // already answered (e.g. failed by the sweep)
         Callback cb = std::move(it->cb);
+        Metrics::instance().observe(QStringLiteral("lab_redis_command_seconds"),
+                                    QStringLiteral("Time from sending a Redis command to its reply."),
+                                    double(clock.nsecsElapsed() - it->sentAtNs) / 1e9);
         inFlight.erase(it);
         deliver(std::move(cb), std::move(reply));
     }
@@ -264,7 +268,7 @@ public:
         QString why;
         if (!connected && now - connectStartedMs > timeoutMs)
             why = QStringLiteral("connecting to Redis at %1 timed out after %2 ms").arg(where()).arg(timeoutMs);
-        else if (!inFlight.empty() && now - inFlight.front().sentAtMs > timeoutMs)
+        else if (!inFlight.empty() && now - inFlight.front().sentAtNs / 1000000 > timeoutMs)
             why = QStringLiteral("Redis at %1 did not answer within %2 ms; connection reset")
                       .arg(where()).arg(timeoutMs);
         if (why.isEmpty())
@@ -476,7 +480,7 @@ void RedisClient::command(const QByteArrayList &args, Callback cb)
         lens.push_back(size_t(a.size()));
     }
     const quint64 id = d->nextId++;
-    d->inFlight.push_back({id, std::move(cb), d->clock.elapsed()});
+    d->inFlight.push_back({id, std::move(cb), d->clock.nsecsElapsed()});
     if (redisAsyncCommandArgv(d->ctx, &Private::onCommandReply, reinterpret_cast<void *>(std::uintptr_t(id)),
                               int(argv.size()), argv.data(), lens.data())
         != REDIS_OK) {
