@@ -23,10 +23,13 @@ const QList<QPair<const char *, const char *>> kConsumerDefaults = {
     {"enable.auto.offset.store", "false"}, // ...and never what was merely polled
     {"auto.offset.reset", "earliest"},     // a new group reads what was produced before it joined
     {"socket.keepalive.enable", "true"},
-    // librdkafka prefetches up to 64 MiB per consumer by default; a lagging service
-    // then holds that much in memory for records it cannot handle yet. 8 MiB is still
-    // tens of thousands of our records, far more than a service has in flight.
-    {"queued.max.messages.kbytes", "8192"},
+    // librdkafka prefetches up to 64 MiB of payload per consumer by default (plus a few
+    // hundred bytes of bookkeeping per record), and one fetch response may carry 1 MiB
+    // per partition: a lagging search-service (36 partitions) peaked at 80 MiB RSS.
+    // 1 MiB of our ~250-byte records is ~4,000 of them, more than a service has in
+    // flight; catching up a backlog was not slower (docs/BENCHMARKS.md).
+    {"queued.max.messages.kbytes", "1024"},
+    {"fetch.max.bytes", "1048576"},
 };
 
 constexpr int kPollTimeoutMs = 100;

@@ -14,6 +14,6 @@ namespace lab::memory {
 
 /// Call once, early in main() and after QCoreApplication exists (the trim timer is a
 /// child of `parent`). trimIntervalMs <= 0: no periodic trim.
-void install(QObject *parent, int trimIntervalMs = 2000);
+void install(QObject *parent, int trimIntervalMs = 500);
 
 } // namespace lab::memory
