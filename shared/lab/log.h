@@ -1,7 +1,9 @@
 // log.h: structured JSON log lines on stdout, one per message:
 //   {"timestamp":"…Z","severity":"INFO","service":"order-service","category":"lab.kafka","message":"…"}
 // install() routes qDebug/qInfo/qWarning/qCritical (with their logging categories)
-// through it; logJson() adds structured fields.
+// through it; logJson() adds structured fields. Debug and info lines of the main
+// thread are written together when its event loop turn ends (one write() for a batch);
+// warnings, errors and other threads' lines at once; everything is flushed at exit.
 #pragma once
 
 #include <QJsonObject>

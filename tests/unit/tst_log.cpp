@@ -9,6 +9,7 @@
 #include <QProcess>
 #include <QTest>
 #include <QThread>
+#include <QTimer>
 
 #include <vector>
 
@@ -41,6 +42,28 @@ int childMain(int argc, char **argv, const QByteArray &scenario)
         qCInfo(lcHttp) << "info hidden";
         qCWarning(lcHttp) << "warning hidden";
         qCCritical(lcHttp) << "error shown";
+    } else if (scenario == "loop") {
+        // Info lines of the main thread are written when the event loop turn ends;
+        // a warning in between must come out in its place, and a line of another
+        // thread at once.
+        log::install(QStringLiteral("tst-service"), QStringLiteral("info"));
+        QTimer::singleShot(0, &app, [&app] {
+            for (int i = 0; i < LinesPerThread; ++i) {
+                if (i == LinesPerThread / 2)
+                    qCWarning(lcTest).noquote() << "line" << i;
+                else
+                    qCInfo(lcTest).noquote() << "line" << i;
+            }
+            QThread *other = QThread::create([] { qCInfo(lcTest).noquote() << "other thread"; });
+            other->start();
+            other->wait();
+            delete other;
+            QTimer::singleShot(0, &app, [] {
+                qCInfo(lcTest).noquote() << "next turn";
+                QCoreApplication::quit();
+            });
+        });
+        return app.exec();
     } else if (scenario == "threads") {
         log::install(QStringLiteral("tst-service"), QStringLiteral("info"));
         std::vector<QThread *> threads;
@@ -103,6 +126,7 @@ private slots:
     void debugLevelShouldShowDebug();
     void errorLevelShouldHideWarnings();
     void concurrentLoggingShouldNeverInterleaveLines();
+    void mainThreadLinesShouldKeepTheirOrderAcrossTurns();
 };
 
 void TestLog::formattedLineShouldBeOneJsonObjectWithTheFields()
@@ -221,6 +245,27 @@ void TestLog::concurrentLoggingShouldNeverInterleaveLines()
     QCOMPARE(lines.size(), ThreadCount * LinesPerThread);
     for (const QJsonObject &o : lines)
         QCOMPARE(o.value("category").toString(), QStringLiteral("lab.test"));
+}
+
+void TestLog::mainThreadLinesShouldKeepTheirOrderAcrossTurns()
+{
+    QString failure;
+    const QList<QJsonObject> lines = runChild("loop", &failure);
+    QVERIFY2(failure.isEmpty(), qPrintable(failure));
+    QStringList messages;
+    for (const QJsonObject &o : lines)
+        messages << o.value("message").toString();
+    QCOMPARE(messages.size(), LinesPerThread + 2);
+    // "other thread" was logged after the first half had been flushed by the warning:
+    // it comes after the warning, and the rest of the turn after it or around it never
+    // out of order among themselves.
+    QStringList ownLines = messages;
+    ownLines.removeAll(QStringLiteral("other thread"));
+    for (int i = 0; i < LinesPerThread; ++i)
+        QCOMPARE(ownLines.at(i), QStringLiteral("line %1").arg(i));
+    QCOMPARE(ownLines.last(), QStringLiteral("next turn"));
+    QVERIFY(messages.indexOf(QStringLiteral("other thread")) > LinesPerThread / 2);
+    QCOMPARE(lines.at(LinesPerThread / 2).value("severity").toString(), QStringLiteral("WARNING"));
 }
 
 int main(int argc, char **argv)
