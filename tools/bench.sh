@@ -6,7 +6,7 @@
 # Measures, in one run, the ceilings of this machine right now (a bare QHttpServer
 # route, Kafka's ProducerPerformance, redis-benchmark for the commands our Lua uses,
 # Elasticsearch _bulk of our documents) and then our system (order-service at
-# saturation, end-to-end confirmed orders/s over 60 s, POST->notification latency at
+# saturation, with the rest of the pipeline running and paused, end-to-end confirmed orders/s over 60 s, POST->notification latency at
 # 100/1,000/5,000 orders/s, search lag at 1,000/s, peak RSS and CPU of each service),
 # prints one table and writes JSON under build/bench/. Every order of the run is
 # followed to its WebSocket notification: an order with no notification or more than
@@ -127,7 +127,13 @@ sampler() {
 sampler >"$OUT/resources.txt" 2>/dev/null &
 SAMPLER_PID=$!
 BARE_PID=""
+PAUSED=() # pids stopped with SIGSTOP by the saturation-alone phase; never left stopped
+resume_paused() {
+  if ((${#PAUSED[@]})); then kill -CONT "${PAUSED[@]}" 2>/dev/null || true; fi
+  PAUSED=()
+}
 cleanup() {
+  resume_paused
   kill "$SAMPLER_PID" 2>/dev/null || true
   [[ -n "$BARE_PID" ]] && kill "$BARE_PID" 2>/dev/null || true
   redis-cli -p "$REDIS_PORT" --scan --pattern 'bench:*' 2>/dev/null | xargs -r -n 500 redis-cli -p "$REDIS_PORT" del >/dev/null 2>&1 || true
@@ -200,6 +206,10 @@ run_ours() { # name, generator args...: a watched run; a lost or duplicated noti
   local rc=0 start
   start="$(date +%s.%N)"
   gen -u "$URL" "${watch_opts[@]}" "$@" >"$OUT/$name.json" || rc=$?
+  run_done "$name" "$start" "$rc"
+}
+run_done() { # name, start time, generator exit status
+  local name="$1" start="$2" rc="$3"
   echo "$name $start $(date +%s.%N)" >>"$OUT/phases.txt"
   if ((rc == 1)); then
     FAILED_RUNS+=("$name")
@@ -223,6 +233,28 @@ done
 
 say "ours: order-service at saturation, ${T_SAT}s flat out"
 run_ours saturation -d "$T_SAT"
+
+# The same with the machine to order-service, Redis and Kafka: payment-, inventory- and
+# search-service are paused (SIGSTOP) while the load runs, so the comparison with the
+# bare route is not about the CPU the rest of the pipeline takes. They resume when the
+# load ends (or the bench exits) and work off the backlog; every order is still
+# followed to its notification.
+say "ours: order-service alone at saturation (payment-, inventory-, search-service paused), ${T_SAT}s flat out"
+for name in payment-service inventory-service search-service; do
+  pid="$(service_pid "$name")" && PAUSED+=("$pid")
+done
+((${#PAUSED[@]} == 3)) || die "cannot find the pids of payment-, inventory- and search-service to pause"
+kill -STOP "${PAUSED[@]}"
+start="$(date +%s.%N)"
+gen -u "$URL" "${watch_opts[@]}" -d "$T_SAT" >"$OUT/saturation-alone.json" &
+gen_pid=$!
+sleep "$T_SAT"
+sleep 0.5
+resume_paused
+rc=0
+wait "$gen_pid" || rc=$?
+run_done saturation-alone "$start" "$rc"
+wait_search_idle
 
 say "ours: end to end, ${T_E2E}s flat out, every order followed to its notification"
 run_ours e2e -d "$T_E2E"

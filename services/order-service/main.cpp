@@ -95,7 +95,12 @@ int main(int argc, char *argv[])
                         // of kafka-timeout-ms (found by tests/chaos, kafkaOutage).
                         {QStringLiteral("reconnect.backoff.max.ms"),
                          QString::number(std::clamp<qint64>(kafkaTimeoutMs / 4, 100, 1000))},
-                        {QStringLiteral("client.id"), kService}},
+                        {QStringLiteral("client.id"), kService},
+                        // Every answer waits for this producer: no extra wait to fill a
+                        // batch (records still batch while 5 requests are in flight).
+                        // With the shared 5 ms, order-service alone answered 6,700/s at
+                        // p50 9.6 ms with the machine half idle (docs/BENCHMARKS.md).
+                        {QStringLiteral("linger.ms"), QStringLiteral("1")}},
                        names);
     // A client of its own for /healthz, so that the probe outlives producer recreation.
     lab::KafkaProducer probeClient(brokers, {{QStringLiteral("enable.idempotence"), QStringLiteral("false")},
