@@ -100,7 +100,9 @@ int main(int argc, char *argv[])
                                 lab::servicekit::consumerDefaults());
     if (!outcomes.isValid())
         lab::servicekit::die(outcomes.creationError().toString());
-    outcomes.setMaxInFlight(2000);
+    // Each record in flight holds its Lua call, produce and callbacks: 1,000 keep the
+    // Redis pipeline full (~20,000 records/s at 50 ms each) and the RSS under 50 MiB.
+    outcomes.setMaxInFlight(1000);
     lab::EventWorker correlation(kService, &outcomes,
                                  [&correlator](const lab::KafkaMessage &m, lab::EventWorker::Finish f) {
                                      correlator.handle(m, std::move(f));

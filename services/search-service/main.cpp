@@ -94,7 +94,7 @@ int main(int argc, char *argv[])
     lab::KafkaConsumer consumer(brokers, names.group(kService), topics, consumerConfig);
     if (!consumer.isValid())
         fail(2, consumer.creationError().toString());
-    consumer.setMaxInFlight(5000);
+    consumer.setMaxInFlight(2000); // four bulk batches of 500: enough to keep Elasticsearch busy
     OrderIndexer indexer(&consumer, &store, &elastic, names);
 
     lab::KafkaProducer probeClient(brokers, {{QStringLiteral("enable.idempotence"), QStringLiteral("false")},
