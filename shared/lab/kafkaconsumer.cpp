@@ -10,6 +10,8 @@
 #include <QTimer>
 
 #include <atomic>
+#include <chrono>
+#include <optional>
 #include <cstring>
 #include <mutex>
 #include <thread>
@@ -26,13 +28,16 @@ const QList<QPair<const char *, const char *>> kConsumerDefaults = {
     // librdkafka prefetches up to 64 MiB of payload per consumer by default (plus a few
     // hundred bytes of bookkeeping per record), and one fetch response may carry 1 MiB
     // per partition: a lagging search-service (36 partitions) peaked at 80 MiB RSS.
-    // 1 MiB of our ~250-byte records is ~4,000 of them, more than a service has in
-    // flight; catching up a backlog was not slower (docs/BENCHMARKS.md).
-    {"queued.max.messages.kbytes", "1024"},
+    // Not much lower: a full queue makes librdkafka 2.0 wait 1 s before it fetches
+    // again (librdkafka#2879), so the queue must hold more than a second of records
+    // (8 MiB: ~30,000 of ours).
+    {"queued.max.messages.kbytes", "8192"},
     {"fetch.max.bytes", "1048576"},
 };
 
 constexpr int kPollTimeoutMs = 100;
+constexpr auto kAtLimitSleep = std::chrono::milliseconds(2);
+constexpr auto kPauseAfter = std::chrono::milliseconds(1000);
 constexpr int kRebalanceCommitTimeoutMs = 5000;
 
 void logCallback(const rd_kafka_t *rk, int level, const char *facility, const char *message)
@@ -84,7 +89,7 @@ public:
 
     void create();
     void pollLoop(quint64 run);
-    void applyBackpressure();
+    bool waitAtLimit();
     void setPaused(bool pause);
     void handleRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *partitions,
                          int commitTimeoutMs);
@@ -133,6 +138,7 @@ public:
     std::atomic<int> maxBatch{500};
     std::atomic<quint64> commitsDone{0};
     bool paused = false; ///< poll thread only (or the owner once it has joined it)
+    std::optional<std::chrono::steady_clock::time_point> atLimitSince; ///< poll thread only
 
     // Owner thread only.
     bool running = false;
@@ -205,7 +211,11 @@ void KafkaConsumer::Private::pollLoop(quint64 run)
     };
 
     while (!stopRequested.load(std::memory_order_relaxed)) {
-        applyBackpressure();
+        if (waitAtLimit()) {
+            flushBatch();
+            std::this_thread::sleep_for(kAtLimitSleep);
+            continue;
+        }
         // Block only when nothing is waiting to be handed over, so a batch collects
         // whatever is ready right now and goes out at once.
         rdk::MessagePtr m(rd_kafka_consumer_poll(rk.get(), batch.isEmpty() ? kPollTimeoutMs : 0));
@@ -259,9 +269,15 @@ void KafkaConsumer::Private::pollLoop(quint64 run)
     // Records polled but not handed over yet are simply redelivered later.
 }
 
-// Pausing (rather than not polling) keeps this member in the group: consumer_poll()
-// still runs and serves rebalances and heartbeats, it just returns no records.
-void KafkaConsumer::Private::applyBackpressure()
+// At the in-flight limit the loop first just waits (the records stay in librdkafka's
+// queue): handlers usually free slots within milliseconds. Only when the limit has
+// held for kPauseAfter (handlers stuck on an outage) are the partitions paused, which
+// keeps this member in the group: consumer_poll() then runs again and serves
+// rebalances and heartbeats, it just returns no records. Pausing at once was a
+// congestion collapse: librdkafka 2.0 discards the paused partitions' prefetched
+// records and refetches them only ~1 s after the resume, so an overloaded
+// notifier-service fell to one batch of max-in-flight records per second.
+bool KafkaConsumer::Private::waitAtLimit()
 {
     int inFlight;
     {
@@ -269,10 +285,21 @@ void KafkaConsumer::Private::applyBackpressure()
         inFlight = tracker.inFlight();
     }
     const int limit = maxInFlight.load(std::memory_order_relaxed);
-    if (!paused && inFlight >= limit)
-        setPaused(true);
-    else if (paused && inFlight <= limit / 2) // hysteresis: no pause/resume flapping
-        setPaused(false);
+    if (inFlight < limit) {
+        atLimitSince.reset();
+        if (paused && inFlight <= limit / 2) // hysteresis: no pause/resume flapping
+            setPaused(false);
+        return false;
+    }
+    if (paused)
+        return false; // poll: rebalances and heartbeats, no records
+    const auto now = std::chrono::steady_clock::now();
+    if (!atLimitSince)
+        atLimitSince = now;
+    if (now - *atLimitSince < kPauseAfter)
+        return true;
+    setPaused(true);
+    return false;
 }
 
 void KafkaConsumer::Private::setPaused(bool pause)
@@ -546,6 +573,7 @@ void KafkaConsumer::start()
            qPrintable(d->topics.join(u',')));
     d->stopRequested = false;
     d->paused = false;
+    d->atLimitSince.reset();
     d->running = true;
     const quint64 run = ++d->runId;
     d->pollThread = std::thread([this, run] { d->pollLoop(run); });

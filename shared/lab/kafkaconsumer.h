@@ -51,7 +51,8 @@ public:
     /// Commits acknowledged offsets now (also done every commitIntervalMs, 100 by default).
     void commitNow();
 
-    /// Upper bound on records handed out but not yet acknowledged; polling pauses at it.
+    /// Upper bound on records handed out but not yet acknowledged: at it polling waits,
+    /// and after 1 s at it the partitions are paused (rebalances are still served).
     void setMaxInFlight(int n);
     void setCommitIntervalMs(int ms);
     void setMaxBatch(int n);

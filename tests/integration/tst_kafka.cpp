@@ -398,10 +398,22 @@ private slots:
         b.stop();
     }
 
+    void shouldPauseAtMaxInFlight_data()
+    {
+        QTest::addColumn<int>("holdMs");
+        QTest::addColumn<int>("count");
+        // A brief hold: the poll loop waits at the limit. A hold over a second: the
+        // partitions are paused (prefetched records dropped) and resumed.
+        QTest::newRow("brief hold, waits") << 100 << 300;
+        QTest::newRow("long hold, pauses") << 1500 << 150;
+    }
+
     void shouldPauseAtMaxInFlight()
     {
         LAB_REQUIRE_KAFKA();
-        const int count = 300, limit = 50;
+        QFETCH(int, holdMs);
+        QFETCH(int, count);
+        const int limit = 50;
         const QString topic = labtest::uniqueName(QStringLiteral("tst-kafka-bp"));
         QCOMPARE(createTopic(topic, 1), QString());
         KafkaProducer producer(labtest::kafkaBrokers());
@@ -418,7 +430,7 @@ private slots:
             maxOutstanding = std::max(maxOutstanding, consumer.inFlight());
             if (consumer.inFlight() >= limit) {
                 // Hold the records a while, as a slow handler would, then release them all.
-                QTimer::singleShot(100, &consumer, [&] {
+                QTimer::singleShot(holdMs, &consumer, [&] {
                     for (const KafkaMessage &m : std::as_const(unacked))
                         consumer.acknowledge(m);
                     unacked.clear();
