@@ -91,6 +91,9 @@ int main(int argc, char *argv[])
     QMap<QString, QString> consumerConfig = lab::servicekit::consumerDefaults();
     consumerConfig.insert(QStringLiteral("allow.auto.create.topics"), QStringLiteral("true"));
     consumerConfig.insert(QStringLiteral("client.id"), kService);
+    // It reads six topics and holds bulk batches besides: a quarter of the prefetch
+    // keeps it under 50 MiB RSS while still ~2 s of records at 1,000 orders/s.
+    consumerConfig.insert(QStringLiteral("queued.max.messages.kbytes"), QStringLiteral("2048"));
     lab::KafkaConsumer consumer(brokers, names.group(kService), topics, consumerConfig);
     if (!consumer.isValid())
         fail(2, consumer.creationError().toString());
