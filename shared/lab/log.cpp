@@ -74,20 +74,24 @@ void flushPending()
 
 void writeLine(const QByteArray &line, bool urgent)
 {
-    QMutexLocker locker(&outputMutex());
-    pending.append(line);
-    pending.append('\n');
     QCoreApplication *app = QCoreApplication::instance();
-    const bool deferrable = !urgent && app && QThread::currentThread() == app->thread()
-                            && pending.size() < PendingLimit;
-    if (!deferrable) {
-        flushLocked();
-        return;
-    }
-    if (!flushScheduled) {
+    bool schedule = false;
+    {
+        QMutexLocker locker(&outputMutex());
+        pending.append(line);
+        pending.append('\n');
+        const bool deferrable = !urgent && app && QThread::currentThread() == app->thread()
+                                && pending.size() < PendingLimit;
+        if (!deferrable) {
+            flushLocked();
+            return;
+        }
+        schedule = !flushScheduled;
         flushScheduled = true;
-        QMetaObject::invokeMethod(app, &flushPending, Qt::QueuedConnection);
     }
+    // Posted outside the lock: nothing Qt does while posting can log into a held mutex.
+    if (schedule)
+        QMetaObject::invokeMethod(app, &flushPending, Qt::QueuedConnection);
 }
 
 void handler(QtMsgType type, const QMessageLogContext &context, const QString &message)
