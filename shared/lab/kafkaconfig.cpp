@@ -24,4 +24,10 @@ QMap<QString, QString> fromEnvironment(const char *variable)
     return parse(qEnvironmentVariable(variable));
 }
 
+QMap<QString, QString> withEnvironment(QMap<QString, QString> config, const char *variable)
+{
+    config.insert(fromEnvironment(variable));
+    return config;
+}
+
 } // namespace lab::kafkaconfig

@@ -22,5 +22,7 @@ inline constexpr const char *ConsumerVariable = "LAB_KAFKA_CONSUMER_CONFIG";
 QMap<QString, QString> parse(const QString &text);
 /// parse() of the environment variable (empty when unset).
 QMap<QString, QString> fromEnvironment(const char *variable);
+/// `config` with the environment variable's properties applied over it.
+QMap<QString, QString> withEnvironment(QMap<QString, QString> config, const char *variable);
 
 } // namespace lab::kafkaconfig

@@ -169,11 +169,9 @@ void KafkaConsumer::Private::create()
     for (const auto &[key, value] : kConsumerDefaults)
         if (!set(QString::fromLatin1(key), QString::fromLatin1(value)))
             return;
-    for (auto it = extraConfig.cbegin(); it != extraConfig.cend(); ++it)
-        if (!set(it.key(), it.value()))
-            return;
-    const QMap<QString, QString> operatorConfig = kafkaconfig::fromEnvironment(kafkaconfig::ConsumerVariable);
-    for (auto it = operatorConfig.cbegin(); it != operatorConfig.cend(); ++it)
+    // The client's own settings, then the operator's (LAB_KAFKA_*_CONFIG) over them.
+    const QMap<QString, QString> config = kafkaconfig::withEnvironment(extraConfig, kafkaconfig::ConsumerVariable);
+    for (auto it = config.cbegin(); it != config.cend(); ++it)
         if (!set(it.key(), it.value()))
             return;
     rd_kafka_conf_set_opaque(conf.get(), this);

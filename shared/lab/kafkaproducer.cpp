@@ -25,11 +25,10 @@ namespace {
 const QList<QPair<const char *, const char *>> kProducerDefaults = {
     {"enable.idempotence", "true"}, // no duplicates or reordering from internal retries
     {"acks", "all"},
-    // librdkafka sends one ProduceRequest per partition (librdkafka#1700), and an
-    // idempotent producer keeps at most 5 in flight per broker: with 6 partitions and
-    // a 2 ms linger a service spent its in-flight slots on requests of one or two
-    // records and fell behind at ~1,600 records/s, with the CPU idle. 5 ms fills them
-    // (docs/BENCHMARKS.md, "What bounds each figure").
+    // librdkafka sends one ProduceRequest per partition (librdkafka#1700): with 6
+    // partitions and a 2 ms linger each service sent ~400-500 requests/s of one or two
+    // records at 1,000 orders/s, and requests are what costs the broker CPU. 5 ms
+    // fills them better (docs/BENCHMARKS.md, "What bounds each figure").
     {"linger.ms", "5"},
     {"batch.num.messages", "10000"},
     {"compression.type", "lz4"},
@@ -109,11 +108,9 @@ void KafkaProducer::Private::create(const QString &brokers, const QMap<QString, 
     for (const auto &[key, value] : kProducerDefaults)
         if (!set(QString::fromLatin1(key), QString::fromLatin1(value)))
             return;
-    for (auto it = extraConfig.cbegin(); it != extraConfig.cend(); ++it)
-        if (!set(it.key(), it.value()))
-            return;
-    const QMap<QString, QString> operatorConfig = kafkaconfig::fromEnvironment(kafkaconfig::ProducerVariable);
-    for (auto it = operatorConfig.cbegin(); it != operatorConfig.cend(); ++it)
+    // The client's own settings, then the operator's (LAB_KAFKA_*_CONFIG) over them.
+    const QMap<QString, QString> config = kafkaconfig::withEnvironment(extraConfig, kafkaconfig::ProducerVariable);
+    for (auto it = config.cbegin(); it != config.cend(); ++it)
         if (!set(it.key(), it.value()))
             return;
     rd_kafka_conf_set_opaque(conf.get(), this);
