@@ -8,10 +8,12 @@
 #include <QElapsedTimer>
 #include <QSet>
 #include <QSignalSpy>
+#include <QScopeGuard>
 #include <QTest>
 #include <QThread>
 #include <QTimer>
 
+#include <atomic>
 #include <memory>
 
 using lab::KafkaConsumer;
@@ -402,10 +404,11 @@ private slots:
     {
         QTest::addColumn<int>("holdMs");
         QTest::addColumn<int>("count");
+        QTest::addColumn<bool>("pauses");
         // A brief hold: the poll loop waits at the limit. A hold over a second: the
         // partitions are paused (prefetched records dropped) and resumed.
-        QTest::newRow("brief hold, waits") << 100 << 300;
-        QTest::newRow("long hold, pauses") << 1500 << 150;
+        QTest::newRow("brief hold, waits") << 100 << 300 << false;
+        QTest::newRow("long hold, pauses") << 1500 << 150 << true;
     }
 
     void shouldPauseAtMaxInFlight()
@@ -413,7 +416,19 @@ private slots:
         LAB_REQUIRE_KAFKA();
         QFETCH(int, holdMs);
         QFETCH(int, count);
+        QFETCH(bool, pauses);
         const int limit = 50;
+        // The consumer says when it pauses its partitions (from its poll thread).
+        static std::atomic<int> pausesLogged;
+        static QtMessageHandler previous;
+        pausesLogged = 0;
+        previous = qInstallMessageHandler([](QtMsgType type, const QMessageLogContext &context, const QString &m) {
+            if (m.contains(QLatin1String("paused fetching")))
+                ++pausesLogged;
+            if (previous)
+                previous(type, context, m);
+        });
+        const auto restoreHandler = qScopeGuard([] { qInstallMessageHandler(previous); });
         const QString topic = labtest::uniqueName(QStringLiteral("tst-kafka-bp"));
         QCOMPARE(createTopic(topic, 1), QString());
         KafkaProducer producer(labtest::kafkaBrokers());
@@ -443,6 +458,10 @@ private slots:
         for (int i = 0; i < count; ++i) // paused and resumed without skipping or repeating
             QCOMPARE(received.at(i).offset, qint64(i));
         consumer.stop();
+        if (pauses)
+            QVERIFY2(pausesLogged > 0, "the limit held over a second and the partitions were never paused");
+        else
+            QCOMPARE(pausesLogged.load(), 0); // brief holds are waited out, never paused
     }
 
     void shouldFailCompletionWhenBrokerIsUnreachable()

@@ -6,6 +6,7 @@
 #include "lab/kafkaconsumer.h"
 #include "lab/kafkaproducer.h"
 
+#include <QMutex>
 #include <QTest>
 
 using namespace lab;
@@ -53,11 +54,41 @@ void TestKafkaConfig::parseShouldSplitItems()
     QCOMPARE(got, expected);
 }
 
+namespace {
+QMutex capturedMutex; // librdkafka's threads log too
+QStringList captured; ///< messages logged while a Capture is alive
+QtMessageHandler previousHandler = nullptr;
+struct Capture
+{
+    Capture()
+    {
+        QMutexLocker lock(&capturedMutex);
+        captured.clear();
+        previousHandler = qInstallMessageHandler([](QtMsgType, const QMessageLogContext &, const QString &m) {
+            QMutexLocker lock(&capturedMutex);
+            captured << m;
+        });
+    }
+    ~Capture() { qInstallMessageHandler(previousHandler); }
+};
+} // namespace
+
 void TestKafkaConfig::producerShouldApplyTheEnvironment()
 {
-    qputenv(kafkaconfig::ProducerVariable, "linger.ms=7, batch.size=262144");
-    KafkaProducer producer(QStringLiteral("127.0.0.1:1"));
-    QVERIFY2(producer.isValid(), qPrintable(producer.creationError().toString()));
+    // client.id shows in the client's name ("<client.id>#producer-N"), which the
+    // producer logs when it is created: the environment's value must win over the
+    // service's own.
+    qputenv(kafkaconfig::ProducerVariable, "linger.ms=7, client.id=from-environment");
+    QStringList messages;
+    {
+        Capture capture;
+        KafkaProducer producer(QStringLiteral("127.0.0.1:1"), {{QStringLiteral("client.id"), QStringLiteral("own")}});
+        QVERIFY2(producer.isValid(), qPrintable(producer.creationError().toString()));
+        QMutexLocker lock(&capturedMutex);
+        messages = captured;
+    }
+    QVERIFY2(messages.filter(QStringLiteral("producer from-environment#producer")).size() == 1,
+             qPrintable(messages.join(u'\n')));
 }
 
 void TestKafkaConfig::producerShouldRejectAnUnknownProperty()
