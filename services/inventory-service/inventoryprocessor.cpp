@@ -6,6 +6,7 @@
 #include "lab/kafkaproducer.h"
 #include "lab/outcomescripts.h"
 #include "lab/redisclient.h"
+#include "lab/servicemetrics.h"
 #include "lab/topics.h"
 
 #include <QLoggingCategory>
@@ -60,6 +61,12 @@ void InventoryProcessor::reserve(const lab::OrderCreated &order, lab::EventWorke
             return;
         if (!error.isEmpty())
             return finish(Result::retry(QStringLiteral("redis"), error));
+        if (r.voided) {
+            lab::metrics::voidedEvent();
+            qCWarning(lcInventory, "order %lld: nothing reserved, order-service voided this attempt "
+                                   "(its client got 503)", order.orderId);
+            return finish(Result::ack());
+        }
         lab::InventoryOutcome outcome;
         outcome.orderId = order.orderId;
         outcome.item = order.item;

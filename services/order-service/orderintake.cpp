@@ -1,4 +1,4 @@
-// orderintake.cpp: claim -> produce -> delivery report -> accept/release (see orderintake.h).
+// orderintake.cpp: claim -> produce -> delivery report -> accept or void (see orderintake.h).
 #include "orderintake.h"
 
 #include "lab/kafkaproducer.h"
@@ -134,35 +134,51 @@ void OrderIntake::onClaimed(qint64 orderId, const OrderStore::Claim &claim)
 
 void OrderIntake::onDelivered(const lab::OrderCreated &event, qint64 claimAt, const lab::KafkaError &error)
 {
-    QPointer<OrderIntake> self(this);
-    const qint64 id = event.orderId;
     if (!error) {
         m_lastKafkaError.clear();
         lab::metrics::eventProduced(lab::topics::OrderCreated);
-        // The event is in Kafka: the order is accepted whatever Redis says next.
-        m_store->markAccepted(event, [self, id](bool ok, const QString &problem) {
-            if (!ok) {
-                lab::metrics::error(QStringLiteral("redis"));
-                qCWarning(lcIntake, "order %lld was published but not marked accepted: %s", id,
-                          qPrintable(problem));
-            }
-            if (self)
-                self->finish(id, {Kind::Created, {}, {}});
-        });
+        accept(event);
         return;
     }
+    const qint64 id = event.orderId;
     m_lastKafkaError = error.toString();
     lab::metrics::error(QStringLiteral("kafka_delivery"));
-    qCWarning(lcIntake, "order %lld not accepted: %s", id, qPrintable(error.toString()));
+    qCWarning(lcIntake, "order %lld not confirmed by Kafka: %s", id, qPrintable(error.toString()));
     if (error.isFatal())
         createProducer();
+    // A timed-out record may still have been stored (the broker's answer was lost): void
+    // the attempt so that no consumer acts on it, unless one already did (orderstore.h).
+    QPointer<OrderIntake> self(this);
     const QString message = QStringLiteral("Kafka is unavailable: %1").arg(error.message());
-    m_store->releaseClaim(id, claimAt, [self, id, message](bool ok, const QString &problem) {
-        if (!ok)
-            qCWarning(lcIntake, "order %lld: claim not released (%s); it expires as stale", id,
+    m_store->voidClaim(id, claimAt, [self, event, message](OrderStore::Void result, const QString &problem) {
+        if (!self)
+            return;
+        if (!problem.isEmpty())
+            qCWarning(lcIntake, "order %lld: claim not voided (%s); it expires as stale", event.orderId,
                       qPrintable(problem));
+        if (result == OrderStore::Void::Accepted) {
+            qCWarning(lcIntake, "order %lld: Kafka reported a failure, but a consumer already has the "
+                                "event: accepted", event.orderId);
+            self->accept(event);
+            return;
+        }
+        self->finish(event.orderId, {Kind::Unavailable, message, {}});
+    });
+}
+
+void OrderIntake::accept(const lab::OrderCreated &event)
+{
+    QPointer<OrderIntake> self(this);
+    const qint64 id = event.orderId;
+    // The event is in Kafka: the order is accepted whatever Redis says next.
+    m_store->markAccepted(event, [self, id](bool ok, const QString &problem) {
+        if (!ok) {
+            lab::metrics::error(QStringLiteral("redis"));
+            qCWarning(lcIntake, "order %lld was published but not marked accepted: %s", id,
+                      qPrintable(problem));
+        }
         if (self)
-            self->finish(id, {Kind::Unavailable, message, {}});
+            self->finish(id, {Kind::Created, {}, {}});
     });
 }
 

@@ -1,7 +1,8 @@
 // orderintake.h: accepting an order exactly once. A request is claimed in Redis
 // (lab::OrderStore), published as order.created keyed by order_id, and answered only
 // after Kafka's delivery report: then the record becomes accepted. A failed delivery
-// releases the claim, so nothing is half-accepted. Concurrent identical requests for
+// voids the attempt (consumers then drop its record, should it be in Kafka after all),
+// so nothing is half-accepted. Concurrent identical requests for
 // one order_id in this process share one claim and one event and get the same answer.
 #pragma once
 
@@ -80,6 +81,7 @@ private:
     void createProducer();
     void onClaimed(qint64 orderId, const lab::OrderStore::Claim &claim);
     void onDelivered(const lab::OrderCreated &event, qint64 claimAt, const lab::KafkaError &error);
+    void accept(const lab::OrderCreated &event);
     void finish(qint64 orderId, const Result &result);
     void reportInFlight();
 

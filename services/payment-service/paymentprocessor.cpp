@@ -4,6 +4,7 @@
 #include "lab/kafkaproducer.h"
 #include "lab/outcomescripts.h"
 #include "lab/redisclient.h"
+#include "lab/servicemetrics.h"
 
 #include <QLoggingCategory>
 #include <QPointer>
@@ -31,15 +32,24 @@ void PaymentProcessor::handle(const lab::KafkaMessage &message, lab::EventWorker
     }
     const lab::PaymentOutcome candidate = m_policy.decide(*order.value, QDateTime::currentDateTimeUtc());
     QPointer<PaymentProcessor> self(this);
-    lab::outcomes::decidePayment(*m_redis, m_names, candidate,
-                                 [self, finish](const lab::PaymentOutcome &stored, const QString &error) {
+    const qint64 orderId = order.value->orderId;
+    lab::outcomes::decidePayment(*m_redis, m_names, candidate, order.value->createdAt,
+                                 [self, finish, orderId](const std::optional<lab::PaymentOutcome> &stored,
+                                                         const QString &error) {
         if (!self)
             return;
         if (!error.isEmpty()) {
             finish(Result::retry(QStringLiteral("redis"), error));
             return;
         }
-        self->publish(stored, finish);
+        if (!stored) {
+            lab::metrics::voidedEvent();
+            qCWarning(lcPayment, "order %lld: not charged, order-service voided this attempt "
+                                 "(its client got 503)", orderId);
+            finish(Result::ack());
+            return;
+        }
+        self->publish(*stored, finish);
     });
 }
 

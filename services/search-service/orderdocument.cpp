@@ -186,7 +186,16 @@ bool OrderDocumentBatch::addEvent(const QString &baseTopic, const QByteArray &va
         m_order.append(facts->orderId);
     }
     fold(*it, *facts);
+    if (baseTopic == lab::topics::OrderCreated)
+        m_created.insert(facts->orderId, facts->createdAt);
     return true;
+}
+
+void OrderDocumentBatch::remove(qint64 orderId)
+{
+    m_docs.remove(orderId);
+    m_order.removeAll(orderId);
+    m_created.remove(orderId);
 }
 
 void OrderDocumentBatch::applyRecords(const QHash<qint64, lab::OrderRecord> &records)

@@ -53,6 +53,11 @@ public:
     void applyRecords(const QHash<qint64, lab::OrderRecord> &records);
 
     QList<qint64> orderIds() const { return m_order; }
+    /// The created_at of each order's last order.created event in the batch: these must
+    /// pass lab_admit (OrderStore::fetchMany) before they are indexed.
+    QHash<qint64, QDateTime> createdEvents() const { return m_created; }
+    /// Forgets an order (its order.created belongs to a voided attempt).
+    void remove(qint64 orderId);
     /// The complete documents, in first-seen order.
     QList<OrderDocument> documents() const;
     /// Ids that cannot be indexed (no creation time or item known).
@@ -61,4 +66,5 @@ public:
 private:
     QHash<qint64, OrderDocument> m_docs;
     QList<qint64> m_order;
+    QHash<qint64, QDateTime> m_created;
 };

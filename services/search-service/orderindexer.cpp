@@ -177,13 +177,21 @@ void OrderIndexer::runBatch()
         return;
     }
     QPointer<OrderIndexer> self(this);
-    m_store->fetchMany(ids, [self, docs](const QHash<qint64, lab::OrderRecord> &records, const QString &error) {
+    m_store->fetchMany(ids, docs->createdEvents(),
+                       [self, docs](const QHash<qint64, lab::OrderRecord> &records, const QSet<qint64> &voided,
+                                    const QString &error) {
         if (!self)
             return;
         if (!error.isEmpty()) {
             // Without the hashes a document could regress (e.g. "created" over "confirmed").
             self->retryLater(QStringLiteral("redis"), error);
             return;
+        }
+        for (const qint64 id : voided) {
+            // Its client got 503: no document. A later attempt's record indexes the order.
+            lab::metrics::voidedEvent();
+            qCWarning(lcIndexer, "order %lld: not indexed, order-service voided this attempt", id);
+            docs->remove(id);
         }
         docs->applyRecords(records);
         if (self->m_indexReady) {

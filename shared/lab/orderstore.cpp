@@ -56,19 +56,31 @@ redis.call('HSETNX', KEYS[1], 'updated_at', ARGV[4])
 return redis.call('HSETNX', KEYS[1], 'status', 'created')
 )lua");
 
-// ARGV: claim_at. Returns 1 deleted, 0 not ours (or gone), 2 kept because a consumer
-// already wrote a status (the "failed" delivery did reach Kafka): then it is accepted.
-const QByteArray OrderStore::ReleaseScript = QByteArrayLiteral(R"lua(
-local f = redis.call('HMGET', KEYS[1], 'state', 'claim_at', 'status')
+// ARGV: claim_at. Returns 1 voided, 0 not ours (or gone), 2 kept because a consumer
+// already admitted the event or wrote a status (the "failed" delivery did reach Kafka):
+// then it is accepted. A void hash keeps created_at so that lab_admit can tell this
+// attempt's record from a later attempt's.
+const QByteArray OrderStore::VoidScript = QByteArrayLiteral(R"lua(
+local f = redis.call('HMGET', KEYS[1], 'state', 'claim_at', 'status', 'admitted', 'created_at')
 if f[1] ~= 'pending' or f[2] ~= ARGV[1] then
   return 0
 end
-if f[3] then
+if f[3] or f[4] then
   redis.call('HSET', KEYS[1], 'state', 'accepted')
   return 2
 end
 redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'state', 'void', 'created_at', f[5] or '', 'claim_at', f[2])
 return 1
+)lua");
+
+// ARGV: the order.created event's created_at. Returns 0 for a voided attempt, else the
+// hash (HGETALL; empty when there is none).
+const QByteArray OrderStore::AdmitReadScript = QByteArray(OrderStore::AdmitFunction) + QByteArrayLiteral(R"lua(
+if not lab_admit(KEYS[1], ARGV[1]) then
+  return 0
+end
+return redis.call('HGETALL', KEYS[1])
 )lua");
 
 namespace {
@@ -216,13 +228,17 @@ void OrderStore::markAccepted(const OrderCreated &event, DoneCallback done)
                   });
 }
 
-void OrderStore::releaseClaim(qint64 orderId, qint64 claimAt, DoneCallback done)
+void OrderStore::voidClaim(qint64 orderId, qint64 claimAt, VoidCallback done)
 {
-    m_redis->eval(ReleaseScript, {m_names.orderKey(orderId)}, {QByteArray::number(claimAt)},
+    m_redis->eval(VoidScript, {m_names.orderKey(orderId)}, {QByteArray::number(claimAt)},
                   [done = std::move(done)](const RedisReply &reply) {
-                      const QString problem = replyProblem(reply, "releaseClaim");
-                      if (done)
-                          done(problem.isEmpty(), problem);
+                      QString problem = replyProblem(reply, "voidClaim");
+                      if (problem.isEmpty() && reply.type != RedisReply::Type::Integer)
+                          problem = QStringLiteral("Redis void script gave an unexpected reply");
+                      const Void result = reply.integer == 1 ? Void::Voided
+                          : reply.integer == 2               ? Void::Accepted
+                                                             : Void::NotOurs;
+                      done(problem.isEmpty() ? result : Void::NotOurs, problem);
                   });
 }
 
@@ -238,11 +254,13 @@ void OrderStore::fetch(qint64 orderId, FetchCallback done)
                      });
 }
 
-void OrderStore::fetchMany(const QList<qint64> &orderIds, FetchManyCallback done)
+void OrderStore::fetchMany(const QList<qint64> &orderIds, const QHash<qint64, QDateTime> &admit,
+                           FetchManyCallback done)
 {
     struct Gather
     {
         QHash<qint64, OrderRecord> records;
+        QSet<qint64> voided;
         QString error;
         qsizetype left = 0;
         FetchManyCallback done;
@@ -251,22 +269,30 @@ void OrderStore::fetchMany(const QList<qint64> &orderIds, FetchManyCallback done
     gather->left = orderIds.size();
     gather->done = std::move(done);
     if (orderIds.isEmpty()) {
-        gather->done({}, {});
+        gather->done({}, {}, {});
         return;
     }
     // Commands sent back to back on one connection are pipelined by Redis.
     for (const qint64 id : orderIds) {
-        m_redis->command({"HGETALL", m_names.orderKey(id)}, [gather, id](const RedisReply &reply) {
+        auto onReply = [gather, id](const RedisReply &reply) {
             const QString problem = replyProblem(reply, "HGETALL");
             if (!problem.isEmpty()) {
                 if (gather->error.isEmpty())
                     gather->error = problem;
+            } else if (reply.type == RedisReply::Type::Integer) {
+                gather->voided.insert(id);
             } else if (auto record = OrderRecord::fromReply(id, reply)) {
                 gather->records.insert(id, *record);
             }
             if (--gather->left == 0)
-                gather->done(gather->records, gather->error);
-        });
+                gather->done(gather->records, gather->voided, gather->error);
+        };
+        const auto createdAt = admit.constFind(id);
+        if (createdAt == admit.constEnd())
+            m_redis->command({"HGETALL", m_names.orderKey(id)}, std::move(onReply));
+        else
+            m_redis->eval(AdmitReadScript, {m_names.orderKey(id)}, {isoTimestamp(*createdAt).toUtf8()},
+                          std::move(onReply));
     }
 }
 

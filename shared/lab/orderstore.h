@@ -3,7 +3,8 @@
 // the Lua scripts that make "accept an order exactly once" atomic across instances.
 //
 // Hash order:{id} (key from Names::orderKey; layout also in names.h and docs/EVENTS.md):
-//   state       pending | accepted       written here only
+//   state       pending | accepted | void   written here only
+//   admitted    1 once a consumer acted on the pending claim's event (lab_admit)
 //   claim_at    ms since epoch (Redis TIME) of the current claim, the claim's token
 //   item, quantity, created_at           the accepted payload (created_at ISO-8601 UTC)
 //   status      created | paid | reserved | confirmed | failed   ("created" is set here
@@ -21,8 +22,16 @@
 //   markAccepted() after Kafka acknowledged the event (state=accepted; status=created
 //                  and updated_at only if absent). Always applies: a delivered event IS
 //                  an accepted order, whoever holds the claim.
-//   releaseClaim() after a failed delivery: deletes the hash only while it is still
-//                  pending with our claim_at and nothing downstream wrote to it.
+//   voidClaim()    after a failed delivery: while the claim is still ours (pending, our
+//                  claim_at) and no consumer admitted its event, the hash becomes
+//                  {state=void, created_at, claim_at}, and the client gets 503. The
+//                  record may still be in Kafka (a timeout can hide a write the broker
+//                  did store): every consumer of order.created runs lab_admit
+//                  (AdmitFunction) atomically with its first action and drops the event
+//                  of a voided attempt, so a 503 order never flows. When a consumer
+//                  admitted it first, the event IS in Kafka: state=accepted, 201.
+//                  A void id is free: the next claim starts a new attempt with its own
+//                  created_at, and an old attempt's record stays refused.
 #pragma once
 
 #include "lab/events.h"
@@ -33,6 +42,7 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
+#include <QSet>
 #include <QString>
 #include <functional>
 #include <optional>
@@ -74,6 +84,12 @@ class OrderStore
 {
 public:
     enum class Outcome { New, Takeover, Duplicate, Conflict, InFlight, Error };
+    /// What voidClaim() found.
+    enum class Void {
+        Voided,   ///< nobody acted on the event: the attempt is void, answer 503
+        Accepted, ///< a consumer already admitted the event: it is in Kafka, answer 201
+        NotOurs,  ///< the claim is gone or another request took it over: answer 503
+    };
 
     struct Claim
     {
@@ -90,7 +106,9 @@ public:
     using ClaimCallback = std::function<void(const Claim &)>;
     using DoneCallback = std::function<void(bool ok, const QString &error)>;
     using FetchCallback = std::function<void(const std::optional<OrderRecord> &record, const QString &error)>;
-    using FetchManyCallback = std::function<void(const QHash<qint64, OrderRecord> &records, const QString &error)>;
+    using VoidCallback = std::function<void(Void result, const QString &error)>;
+    using FetchManyCallback = std::function<void(const QHash<qint64, OrderRecord> &records,
+                                                 const QSet<qint64> &voided, const QString &error)>;
 
     /// Pending claims older than this are taken over (their instance is presumed dead).
     static constexpr qint64 DefaultStaleClaimMs = 30000;
@@ -100,21 +118,42 @@ public:
 
     void claim(const OrderRequest &order, const QDateTime &createdAt, ClaimCallback done);
     void markAccepted(const OrderCreated &event, DoneCallback done);
-    /// done(ok=true) also when nothing was deleted (the claim was no longer ours).
-    void releaseClaim(qint64 orderId, qint64 claimAt, DoneCallback done);
+    /// After a failed delivery; error non-empty when Redis failed (the claim then
+    /// expires as stale; see docs/RELIABILITY.md for what that leaves open).
+    void voidClaim(qint64 orderId, qint64 claimAt, VoidCallback done);
     /// record is nullopt when the key does not exist; error non-empty when Redis failed.
     void fetch(qint64 orderId, FetchCallback done);
     /// Pipelined HGETALL of every id; records holds the ids whose hash exists.
-    /// error non-empty when any read failed (records then holds what was read).
-    /// An empty id list is answered at once (synchronously).
-    void fetchMany(const QList<qint64> &orderIds, FetchManyCallback done);
+    /// An id in `admit` (mapped to the created_at of its order.created event being acted
+    /// on) is read through lab_admit instead: a voided attempt lands in `voided`, not
+    /// in records. error non-empty when any read failed (records then holds what was
+    /// read). An empty id list is answered at once (synchronously).
+    void fetchMany(const QList<qint64> &orderIds, const QHash<qint64, QDateTime> &admit,
+                   FetchManyCallback done);
 
     /// Interprets the claim script's reply (public for unit tests).
     static Claim parseClaimReply(const RedisReply &reply);
 
     static const QByteArray ClaimScript;
     static const QByteArray MarkAcceptedScript;
-    static const QByteArray ReleaseScript;
+    static const QByteArray VoidScript;
+    static const QByteArray AdmitReadScript;
+
+    /// Lua, prepended to every script that acts on an order.created event:
+    /// lab_admit(order key, the event's created_at) is false when that attempt was voided
+    /// (state void, or the id claimed again since: another created_at); otherwise true,
+    /// and a pending claim is marked admitted so that it can no longer be voided.
+    /// The check and the caller's first write happen in one script: atomic.
+    static constexpr char AdmitFunction[] = R"lua(
+local function lab_admit(key, createdAt)
+  local f = redis.call('HMGET', key, 'state', 'created_at')
+  if f[1] == 'void' then return false end
+  if f[1] ~= 'pending' and f[1] ~= 'accepted' then return true end
+  if f[2] and f[2] ~= createdAt then return false end
+  if f[1] == 'pending' then redis.call('HSET', key, 'admitted', '1') end
+  return true
+end
+)lua";
 
 private:
     RedisClient *m_redis;

@@ -3,6 +3,7 @@
 #include "outcomescripts.h"
 
 #include "log.h"
+#include "orderstore.h"
 #include "redisclient.h"
 #include "redisreply.h"
 
@@ -10,23 +11,36 @@ namespace lab::outcomes {
 
 namespace {
 
-// KEYS[1] payment:{id}; ARGV[1] the candidate outcome JSON.
-// The first outcome stored wins; every call answers the stored one.
-const QByteArray kPaymentDecide = QByteArrayLiteral(R"lua(
-redis.call('SET', KEYS[1], ARGV[1], 'NX')
-return redis.call('GET', KEYS[1])
+// KEYS[1] payment:{id}, KEYS[2] order:{id}; ARGV[1] the candidate outcome JSON,
+// ARGV[2] the order.created event's created_at.
+// The first outcome stored wins; every call answers the stored one. 0 when the event is
+// a voided attempt's (lab_admit, orderstore.h) and nothing was stored.
+const QByteArray kPaymentDecide = QByteArray(OrderStore::AdmitFunction) + QByteArrayLiteral(R"lua(
+local stored = redis.call('GET', KEYS[1])
+if stored then
+  return stored
+end
+if not lab_admit(KEYS[2], ARGV[2]) then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[1])
+return ARGV[1]
 )lua");
 
-// KEYS[1] reservation:{id}, KEYS[2] stock:{item}
-// ARGV[1] item, ARGV[2] quantity, ARGV[3] initial stock of the item, ARGV[4] now (ISO-8601)
+// KEYS[1] reservation:{id}, KEYS[2] stock:{item}, KEYS[3] order:{id}
+// ARGV[1] item, ARGV[2] quantity, ARGV[3] initial stock of the item, ARGV[4] now (ISO-8601),
+// ARGV[5] the order.created event's created_at
 // Returns {outcome, remaining, reason, at, fresh}: outcome reserved|rejected, fresh 1
-// when this call decided.
-const QByteArray kReserveStock = QByteArrayLiteral(R"lua(
+// when this call decided; outcome void (nothing done) for a voided attempt's event.
+const QByteArray kReserveStock = QByteArray(OrderStore::AdmitFunction) + QByteArrayLiteral(R"lua(
 local r = KEYS[1]
 local outcome = redis.call('HGET', r, 'outcome')
 if outcome then
   local v = redis.call('HMGET', r, 'remaining', 'reason', 'at')
   return {outcome, tonumber(v[1]) or -1, v[2] or '', v[3] or '', 0}
+end
+if not lab_admit(KEYS[3], ARGV[5]) then
+  return {'void', -1, '', '', 0}
 end
 local item, qty, now = ARGV[1], tonumber(ARGV[2]), ARGV[4]
 if redis.call('HGET', r, 'state') == 'cancelled' then
@@ -174,13 +188,16 @@ const QByteArray &markPublishedScript() { return kMarkPublished; }
 // ---------------------------------------------------------------- payment
 
 void decidePayment(RedisClient &redis, const Names &names, const PaymentOutcome &candidate,
-                   PaymentDone done)
+                   const QDateTime &orderCreatedAt, PaymentDone done)
 {
     const qint64 orderId = candidate.orderId;
-    redis.eval(kPaymentDecide, {names.paymentKey(orderId)}, {candidate.toJson()},
+    redis.eval(kPaymentDecide, {names.paymentKey(orderId), names.orderKey(orderId)},
+               {candidate.toJson(), isoTimestamp(orderCreatedAt).toUtf8()},
                [orderId, done = std::move(done)](const RedisReply &reply) {
                    if (reply.isError())
                        return done({}, replyError(reply));
+                   if (reply.type == RedisReply::Type::Integer && reply.integer == 0)
+                       return done(std::nullopt, {});
                    if (reply.type != RedisReply::Type::String)
                        return done({}, shapeError("payment", reply));
                    const auto stored = PaymentOutcome::fromJson(reply.string);
@@ -207,6 +224,11 @@ bool parseReservationReply(const RedisReply &reply, Reservation *out, QString *e
         return false;
     }
     const QString outcome = text(reply.array.at(0));
+    if (outcome == QLatin1String("void")) {
+        *out = Reservation{};
+        out->voided = true;
+        return true;
+    }
     if (outcome != QLatin1String("reserved") && outcome != QLatin1String("rejected")) {
         *error = QStringLiteral("the reserve script answered the outcome \"%1\"").arg(outcome);
         return false;
@@ -226,9 +248,10 @@ bool parseReservationReply(const RedisReply &reply, Reservation *out, QString *e
 void reserveStock(RedisClient &redis, const Names &names, const OrderCreated &order,
                   qint64 initialStock, const QDateTime &now, ReserveDone done)
 {
-    redis.eval(kReserveStock, {names.reservationKey(order.orderId), names.stockKey(order.item)},
+    redis.eval(kReserveStock,
+               {names.reservationKey(order.orderId), names.stockKey(order.item), names.orderKey(order.orderId)},
                {order.item.toUtf8(), QByteArray::number(order.quantity),
-                QByteArray::number(initialStock), iso(now)},
+                QByteArray::number(initialStock), iso(now), isoTimestamp(order.createdAt).toUtf8()},
                [done = std::move(done)](const RedisReply &reply) {
                    Reservation r;
                    QString error;

@@ -3,7 +3,9 @@
 // place. Every decision is taken atomically inside Redis, so a redelivered event, a
 // crash between two steps or a second instance of a service can never decide twice:
 //
-//   payment:{id}          the first payment outcome JSON (SET NX, then GET)
+//   payment:{id}          the first payment outcome JSON (GET, else SET)
+//   (payment and reservation first check order:{id} with lab_admit, orderstore.h: the
+//   event of an attempt order-service voided after a Kafka timeout is dropped)
 //   reservation:{id}      hash: state reserved|rejected|released|cancelled, item, quantity,
 //                         outcome (reserved|rejected: what inventory.* said), remaining,
 //                         reason, at; released_at / cancelled_at
@@ -48,10 +50,12 @@ inline constexpr int RecentNotifications = 100;
 // ---------------------------------------------------------------- payment
 
 /// Stores `candidate` as the payment outcome of its order unless one is stored already,
-/// and answers the stored one (the candidate itself the first time).
-using PaymentDone = std::function<void(const lab::PaymentOutcome &stored, const QString &error)>;
+/// and answers the stored one (the candidate itself the first time). stored is nullopt
+/// (and error empty) when the order.created event, created at orderCreatedAt, belongs
+/// to an attempt order-service voided (OrderStore::AdmitFunction): nothing was stored.
+using PaymentDone = std::function<void(const std::optional<lab::PaymentOutcome> &stored, const QString &error)>;
 void decidePayment(RedisClient &redis, const Names &names, const PaymentOutcome &candidate,
-                   PaymentDone done);
+                   const QDateTime &orderCreatedAt, PaymentDone done);
 
 // ---------------------------------------------------------------- inventory
 
@@ -63,6 +67,7 @@ struct Reservation
     QString reason;
     QDateTime at;
     bool fresh = false; ///< decided by this call (false: an earlier decision was returned)
+    bool voided = false; ///< the event is a voided attempt's: nothing reserved, nothing to say
 };
 using ReserveDone = std::function<void(const lab::outcomes::Reservation &result, const QString &error)>;
 
@@ -70,6 +75,7 @@ using ReserveDone = std::function<void(const lab::outcomes::Reservation &result,
 /// reservation answers its stored outcome; an order cancelled by a failed payment is
 /// rejected; otherwise the stock (created at `initialStock` on first use) is taken if it
 /// suffices, else the order is rejected naming what is left. `now` stamps a new decision.
+/// The event of an attempt order-service voided is refused (Reservation::voided).
 void reserveStock(RedisClient &redis, const Names &names, const OrderCreated &order,
                   qint64 initialStock, const QDateTime &now, ReserveDone done);
 

@@ -1,7 +1,8 @@
 // servicemetrics.h: the metric families every service reports, named once so that the
 // services and dashboards agree: lab_http_requests_total{route,code},
 // lab_events_produced_total{topic}, lab_events_consumed_total{topic},
-// lab_errors_total{kind} and the lab_handler_seconds{handler} histogram.
+// lab_errors_total{kind}, lab_voided_events_total and the lab_handler_seconds{handler}
+// histogram.
 #pragma once
 
 #include "lab/metrics.h"
@@ -48,6 +49,16 @@ inline void error(const QString &kind)
     Metrics::instance().increment(QStringLiteral("lab_errors_total"),
                                   QStringLiteral("Errors, by kind."),
                                   QStringLiteral("kind=\"%1\"").arg(labelValue(kind)));
+}
+
+/// An order.created record dropped because order-service voided its attempt (a Kafka
+/// timeout answered 503 although the broker had stored it; orderstore.h).
+inline void voidedEvent()
+{
+    Metrics::instance().increment(QStringLiteral("lab_voided_events_total"),
+                                  QStringLiteral("order.created records dropped: their order was answered 503 "
+                                                 "(attempt voided after a Kafka timeout)."),
+                                  QString());
 }
 
 /// handler: e.g. "create_order", "search", "index_batch".

@@ -1,7 +1,8 @@
 // Integration tests of lab::OrderStore's Lua scripts against the real Redis of
 // `./lab infra up`: claim / duplicate / conflict / in-flight / stale takeover,
-// markAccepted never undoing a status written downstream, releaseClaim deleting only
-// its own claim. Every test uses keys in a namespace of its own.
+// markAccepted never undoing a status written downstream, voidClaim voiding only its own
+// claim nobody admitted, and lab_admit (through fetchMany) refusing a voided attempt's
+// event, also after the id was claimed again. Every test uses keys in a namespace of its own.
 #include "lab/names.h"
 #include "lab/orderstore.h"
 #include "lab/redisclient.h"
@@ -54,18 +55,24 @@ private slots:
     void secondClaimWhilePendingIsInFlightOrConflict();
     void acceptedOrderIsDuplicateOrConflict();
     void markAcceptedKeepsStatusWrittenDownstream();
-    void releaseDeletesOnlyItsOwnClaim();
-    void releaseKeepsAnOrderDownstreamAlreadySaw();
+    void voidTouchesOnlyItsOwnClaim();
+    void voidKeepsAnOrderDownstreamAlreadySaw();
+    void voidKeepsAnOrderAConsumerAdmitted();
+    void voidedAttemptIsRefusedEvenAfterANewClaim();
     void staleClaimIsTakenOverWithItsCreationTime();
     void hashWrittenOnlyDownstreamCountsAsAccepted();
     void fetchManyReadsExistingHashes();
+    void fetchManyAdmitsEventsWithoutAClaim();
     void redisDownIsAnError();
 
 private:
     OrderStore::Claim claim(OrderStore &store, const lab::OrderRequest &r, const QDateTime &at);
     bool markAccepted(const lab::OrderCreated &e);
-    bool release(qint64 id, qint64 claimAt);
+    OrderStore::Void voidClaim(qint64 id, qint64 claimAt);
     std::optional<lab::OrderRecord> fetch(qint64 id);
+    /// fetchMany of one id through lab_admit with the event's created_at: true admitted
+    /// (the record, if any, in *record), false refused.
+    bool admit(qint64 id, const QDateTime &eventCreatedAt, std::optional<lab::OrderRecord> *record = nullptr);
     lab::RedisReply command(const QByteArrayList &args);
 
     std::unique_ptr<lab::RedisClient> m_redis;
@@ -130,17 +137,39 @@ bool TestOrderStore::markAccepted(const lab::OrderCreated &e)
     return ok;
 }
 
-bool TestOrderStore::release(qint64 id, qint64 claimAt)
+OrderStore::Void TestOrderStore::voidClaim(qint64 id, qint64 claimAt)
 {
-    bool ok = false;
-    bool done = false;
-    m_store->releaseClaim(id, claimAt, [&](bool success, const QString &) {
-        ok = success;
-        done = true;
+    OrderStore::Void out = OrderStore::Void::NotOurs;
+    QString error = QStringLiteral("not called");
+    m_store->voidClaim(id, claimAt, [&](OrderStore::Void result, const QString &e) {
+        out = result;
+        error = e;
     });
-    if (!QTest::qWaitFor([&] { return done; }, kWaitMs))
+    if (!QTest::qWaitFor([&] { return error != QStringLiteral("not called"); }, kWaitMs))
         qWarning("Redis did not answer within %d ms", kWaitMs);
-    return ok;
+    if (!error.isEmpty())
+        qWarning("voidClaim failed: %s", qPrintable(error));
+    return out;
+}
+
+bool TestOrderStore::admit(qint64 id, const QDateTime &eventCreatedAt, std::optional<lab::OrderRecord> *record)
+{
+    QHash<qint64, lab::OrderRecord> records;
+    QSet<qint64> voided;
+    QString error = QStringLiteral("not called");
+    m_store->fetchMany({id}, {{id, eventCreatedAt}},
+                       [&](const QHash<qint64, lab::OrderRecord> &r, const QSet<qint64> &v, const QString &e) {
+                           records = r;
+                           voided = v;
+                           error = e;
+                       });
+    if (!QTest::qWaitFor([&] { return error != QStringLiteral("not called"); }, kWaitMs))
+        qWarning("Redis did not answer within %d ms", kWaitMs);
+    if (!error.isEmpty())
+        qWarning("fetchMany failed: %s", qPrintable(error));
+    if (record)
+        *record = records.contains(id) ? std::optional(records.value(id)) : std::nullopt;
+    return error.isEmpty() && !voided.contains(id);
 }
 
 std::optional<lab::OrderRecord> TestOrderStore::fetch(qint64 id)
@@ -227,34 +256,76 @@ void TestOrderStore::markAcceptedKeepsStatusWrittenDownstream()
     QCOMPARE(record->field(QStringLiteral("updated_at")), QStringLiteral("2030-01-01T00:00:00.000Z"));
 }
 
-void TestOrderStore::releaseDeletesOnlyItsOwnClaim()
+void TestOrderStore::voidTouchesOnlyItsOwnClaim()
 {
     const auto c = claim(*m_store, order(4, QStringLiteral("webcam"), 1), m_now);
     QCOMPARE(c.outcome, Outcome::New);
-    QVERIFY(release(4, c.claimAt + 1)); // someone else's token: nothing happens
-    QVERIFY(fetch(4));
-    QVERIFY(release(4, c.claimAt));
-    QVERIFY(!fetch(4));
-    // Free again: the same order can be claimed anew.
-    QCOMPARE(claim(*m_store, order(4, QStringLiteral("webcam"), 1), m_now).outcome, Outcome::New);
+    QCOMPARE(voidClaim(4, c.claimAt + 1), OrderStore::Void::NotOurs); // someone else's token
+    QCOMPARE(fetch(4)->state(), QStringLiteral("pending"));
+    QCOMPARE(voidClaim(4, c.claimAt), OrderStore::Void::Voided);
+    const auto voided = fetch(4);
+    QVERIFY(voided);
+    QCOMPARE(voided->state(), QStringLiteral("void"));
+    QCOMPARE(voided->createdAt(), m_now); // kept: it names the attempt consumers must refuse
+    QVERIFY(!voided->isVisible());        // GET /orders/{id} answers 404
+    QVERIFY(!voided->fields.contains(QStringLiteral("item")));
+    // Free again: the same id is claimed anew, with the new attempt's created_at.
+    const QDateTime later = m_now.addMSecs(2500);
+    const auto again = claim(*m_store, order(4, QStringLiteral("webcam"), 1), later);
+    QCOMPARE(again.outcome, Outcome::New);
+    QCOMPARE(again.createdAt, later);
+    QCOMPARE(fetch(4)->state(), QStringLiteral("pending"));
 
-    // Never deletes an accepted order.
+    // Never voids an accepted order.
     const auto r = order(5, QStringLiteral("hub"), 1);
     const auto c5 = claim(*m_store, r, m_now);
     QVERIFY(markAccepted(created(r, m_now)));
-    QVERIFY(release(5, c5.claimAt));
+    QCOMPARE(voidClaim(5, c5.claimAt), OrderStore::Void::NotOurs);
     QCOMPARE(fetch(5)->state(), QStringLiteral("accepted"));
 }
 
-void TestOrderStore::releaseKeepsAnOrderDownstreamAlreadySaw()
+void TestOrderStore::voidKeepsAnOrderDownstreamAlreadySaw()
 {
     const auto c = claim(*m_store, order(6, QStringLiteral("pad"), 1), m_now);
     QVERIFY(!command({"HSET", m_names.orderKey(6), "status", "paid"}).isError());
-    QVERIFY(release(6, c.claimAt));
+    QCOMPARE(voidClaim(6, c.claimAt), OrderStore::Void::Accepted);
     const auto record = fetch(6);
     QVERIFY(record);
     QCOMPARE(record->state(), QStringLiteral("accepted"));
     QCOMPARE(claim(*m_store, order(6, QStringLiteral("pad"), 1), m_now).outcome, Outcome::Duplicate);
+}
+
+void TestOrderStore::voidKeepsAnOrderAConsumerAdmitted()
+{
+    // The broker stored the record, a consumer acted on it, then the producer timed out.
+    const auto c = claim(*m_store, order(9, QStringLiteral("cable"), 3), m_now);
+    QCOMPARE(c.outcome, Outcome::New);
+    std::optional<lab::OrderRecord> seen;
+    QVERIFY(admit(9, m_now, &seen));
+    QVERIFY(seen);
+    QCOMPARE(seen->item(), QStringLiteral("cable"));
+    QCOMPARE(seen->field(QStringLiteral("admitted")), QStringLiteral("1"));
+    QCOMPARE(voidClaim(9, c.claimAt), OrderStore::Void::Accepted);
+    QCOMPARE(fetch(9)->state(), QStringLiteral("accepted"));
+    QVERIFY(admit(9, m_now)); // a redelivery is still admitted
+}
+
+void TestOrderStore::voidedAttemptIsRefusedEvenAfterANewClaim()
+{
+    const auto first = claim(*m_store, order(11, QStringLiteral("fan"), 1), m_now);
+    QCOMPARE(voidClaim(11, first.claimAt), OrderStore::Void::Voided);
+    QVERIFY(!admit(11, m_now)); // the record that reached Kafka after all: dropped
+    QCOMPARE(fetch(11)->field(QStringLiteral("admitted")), QString());
+
+    // The client retries after its 503, here even with another item: a new attempt.
+    const QDateTime later = m_now.addSecs(3);
+    QCOMPARE(claim(*m_store, order(11, QStringLiteral("heater"), 2), later).outcome, Outcome::New);
+    QVERIFY(!admit(11, m_now)); // the old attempt's record stays refused
+    std::optional<lab::OrderRecord> record;
+    QVERIFY(admit(11, later, &record));
+    QVERIFY(record);
+    QCOMPARE(record->item(), QStringLiteral("heater"));
+    QCOMPARE(record->field(QStringLiteral("admitted")), QStringLiteral("1"));
 }
 
 void TestOrderStore::staleClaimIsTakenOverWithItsCreationTime()
@@ -288,15 +359,30 @@ void TestOrderStore::fetchManyReadsExistingHashes()
     }
     QHash<qint64, lab::OrderRecord> records;
     QString error = QStringLiteral("not called");
-    m_store->fetchMany({10, 11, 12}, [&](const QHash<qint64, lab::OrderRecord> &r, const QString &e) {
-        records = r;
-        error = e;
-    });
+    m_store->fetchMany({10, 11, 12}, {},
+                       [&](const QHash<qint64, lab::OrderRecord> &r, const QSet<qint64> &voided, const QString &e) {
+                           QVERIFY(voided.isEmpty());
+                           records = r;
+                           error = e;
+                       });
     QTRY_VERIFY_WITH_TIMEOUT(error != QStringLiteral("not called"), kWaitMs);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QCOMPARE(records.size(), 2);
     QCOMPARE(records.value(10).item(), QStringLiteral("item 10"));
     QCOMPARE(records.value(12).quantity(), 12);
+}
+
+void TestOrderStore::fetchManyAdmitsEventsWithoutAClaim()
+{
+    // Records published without order-service (no claim) and orders only the notifier
+    // wrote to are acted on as before.
+    std::optional<lab::OrderRecord> record;
+    QVERIFY(admit(1, m_now, &record));
+    QVERIFY(!record);
+    QVERIFY(!fetch(1)); // admitting wrote nothing
+    QVERIFY(!command({"HSET", m_names.orderKey(2), "item", "lamp", "status", "confirmed"}).isError());
+    QVERIFY(admit(2, m_now, &record));
+    QCOMPARE(record->status(), QStringLiteral("confirmed"));
 }
 
 void TestOrderStore::redisDownIsAnError()

@@ -165,15 +165,57 @@ private slots:
         lab::PaymentOutcome second = payment(1, QStringLiteral("mouse"), 2, false, QStringLiteral("later, different"));
         QList<lab::PaymentOutcome> got;
         for (const auto &candidate : {first, second})
-            decidePayment(*m_redis, m_names, candidate, [&](const lab::PaymentOutcome &stored, const QString &error) {
+            decidePayment(*m_redis, m_names, candidate, QDateTime::currentDateTimeUtc(),
+                          [&](const std::optional<lab::PaymentOutcome> &stored, const QString &error) {
                 QVERIFY2(error.isEmpty(), qPrintable(error));
-                got.append(stored);
+                QVERIFY(stored);
+                got.append(*stored);
             });
         QTRY_COMPARE(got.size(), 2);
         for (const auto &stored : got) {
             QVERIFY(stored.success);
             QCOMPARE(stored.toJson(), first.toJson());
         }
+    }
+
+    // ------------------------------------------------------------ voided attempts
+
+    // order-service answered 503 and voided the attempt, but the broker had stored the
+    // record: neither payment nor inventory may act on it (lab_admit, orderstore.h).
+    void shouldDropAVoidedAttemptsEvent()
+    {
+        const lab::OrderCreated o = order(7, QStringLiteral("lamp"), 2);
+        const QByteArray createdAt = lab::isoTimestamp(o.createdAt).toUtf8();
+        call(*m_redis, {"HSET", m_names.orderKey(7), "state", "void", "created_at", createdAt, "claim_at", "1"});
+
+        std::optional<std::optional<lab::PaymentOutcome>> decided;
+        decidePayment(*m_redis, m_names, payment(7, o.item, o.quantity, true), o.createdAt,
+                      [&](const std::optional<lab::PaymentOutcome> &stored, const QString &error) {
+                          QVERIFY2(error.isEmpty(), qPrintable(error));
+                          decided = stored;
+                      });
+        QTRY_VERIFY(decided.has_value());
+        QVERIFY(!decided->has_value());
+        QVERIFY(call(*m_redis, {"EXISTS", m_names.paymentKey(7)})->toInteger(-1) == 0);
+
+        const Reservation r = reserve(o, 10);
+        QVERIFY(r.voided);
+        QVERIFY(!r.reserved);
+        QCOMPARE(stock(o.item), qint64(-1)); // the stock was not even created
+        QVERIFY(call(*m_redis, {"EXISTS", m_names.reservationKey(7)})->toInteger(-1) == 0);
+
+        // The client retried: a new pending attempt with its own created_at. The old
+        // record stays refused; the new one is acted on and pins the claim (admitted).
+        lab::OrderCreated retry = o;
+        retry.createdAt = o.createdAt.addSecs(3);
+        call(*m_redis, {"HSET", m_names.orderKey(7), "state", "pending", "created_at",
+                        lab::isoTimestamp(retry.createdAt).toUtf8(), "item", "lamp", "quantity", "2"});
+        QVERIFY(reserve(o, 10).voided);
+        const Reservation ok = reserve(retry, 10);
+        QVERIFY(!ok.voided);
+        QVERIFY(ok.reserved);
+        QCOMPARE(stock(o.item), qint64(8));
+        QCOMPARE(call(*m_redis, {"HGET", m_names.orderKey(7), "admitted"})->string, QByteArray("1"));
     }
 
     // ------------------------------------------------------------ inventory
