@@ -8,8 +8,11 @@
 #include "testinfra.h"
 
 #include "lab/events.h"
+#include "lab/kafkaproducer.h"
 #include "lab/names.h"
+#include "lab/orderstore.h"
 #include "lab/redisclient.h"
+#include "lab/topics.h"
 
 #include <QDateTime>
 #include <algorithm>
@@ -366,6 +369,73 @@ private slots:
         QCOMPARE(feed->count(7), 1);
         QCOMPARE(redis({"GET", lab::Names(stack.ns()).stockKey(QStringLiteral("keyboard"))})->toInteger(),
                  qint64(1000000 - 2));
+    }
+
+    // order-service answered 503 after a Kafka timeout, but the broker had stored the
+    // record (its answer was lost): chaos kafkaOutage saw such "ghosts". The attempt is
+    // void, so no service acts on the record; the id is free for the client's retry.
+    void voidedAttemptNeverFlowsAndItsIdIsFreeAgain()
+    {
+        ServiceStack stack;
+        const QString error = startAll(stack);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        auto feed = openFeed(stack);
+        QVERIFY(feed);
+        const lab::Names names(stack.ns());
+
+        // What order-service does on a failed delivery: claim, produce, void.
+        lab::OrderStore store(m_redis.get(), names);
+        lab::OrderRequest request;
+        request.orderId = 5;
+        request.item = QStringLiteral("lamp");
+        request.quantity = 2;
+        const QDateTime firstAttempt = QDateTime::fromMSecsSinceEpoch(QDateTime::currentMSecsSinceEpoch(), Qt::UTC);
+        std::optional<lab::OrderStore::Claim> claim;
+        store.claim(request, firstAttempt, [&](const lab::OrderStore::Claim &c) { claim = c; });
+        QTRY_VERIFY(claim.has_value());
+        QCOMPARE(claim->outcome, lab::OrderStore::Outcome::New);
+        std::optional<lab::OrderStore::Void> voided;
+        store.voidClaim(5, claim->claimAt, [&](lab::OrderStore::Void v, const QString &e) {
+            QVERIFY2(e.isEmpty(), qPrintable(e));
+            voided = v;
+        });
+        QTRY_VERIFY(voided.has_value());
+        QCOMPARE(*voided, lab::OrderStore::Void::Voided);
+
+        // ...and the record the broker stored anyway.
+        lab::OrderCreated ghost;
+        ghost.orderId = 5;
+        ghost.item = request.item;
+        ghost.quantity = request.quantity;
+        ghost.createdAt = claim->createdAt;
+        lab::KafkaProducer producer(labtest::kafkaBrokers());
+        std::optional<QString> produced;
+        producer.produce(names.topic(lab::topics::OrderCreated), "5", ghost.toJson(),
+                         [&](const lab::KafkaError &e, qint32, qint64) { produced = e ? e.toString() : QString(); });
+        QTRY_VERIFY_WITH_TIMEOUT(produced.has_value(), 15000);
+        QVERIFY2(produced->isEmpty(), qPrintable(*produced));
+
+        // Every consumer of order.created saw it and dropped it.
+        for (const char *service : {"payment-service", "inventory-service", "search-service"})
+            QTRY_VERIFY2_WITH_TIMEOUT(labtest::httpGet(stack.url(QString::fromLatin1(service), QStringLiteral("/metrics")))
+                                          .body.contains("\nlab_voided_events_total 1\n"),
+                                      service, kFlowTimeoutMs);
+        flush(stack, {feed.get()}, 999);
+        QCOMPARE(feed->count(5), 0);
+        QCOMPARE(labtest::httpGet(stack.url(QStringLiteral("order-service"), QStringLiteral("/orders/5"))).status, 404);
+        QCOMPARE(redis({"GET", names.stockKey(QStringLiteral("lamp"))})->isNil(), true);
+        QCOMPARE(redis({"EXISTS", names.paymentKey(5)})->toInteger(-1), qint64(0));
+        QVERIFY(!search(stack, QStringLiteral("lamp")).contains(5));
+
+        // The client retries after its 503, with another quantity: a new order.
+        QCOMPARE(createOrder(stack, 5, QStringLiteral("lamp"), 3).status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(feed->count(5), 1, kFlowTimeoutMs);
+        QCOMPARE(feed->last(5)->quantity, qint64(3));
+        QCOMPARE(feed->last(5)->status, lab::Notification::Status::Confirmed);
+        QCOMPARE(redis({"GET", names.stockKey(QStringLiteral("lamp"))})->toInteger(), qint64(1000000 - 3));
+        QHash<qint64, QJsonObject> hits;
+        QTRY_VERIFY_WITH_TIMEOUT((hits = search(stack, QStringLiteral("lamp"))).contains(5), kFlowTimeoutMs);
+        QCOMPARE(hits.value(5).value(QStringLiteral("quantity")).toInteger(), qint64(3));
     }
 
     void lateClientsGetTheBacklog()
