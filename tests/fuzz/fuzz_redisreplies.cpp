@@ -112,6 +112,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     QString error;
     if (!outcomes::parseReservationReply(reply, &reservation, &error))
         LAB_FUZZ_CHECK(!error.isEmpty(), input, "parseReservationReply failed without saying why");
+    else if (reservation.voided)
+        LAB_FUZZ_CHECK(!reservation.reserved, input, "a voided attempt's event with a reservation");
     else
         LAB_FUZZ_CHECK(reservation.reserved || !reservation.reason.isEmpty(), input,
                        "a rejected reservation without a reason");
