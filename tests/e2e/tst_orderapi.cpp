@@ -5,6 +5,7 @@
 #include "lab/events.h"
 #include "lab/kafkaconsumer.h"
 #include "lab/names.h"
+#include "lab/redisclient.h"
 #include "lab/topics.h"
 #include "servicestack.h"
 #include "testinfra.h"
@@ -15,9 +16,11 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSet>
+#include <QSignalSpy>
 #include <QTest>
 
 #include <memory>
+#include <optional>
 
 using labtest::HttpResult;
 using labtest::ServiceStack;
@@ -506,9 +509,18 @@ void TestOrderApi::kafkaDownAnswers503WithinBoundedTime()
     QCOMPARE(r.status, 503);
     QVERIFY2(t.elapsed() < 8000, qPrintable(QStringLiteral("took %1 ms").arg(t.elapsed())));
     QVERIFY2(r.json().object().value(QStringLiteral("error")).toString().contains(QStringLiteral("Kafka")), r.body.constData());
-    // Nothing half-accepted: the claim was released, the order does not exist, and the
-    // same order may be submitted again (503 again, not 409 or "in flight").
+    // Nothing half-accepted: the attempt was voided (should Kafka hold its record after
+    // all, no consumer acts on it), the order does not exist, and the same order may be
+    // submitted again (503 again, not 409 or "in flight").
     QCOMPARE(labtest::httpGet(stack.url(QStringLiteral("order-service"), QStringLiteral("/orders/1"))).status, 404);
+    lab::RedisClient redis(labtest::redisHost(), labtest::redisPort());
+    QSignalSpy connected(&redis, &lab::RedisClient::connected);
+    redis.connectToServer();
+    QVERIFY(connected.wait(10000));
+    std::optional<lab::RedisReply> state;
+    redis.command({"HGET", lab::Names(stack.ns()).orderKey(1), "state"}, [&](const lab::RedisReply &r) { state = r; });
+    QTRY_VERIFY(state.has_value());
+    QCOMPARE(state->string, QByteArray("void"));
     const HttpResult again = labtest::httpPost(stack.url(QStringLiteral("order-service"), QStringLiteral("/create_order")),
                                                orderJson(1, QStringLiteral("mouse"), 1));
     QCOMPARE(again.status, 503);
