@@ -154,6 +154,9 @@ int main(int argc, char *argv[])
         *finished = true;
         if (intake.pendingCount() > 0)
             qWarning("shutting down with %d order(s) still unanswered", intake.pendingCount());
+        if (intake.unvoidedCount() > 0)
+            qCritical("%d order(s) answered 503 could not be voided (Redis unreachable): should "
+                      "Kafka hold their records, they will be processed", intake.unvoidedCount());
         const int left = intake.flush(2000);
         if (left > 0)
             qWarning("%d record(s) not flushed to Kafka", left);

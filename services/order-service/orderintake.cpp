@@ -24,6 +24,9 @@ OrderIntake::OrderIntake(OrderStore *store, const QString &brokers,
     , m_topic(names.topic(lab::topics::OrderCreated))
 {
     createProducer();
+    m_voidRetry = new QTimer(this);
+    m_voidRetry->setInterval(VoidRetryMs);
+    connect(m_voidRetry, &QTimer::timeout, this, &OrderIntake::retryVoids);
 }
 
 OrderIntake::~OrderIntake() = default;
@@ -150,12 +153,16 @@ void OrderIntake::onDelivered(const lab::OrderCreated &event, qint64 claimAt, co
     // the attempt so that no consumer acts on it, unless one already did (orderstore.h).
     QPointer<OrderIntake> self(this);
     const QString message = QStringLiteral("Kafka is unavailable: %1").arg(error.message());
-    m_store->voidClaim(id, claimAt, [self, event, message](OrderStore::Void result, const QString &problem) {
+    m_store->voidClaim(id, claimAt, [self, event, claimAt, message](OrderStore::Void result, const QString &problem) {
         if (!self)
             return;
-        if (!problem.isEmpty())
-            qCWarning(lcIntake, "order %lld: claim not voided (%s); it expires as stale", event.orderId,
-                      qPrintable(problem));
+        if (!problem.isEmpty()) {
+            // Kafka and Redis both failing: answer now, void as soon as Redis is back.
+            qCWarning(lcIntake, "order %lld: attempt not voided yet (%s); retrying every %d ms", event.orderId,
+                      qPrintable(problem), VoidRetryMs);
+            self->m_unvoided.insert(event.orderId, claimAt);
+            self->m_voidRetry->start();
+        }
         if (result == OrderStore::Void::Accepted) {
             qCWarning(lcIntake, "order %lld: Kafka reported a failure, but a consumer already has the "
                                 "event: accepted", event.orderId);
@@ -164,6 +171,45 @@ void OrderIntake::onDelivered(const lab::OrderCreated &event, qint64 claimAt, co
         }
         self->finish(event.orderId, {Kind::Unavailable, message, {}});
     });
+}
+
+void OrderIntake::retryVoids()
+{
+    if (m_voidCallsOut > 0)
+        return; // the last round is still waiting for Redis
+    if (m_unvoided.isEmpty()) {
+        m_voidRetry->stop();
+        return;
+    }
+    QPointer<OrderIntake> self(this);
+    for (auto it = m_unvoided.cbegin(); it != m_unvoided.cend(); ++it) {
+        ++m_voidCallsOut;
+        const qint64 id = it.key();
+        const qint64 claimAt = it.value();
+        m_store->voidClaim(id, claimAt, [self, id, claimAt](OrderStore::Void result, const QString &problem) {
+            if (!self)
+                return;
+            --self->m_voidCallsOut;
+            if (!problem.isEmpty())
+                return; // next round
+            if (self->m_unvoided.value(id) == claimAt)
+                self->m_unvoided.remove(id);
+            switch (result) {
+            case OrderStore::Void::Voided:
+                qCInfo(lcIntake, "order %lld: attempt voided now that Redis answers", id);
+                break;
+            case OrderStore::Void::Accepted:
+                // Its record reached Kafka and a consumer admitted it while this instance
+                // could not reach Redis: the order is processed although it got 503.
+                lab::metrics::error(QStringLiteral("void_too_late"));
+                qCCritical(lcIntake, "order %lld was answered 503, but a consumer admitted its record "
+                                     "before the attempt could be voided: it is processed", id);
+                break;
+            case OrderStore::Void::NotOurs:
+                break; // taken over by a retry of the order, or gone
+            }
+        });
+    }
 }
 
 void OrderIntake::accept(const lab::OrderCreated &event)

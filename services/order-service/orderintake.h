@@ -17,6 +17,7 @@
 #include <QMap>
 #include <QObject>
 #include <QString>
+#include <QTimer>
 #include <functional>
 
 namespace lab {
@@ -63,6 +64,11 @@ public:
     /// Blocks until Kafka stored every queued record or timeoutMs passed.
     int flush(int timeoutMs);
 
+    /// Answered 503 but not voided yet (Redis failed when the delivery did): retried every
+    /// VoidRetryMs until Redis answers, so that a record Kafka stored anyway is refused.
+    int unvoidedCount() const { return int(m_unvoided.size()); }
+    static constexpr int VoidRetryMs = 1000;
+
     /// Last error a Kafka delivery or the client reported (empty after a success).
     QString lastKafkaError() const { return m_lastKafkaError; }
 
@@ -82,6 +88,7 @@ private:
     void onClaimed(qint64 orderId, const lab::OrderStore::Claim &claim);
     void onDelivered(const lab::OrderCreated &event, qint64 claimAt, const lab::KafkaError &error);
     void accept(const lab::OrderCreated &event);
+    void retryVoids();
     void finish(qint64 orderId, const Result &result);
     void reportInFlight();
 
@@ -91,6 +98,9 @@ private:
     lab::KafkaProducer *m_producer = nullptr;
     QString m_topic;
     QHash<qint64, Pending> m_pending;
+    QHash<qint64, qint64> m_unvoided; ///< order id -> claim_at
+    QTimer *m_voidRetry = nullptr;
+    int m_voidCallsOut = 0;
     bool m_accepting = true;
     QString m_lastKafkaError;
 };

@@ -15,6 +15,8 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTest>
@@ -96,6 +98,7 @@ private slots:
     void countsRequestsInMetrics();
     void redisDownAnswers503AndAcceptsNothing();
     void kafkaDownAnswers503WithinBoundedTime();
+    void attemptIsVoidedOnceRedisIsBack();
     void terminatesCleanlyOnSigterm();
 
 private:
@@ -537,6 +540,61 @@ void TestOrderApi::kafkaDownAnswers503WithinBoundedTime()
     QCOMPARE(stack.exitCode(QStringLiteral("order-service")), 0);
     QTRY_VERIFY_WITH_TIMEOUT(pending->isFinished(), 10000);
     QCOMPARE(pending->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 503);
+}
+
+// Kafka times out while Redis is gone too: the client gets its 503 at once, and the
+// attempt is voided as soon as Redis is back (a record Kafka stored anyway would then be
+// refused). A private Redis with fsync always, killed and restarted on its data.
+void TestOrderApi::attemptIsVoidedOnceRedisIsBack()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const quint16 port = labtest::freePort();
+    const QStringList redisArgs{QStringLiteral("--port"), QString::number(port), QStringLiteral("--bind"),
+                                QStringLiteral("127.0.0.1"), QStringLiteral("--dir"), dir.path(),
+                                QStringLiteral("--save"), QString(), QStringLiteral("--appendonly"),
+                                QStringLiteral("yes"), QStringLiteral("--appendfsync"), QStringLiteral("always")};
+    QProcess redisServer;
+    redisServer.start(QStringLiteral("redis-server"), redisArgs);
+    QVERIFY2(redisServer.waitForStarted(5000), "redis-server did not start");
+
+    ServiceStack stack;
+    stack.setEnv(QStringLiteral("KAFKA_BROKERS"), QStringLiteral("127.0.0.1:%1").arg(labtest::freePort()));
+    stack.setEnv(QStringLiteral("ORDER_KAFKA_TIMEOUT_MS"), QStringLiteral("3000"));
+    stack.setEnv(QStringLiteral("REDIS_PORT"), QString::number(port));
+    QCOMPARE(stack.start(QStringLiteral("order-service"), nullptr, 1500), -1); // never healthy: no Kafka
+    QVERIFY(stack.isRunning(QStringLiteral("order-service")));
+
+    QNetworkAccessManager nam;
+    QNetworkRequest req(stack.url(QStringLiteral("order-service"), QStringLiteral("/create_order")));
+    req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    std::unique_ptr<QNetworkReply> pending(nam.post(req, orderJson(3, QStringLiteral("mouse"), 1)));
+    const lab::Names names(stack.ns());
+    const auto state = [&] {
+        lab::RedisClient c(QStringLiteral("127.0.0.1"), port);
+        QSignalSpy connected(&c, &lab::RedisClient::connected);
+        c.connectToServer();
+        if (!connected.wait(2000))
+            return QByteArrayLiteral("(no connection)");
+        std::optional<lab::RedisReply> reply;
+        c.command({"HGET", names.orderKey(3), "state"}, [&](const lab::RedisReply &r) { reply = r; });
+        (void)QTest::qWaitFor([&] { return reply.has_value(); }, 5000);
+        return reply ? reply->string : QByteArrayLiteral("(no answer)");
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(state(), QByteArray("pending"), 5000); // claimed, waiting for Kafka
+    redisServer.kill();
+    QVERIFY(redisServer.waitForFinished(5000));
+
+    QTRY_VERIFY_WITH_TIMEOUT(pending->isFinished(), 15000);
+    QCOMPARE(pending->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 503);
+
+    redisServer.start(QStringLiteral("redis-server"), redisArgs); // on the same data
+    QVERIFY2(redisServer.waitForStarted(5000), "redis-server did not restart");
+    QTRY_COMPARE_WITH_TIMEOUT(state(), QByteArray("void"), 20000);
+    const QUrl metrics = stack.url(QStringLiteral("order-service"), QStringLiteral("/metrics"));
+    QVERIFY(!labtest::httpGet(metrics).body.contains("void_too_late"));
+    redisServer.terminate();
+    QVERIFY(redisServer.waitForFinished(5000));
 }
 
 void TestOrderApi::terminatesCleanlyOnSigterm()
