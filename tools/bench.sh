@@ -46,9 +46,9 @@ done
 
 # phase lengths (seconds): full / --quick
 if ((QUICK)); then
-  T_BARE=5 T_SAT=5 T_E2E=15 T_RATE=5 KAFKA_RECORDS=50000 KAFKA_PACED=3000 REDIS_N=50000 ES_DOCS=20000
+  T_BARE=5 T_SAT=5 T_E2E=15 T_RATE=5 WARM_ORDERS=10000 KAFKA_RECORDS=50000 KAFKA_PACED=3000 REDIS_N=50000 ES_DOCS=20000
 else
-  T_BARE=10 T_SAT=10 T_E2E=60 T_RATE=12 KAFKA_RECORDS=200000 KAFKA_PACED=10000 REDIS_N=200000 ES_DOCS=100000
+  T_BARE=10 T_SAT=10 T_E2E=60 T_RATE=12 WARM_ORDERS=30000 KAFKA_RECORDS=200000 KAFKA_PACED=10000 REDIS_N=200000 ES_DOCS=100000
 fi
 
 say() { printf '\033[1;34m[bench]\033[0m %s\n' "$*" >&2; }
@@ -142,6 +142,32 @@ trap cleanup EXIT
 
 gen() { "$GEN" -q --json "$@"; }
 
+search_backlog() {
+  "$JAVA_HOME/bin/java" -Xmx128m -cp "$KAFKA_LIBS/*" org.apache.kafka.tools.consumer.group.ConsumerGroupCommand \
+    --bootstrap-server "$KAFKA" --describe --group search-service 2>/dev/null \
+    | awk '$1 == "search-service" && $6 ~ /^[0-9]+$/ {s += $6} END {print s + 0}'
+}
+wait_search_idle() {
+  local left i
+  for ((i = 0; i < 30; i++)); do
+    left="$(search_backlog)"
+    ((left == 0)) && return 0
+    say "  search-service still has $left events to index; waiting"
+    sleep 2
+  done
+  say "  search-service backlog did not reach 0; measuring anyway"
+}
+
+# ---------------------------------------------------------------- warm-up
+# Kafka and Elasticsearch run on the JVM: just after `./lab up` they are still compiling
+# their hot paths (C2 at a third of a core, Kafka near a full core at 100 orders/s) and
+# every figure below would measure that. Orders through the whole pipeline, not
+# measured, until it has caught up.
+say "warm-up: $WARM_ORDERS orders through the pipeline (not measured)"
+gen -u "http://127.0.0.1:$ORDER_PORT/create_order" -n "$WARM_ORDERS" -r 1000 -c "$CONCURRENCY" \
+  >"$OUT/warm-up.json" || die "warm-up failed: $(cat "$OUT/warm-up.json")"
+wait_search_idle
+
 # ---------------------------------------------------------------- ceilings
 say "ceiling 1/4: bare QHttpServer route, ${T_BARE}s flat out, $CONCURRENCY connections"
 "$BARE" --port "$BARE_PORT" >"$OUT/bare-http.log" 2>&1 &
@@ -182,21 +208,6 @@ curl -fsS -X DELETE "$ES/bench-order-logs" >/dev/null 2>&1 || true
 # ---------------------------------------------------------------- ours
 # search-service must have caught up before the search-lag run, or the lag measures
 # an old backlog instead of indexing.
-search_backlog() {
-  "$JAVA_HOME/bin/java" -Xmx128m -cp "$KAFKA_LIBS/*" org.apache.kafka.tools.consumer.group.ConsumerGroupCommand \
-    --bootstrap-server "$KAFKA" --describe --group search-service 2>/dev/null \
-    | awk '$1 == "search-service" && $6 ~ /^[0-9]+$/ {s += $6} END {print s + 0}'
-}
-wait_search_idle() {
-  local left i
-  for ((i = 0; i < 30; i++)); do
-    left="$(search_backlog)"
-    ((left == 0)) && return 0
-    say "  search-service still has $left events to index; waiting"
-    sleep 2
-  done
-  say "  search-service backlog did not reach 0; measuring anyway"
-}
 
 watch_opts=(--watch --ws-url "ws://127.0.0.1:$NOTIFIER_PORT/ws" --watch-timeout 90 -c "$CONCURRENCY")
 URL="http://127.0.0.1:$ORDER_PORT/create_order"
