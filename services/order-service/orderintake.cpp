@@ -161,7 +161,8 @@ void OrderIntake::onDelivered(const lab::OrderCreated &event, qint64 claimAt, co
             qCWarning(lcIntake, "order %lld: attempt not voided yet (%s); retrying every %d ms", event.orderId,
                       qPrintable(problem), VoidRetryMs);
             self->m_unvoided.insert(event.orderId, claimAt);
-            self->m_voidRetry->start();
+            if (!self->m_voidRetry->isActive())
+                self->m_voidRetry->start();
         }
         if (result == OrderStore::Void::Accepted) {
             qCWarning(lcIntake, "order %lld: Kafka reported a failure, but a consumer already has the "
@@ -182,7 +183,8 @@ void OrderIntake::retryVoids()
         return;
     }
     QPointer<OrderIntake> self(this);
-    for (auto it = m_unvoided.cbegin(); it != m_unvoided.cend(); ++it) {
+    const QHash<qint64, qint64> round = m_unvoided; // a callback may edit m_unvoided
+    for (auto it = round.cbegin(); it != round.cend(); ++it) {
         ++m_voidCallsOut;
         const qint64 id = it.key();
         const qint64 claimAt = it.value();

@@ -117,10 +117,16 @@ void ServiceStack::removeNamespace()
                              + QStringLiteral("-order-logs")));
     req.setTransferTimeout(10000);
     finishReply(nam().deleteResource(req));
+    // SCAN with a large COUNT (redis-cli 7.0's --scan has no --count and asks for 10 keys
+    // per call): a Redis holding millions of benchmark keys is walked in seconds.
     QProcess redis;
     redis.start(QStringLiteral("sh"),
                 {QStringLiteral("-c"),
-                 QStringLiteral("redis-cli -h %1 -p %2 --scan --pattern '%3:*' | xargs -r -n 500 redis-cli -h %1 -p %2 del >/dev/null")
+                 QStringLiteral("IFS='\n'; c=0; while :; do " // one key per line: keys may hold spaces
+                                "set -- $(redis-cli -h %1 -p %2 --raw SCAN \"$c\" MATCH '%3:*' COUNT 5000); "
+                                "c=$1; shift; "
+                                "if [ $# -gt 0 ]; then redis-cli -h %1 -p %2 DEL \"$@\" >/dev/null; fi; "
+                                "[ \"$c\" = 0 ] && break; done")
                      .arg(redisHost()).arg(redisPort()).arg(m_ns)});
     redis.waitForFinished(20000);
     QProcess topics;
