@@ -425,6 +425,9 @@ private slots:
         QCOMPARE(labtest::httpGet(stack.url(QStringLiteral("order-service"), QStringLiteral("/orders/5"))).status, 404);
         QCOMPARE(redis({"GET", names.stockKey(QStringLiteral("lamp"))})->isNil(), true);
         QCOMPARE(redis({"EXISTS", names.paymentKey(5)})->toInteger(-1), qint64(0));
+        // Indexed after the voided record went by (search-service's metric above), so
+        // search-service has written every batch it was going to write for it.
+        QTRY_VERIFY_WITH_TIMEOUT(search(stack, QStringLiteral("sentinel")).contains(999), kFlowTimeoutMs);
         QVERIFY(!search(stack, QStringLiteral("lamp")).contains(5));
 
         // The client retries after its 503, with another quantity: a new order.
