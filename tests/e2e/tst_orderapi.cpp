@@ -71,6 +71,21 @@ QByteArray orderJson(qint64 id, const QString &item, qint64 quantity)
         .toJson(QJsonDocument::Compact);
 }
 
+/// HGET key field on the Redis at port, with a client of its own; a marker in
+/// parentheses when Redis does not answer.
+QByteArray redisHget(quint16 port, const QByteArray &key, const QByteArray &field)
+{
+    lab::RedisClient c(labtest::redisHost(), port);
+    QSignalSpy connected(&c, &lab::RedisClient::connected);
+    c.connectToServer();
+    if (!connected.wait(2000))
+        return QByteArrayLiteral("(no connection)");
+    std::optional<lab::RedisReply> reply;
+    c.command({"HGET", key, field}, [&](const lab::RedisReply &r) { reply = r; });
+    (void)QTest::qWaitFor([&] { return reply.has_value(); }, 5000);
+    return reply ? reply->string : QByteArrayLiteral("(no answer)");
+}
+
 } // namespace
 
 class TestOrderApi : public QObject
@@ -516,14 +531,7 @@ void TestOrderApi::kafkaDownAnswers503WithinBoundedTime()
     // all, no consumer acts on it), the order does not exist, and the same order may be
     // submitted again (503 again, not 409 or "in flight").
     QCOMPARE(labtest::httpGet(stack.url(QStringLiteral("order-service"), QStringLiteral("/orders/1"))).status, 404);
-    lab::RedisClient redis(labtest::redisHost(), labtest::redisPort());
-    QSignalSpy connected(&redis, &lab::RedisClient::connected);
-    redis.connectToServer();
-    QVERIFY(connected.wait(10000));
-    std::optional<lab::RedisReply> state;
-    redis.command({"HGET", lab::Names(stack.ns()).orderKey(1), "state"}, [&](const lab::RedisReply &r) { state = r; });
-    QTRY_VERIFY(state.has_value());
-    QCOMPARE(state->string, QByteArray("void"));
+    QCOMPARE(redisHget(labtest::redisPort(), lab::Names(stack.ns()).orderKey(1), "state"), QByteArray("void"));
     const HttpResult again = labtest::httpPost(stack.url(QStringLiteral("order-service"), QStringLiteral("/create_order")),
                                                orderJson(1, QStringLiteral("mouse"), 1));
     QCOMPARE(again.status, 503);
@@ -570,17 +578,7 @@ void TestOrderApi::attemptIsVoidedOnceRedisIsBack()
     req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     std::unique_ptr<QNetworkReply> pending(nam.post(req, orderJson(3, QStringLiteral("mouse"), 1)));
     const lab::Names names(stack.ns());
-    const auto state = [&] {
-        lab::RedisClient c(QStringLiteral("127.0.0.1"), port);
-        QSignalSpy connected(&c, &lab::RedisClient::connected);
-        c.connectToServer();
-        if (!connected.wait(2000))
-            return QByteArrayLiteral("(no connection)");
-        std::optional<lab::RedisReply> reply;
-        c.command({"HGET", names.orderKey(3), "state"}, [&](const lab::RedisReply &r) { reply = r; });
-        (void)QTest::qWaitFor([&] { return reply.has_value(); }, 5000);
-        return reply ? reply->string : QByteArrayLiteral("(no answer)");
-    };
+    const auto state = [&] { return redisHget(port, names.orderKey(3), "state"); };
     QTRY_COMPARE_WITH_TIMEOUT(state(), QByteArray("pending"), 5000); // claimed, waiting for Kafka
     redisServer.kill();
     QVERIFY(redisServer.waitForFinished(5000));
