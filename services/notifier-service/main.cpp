@@ -17,6 +17,7 @@
 #include "lab/log.h"
 #include "lab/memory.h"
 #include "lab/names.h"
+#include "lab/outcomescripts.h"
 #include "lab/redisclient.h"
 #include "lab/servicekit.h"
 #include "lab/shutdown.h"
@@ -108,23 +109,22 @@ int main(int argc, char *argv[])
                                      correlator.handle(m, std::move(f));
                                  });
 
-    // Fan-out: a group of its own per instance, so every instance sees every
-    // notification; from the newest on (older ones reach clients as the backlog).
-    notifier::NotificationHub hub(names, &redis, hubOptions);
+    // Fan-out: every instance reads every notification, outside any group. It starts
+    // with the last backlog-size records of each partition (the backlog new clients
+    // get) and lets clients in only once it has caught up with the end offsets it
+    // found at start: from then on a client gets every notification Kafka stores after
+    // it connected, once, live or in its backlog (notificationhub.h).
+    hubOptions.backlogSize = lab::outcomes::RecentNotifications;
+    notifier::NotificationHub hub(hubOptions);
     const QString instance = QStringLiteral("%1-%2").arg(QCoreApplication::applicationPid())
                                  .arg(QUuid::createUuid().toString(QUuid::Id128).left(12));
     lab::KafkaConsumer fanoutConsumer(brokers, names.group(QStringLiteral("notifier-fanout-") + instance),
                                       {names.topic(lab::topics::OrderNotification)},
-                                      {{QStringLiteral("auto.offset.reset"), QStringLiteral("latest")},
-                                       {QStringLiteral("topic.metadata.refresh.interval.ms"), QStringLiteral("10000")}});
+                                      {{QStringLiteral("auto.offset.reset"), QStringLiteral("latest")}});
     if (!fanoutConsumer.isValid())
         lab::servicekit::die(fanoutConsumer.creationError().toString());
-    bool fanoutAssigned = false;
-    QObject::connect(&fanoutConsumer, &lab::KafkaConsumer::assignmentChanged, &app,
-                     [&fanoutAssigned](const QStringList &partitions) {
-                         if (!partitions.isEmpty())
-                             fanoutAssigned = true;
-                     });
+    fanoutConsumer.setMode(lab::KafkaConsumer::Mode::Broadcast);
+    fanoutConsumer.setBroadcastHistory(hubOptions.backlogSize);
     lab::EventWorker fanout(QStringLiteral("notifier-fanout"), &fanoutConsumer,
                             [&hub](const lab::KafkaMessage &m, lab::EventWorker::Finish f) {
                                 hub.handleRecord(m, std::move(f));
@@ -133,26 +133,24 @@ int main(int argc, char *argv[])
     lab::HttpService http(kService);
     http.addHealthCheck(lab::servicekit::kafkaCheck(&kafkaProbe));
     http.addHealthCheck(lab::servicekit::redisCheck(&redis));
-    http.addHealthCheck({QStringLiteral("fanout"), [&fanoutAssigned](QString *detail) {
-        if (fanoutAssigned)
+    http.addHealthCheck({QStringLiteral("fanout"), [&fanoutConsumer](QString *detail) {
+        if (fanoutConsumer.isCaughtUp())
             return true;
-        *detail = QStringLiteral("waiting for the order.notification partitions");
+        *detail = QStringLiteral("reading the recent notifications of order.notification");
         return false;
     }});
-    // Everything that is not /healthz or /metrics: the browser UI's files.
-    http.server().setMissingHandler([&files](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+    // Everything that is not /healthz, /metrics or /ws: the browser UI's files.
+    http.setMissingHandler([&files](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
         files.respond(request).write(std::move(responder));
     });
-    // QHttpServer 6.4 hands a WebSocket upgrade over only when a route accepts the
-    // request: this one answers plain GETs of /ws and leaves upgrades alone (writing
-    // nothing), after which newWebSocketConnection delivers the socket; the hub then
-    // checks the Origin. Upgrades of other paths get the missing handler's 404.
-    http.server().route(QStringLiteral("/ws"), [](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-        if (request.value(QByteArrayLiteral("upgrade")).compare(QByteArrayLiteral("websocket"), Qt::CaseInsensitive) == 0)
-            return;
-        lab::HttpService::jsonError(QHttpServerResponse::StatusCode::UpgradeRequired,
-                                    QStringLiteral("/ws is a WebSocket endpoint: connect with ws://"))
-            .write(std::move(responder));
+    // The hub then checks each client's Origin. Upgrades before the fan-out caught up
+    // are refused with a 503 (the page retries): the client's backlog would be short.
+    http.addWebSocketRoute(QStringLiteral("/ws"), [&fanoutConsumer](const QHttpServerRequest &)
+                                                      -> std::optional<QHttpServerResponse> {
+        if (fanoutConsumer.isCaughtUp())
+            return std::nullopt;
+        return lab::HttpService::jsonError(QHttpServerResponse::StatusCode::ServiceUnavailable,
+                                           QStringLiteral("the live feed is starting; retry in a second"));
     });
     QObject::connect(&http.server(), &QAbstractHttpServer::newWebSocketConnection, &hub, [&http, &hub] {
         while (http.server().hasPendingWebSocketConnections())

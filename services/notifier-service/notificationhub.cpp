@@ -2,8 +2,6 @@
 #include "notificationhub.h"
 
 #include "lab/metrics.h"
-#include "lab/outcomescripts.h"
-#include "lab/redisclient.h"
 
 #include <QLoggingCategory>
 #include <QPointer>
@@ -18,9 +16,6 @@ struct NotificationHub::Client
 {
     quint64 id = 0;
     QPointer<QWebSocket> socket;
-    bool ready = false;                         ///< backlog sent: live messages go out at once
-    QList<QPair<qint64, QByteArray>> pending;   ///< live messages held until then
-    QSet<qint64> backlogIds;                    ///< orders the backlog covered
     bool closing = false;
 };
 
@@ -43,9 +38,8 @@ void countSent(int n = 1)
 
 } // namespace
 
-NotificationHub::NotificationHub(lab::Names names, lab::RedisClient *redis, Options options, QObject *parent)
-    : QObject(parent), m_names(std::move(names)), m_redis(redis), m_options(std::move(options)),
-      m_recent(m_options.dedupeWindow)
+NotificationHub::NotificationHub(Options options, QObject *parent)
+    : QObject(parent), m_options(std::move(options)), m_recent(m_options.dedupeWindow)
 {
     updateGauge();
 }
@@ -108,40 +102,29 @@ void NotificationHub::addClient(QWebSocket *socket)
         if (c && c->socket && !c->closing && c->socket->bytesToWrite() > m_options.maxQueueBytes)
             drop(id, QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("client too slow"));
     });
-    qCInfo(lcHub, "WebSocket client %llu connected from %s (origin \"%s\"), %d connected", id, qPrintable(peer),
-           qPrintable(socket->origin()), clientCount());
-    loadBacklog(id);
+    qCInfo(lcHub, "WebSocket client %llu connected from %s (origin \"%s\"), %d connected, %lld in its backlog", id,
+           qPrintable(peer), qPrintable(socket->origin()), clientCount(), qlonglong(m_backlog.size()));
+    // The backlog and the live stream are one sequence cut at this point: everything
+    // delivered so far (its newest part) now, everything after it live.
+    for (lab::Notification n : std::as_const(m_backlog)) {
+        if (client->closing)
+            return;
+        n.backlog = true;
+        send(*client, n.toJson());
+    }
 }
 
-void NotificationHub::loadBacklog(quint64 id)
+void NotificationHub::keepForBacklog(const lab::Notification &notification)
 {
-    QPointer<NotificationHub> self(this);
-    lab::outcomes::recentNotifications(*m_redis, m_names,
-                                       [self, id](const QList<lab::Notification> &recent, const QString &error) {
-        if (!self)
-            return;
-        const auto client = self->m_clients.value(id);
-        if (!client || client->closing)
-            return;
-        if (!error.isEmpty())
-            qCWarning(lcHub, "no backlog for client %llu: %s", id, qPrintable(error));
-        for (lab::Notification n : recent) {
-            if (client->closing)
-                return;
-            n.backlog = true;
-            client->backlogIds.insert(n.orderId);
-            self->send(*client, n.toJson());
-        }
-        client->ready = true;
-        const auto pending = std::move(client->pending);
-        client->pending.clear();
-        for (const auto &[orderId, json] : pending) {
-            if (client->closing)
-                return;
-            if (!client->backlogIds.contains(orderId))
-                self->send(*client, json);
-        }
-    });
+    // Ordered by notified_at: the recent records read at start come partition by
+    // partition, live ones nearly in order (so the insertion point is near the end).
+    qsizetype at = m_backlog.size();
+    while (at > 0 && m_backlog[at - 1].notifiedAt > notification.notifiedAt)
+        --at;
+    m_backlog.insert(at, notification);
+    m_backlog[at].backlog = false;
+    while (m_backlog.size() > qMax(0, m_options.backlogSize))
+        m_backlog.removeFirst();
 }
 
 bool NotificationHub::deliver(const lab::Notification &notification)
@@ -152,26 +135,15 @@ bool NotificationHub::deliver(const lab::Notification &notification)
         qCDebug(lcHub, "order %lld was delivered already; not sending it again", notification.orderId);
         return false;
     }
+    keepForBacklog(notification);
     lab::Notification live = notification;
     live.backlog = false;
     const QByteArray json = live.toJson();
     // Copy: send() may close a client, which edits m_clients.
     const auto clients = m_clients.values();
-    for (const auto &c : clients) {
-        if (c->closing)
-            continue;
-        if (!c->ready) {
-            if (c->pending.size() >= m_options.maxPendingLive) {
-                drop(c->id, QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("client too slow"));
-                continue;
-            }
-            c->pending.append({notification.orderId, json});
-            continue;
-        }
-        if (c->backlogIds.contains(notification.orderId))
-            continue;
-        send(*c, json);
-    }
+    for (const auto &c : clients)
+        if (!c->closing)
+            send(*c, json);
     return true;
 }
 
@@ -203,7 +175,6 @@ void NotificationHub::drop(quint64 id, int closeCode, const QString &reason)
     if (!client || client->closing)
         return;
     client->closing = true;
-    client->pending.clear();
     qCInfo(lcHub, "closing WebSocket client %llu (%d): %s", id, closeCode, qPrintable(reason));
     if (client->socket) {
         client->socket->close(QWebSocketProtocol::CloseCode(closeCode), reason);

@@ -1,12 +1,17 @@
 // notificationhub.h: the WebSocket side of notifier-service. Every client connected to
 // this instance's /ws gets
-//  1. the backlog: notifications:recent from Redis, oldest first, each marked
-//     "backlog": true (so a page opened late still shows what happened), then
-//  2. every notification live, one JSON text message each (lab::Notification), in the
-//     order this instance receives them from the order.notification fan-out.
+//  1. the backlog: the last backlogSize notifications this hub delivered, oldest first
+//     (by notified_at), each marked "backlog": true (so a page opened late still shows
+//     what happened), then
+//  2. every notification delivered after that, live, one JSON text message each
+//     (lab::Notification), in the order this instance reads them from the
+//     order.notification fan-out.
+// Both come from the same stream in the same thread: the backlog is what the hub
+// delivered before the client connected, the live messages what it delivers after, so
+// each notification reaches a client once, in one or the other (main.cpp fills the
+// backlog from Kafka's recent records before it lets clients connect).
 // deliver() drops an order_id seen lately (RecentIds), so a notification republished
-// after a crash reaches no client twice; a live notification that the client already
-// got in its backlog is not sent again either.
+// after a crash reaches no client twice.
 // Protection: a client whose unsent bytes exceed maxQueueBytes is closed (1008, policy
 // violation) instead of growing memory; binary or oversized client messages close the
 // connection; small text messages are ignored; an Origin outside the allow-list (when
@@ -17,19 +22,14 @@
 
 #include "lab/eventworker.h"
 #include "lab/events.h"
-#include "lab/names.h"
 
 #include <QHash>
+#include <QList>
 #include <QObject>
-#include <QSet>
 #include <QStringList>
 #include <memory>
 
 class QWebSocket;
-
-namespace lab {
-class RedisClient;
-}
 
 namespace notifier {
 
@@ -43,16 +43,16 @@ public:
         qint64 maxQueueBytes = 1024 * 1024;      ///< unsent bytes per client before it is closed
         qint64 maxIncomingBytes = 4096;          ///< largest client message/frame accepted
         int dedupeWindow = 100000;               ///< order ids remembered for deduplication
-        int maxPendingLive = 10000;              ///< live messages held while a backlog loads
+        int backlogSize = 100;                   ///< notifications sent to a client on connect
     };
 
-    NotificationHub(lab::Names names, lab::RedisClient *redis, Options options, QObject *parent = nullptr);
+    explicit NotificationHub(Options options, QObject *parent = nullptr);
     ~NotificationHub() override;
 
-    /// Takes ownership of a freshly upgraded WebSocket.
+    /// Takes ownership of a freshly upgraded WebSocket and sends it the backlog.
     void addClient(QWebSocket *socket);
-    /// Fans a notification out to every client, unless its order was delivered lately.
-    /// Returns false for such a duplicate.
+    /// Fans a notification out to every client and keeps it for the backlog, unless its
+    /// order was delivered lately. Returns false for such a duplicate.
     bool deliver(const lab::Notification &notification);
     /// An EventWorker::Handler for the order.notification fan-out: deliver() and
     /// acknowledge at once (malformed records are dropped).
@@ -61,6 +61,8 @@ public:
     void closeAll();
 
     int clientCount() const { return int(m_clients.size()); }
+    /// The backlog a client connecting now would get, oldest first.
+    const QList<lab::Notification> &backlog() const { return m_backlog; }
 
     /// Origin check used by addClient(): allowed when the list is empty, the origin is
     /// empty (not a browser) or it matches an entry (case-insensitive, trailing "/" ignored).
@@ -71,16 +73,15 @@ signals:
 
 private:
     struct Client;
-    void loadBacklog(quint64 id);
+    void keepForBacklog(const lab::Notification &notification);
     void send(Client &client, const QByteArray &json);
     void drop(quint64 id, int closeCode, const QString &reason);
     void removeClient(quint64 id);
     void updateGauge();
 
-    lab::Names m_names;
-    lab::RedisClient *m_redis;
     Options m_options;
     RecentIds m_recent;
+    QList<lab::Notification> m_backlog; ///< newest last, at most backlogSize
     quint64 m_nextId = 1;
     QHash<quint64, std::shared_ptr<Client>> m_clients;
 };

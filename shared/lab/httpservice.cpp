@@ -6,6 +6,7 @@
 #include "metrics.h"
 
 #include <QHttpServerRequest>
+#include <QHttpServerRouterRule>
 #include <QJsonDocument>
 #include <QTcpServer>
 #include <QTimer>
@@ -404,9 +405,72 @@ HttpService::HttpService(const QString &serviceName, QObject *parent)
         return QHttpServerResponse(QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8"),
                                    Metrics::instance().render());
     });
-    m_server.setMissingHandler([](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-        const QString path = request.url().path();
-        jsonError(StatusCode::NotFound, QStringLiteral("not found: %1").arg(path))
+    m_server.setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        if (m_upgradeRefusal && m_refusedUpgrade == &request) {
+            QHttpServerResponse refusal = std::move(*m_upgradeRefusal);
+            m_upgradeRefusal.reset();
+            m_refusedUpgrade = nullptr;
+            refusal.write(std::move(responder));
+            return;
+        }
+        m_upgradeRefusal.reset();
+        m_refusedUpgrade = nullptr;
+        if (m_missingHandler) {
+            m_missingHandler(request, std::move(responder));
+            return;
+        }
+        jsonError(StatusCode::NotFound, QStringLiteral("not found: %1").arg(request.url().path()))
+            .write(std::move(responder));
+    });
+}
+
+namespace {
+
+bool isWebSocketUpgrade(const QHttpServerRequest &request)
+{
+    return request.value(QByteArrayLiteral("upgrade")).compare(QByteArrayLiteral("websocket"), Qt::CaseInsensitive) == 0;
+}
+
+// QHttpServer 6.4 upgrades every WebSocket request that a route matched, whatever the
+// route's handler answers: the only way to refuse one before the handshake is a rule
+// that does not match it. QHttpServer then calls the missing handler with the same
+// request object, and closes the connection after its answer.
+class UpgradeRule : public QHttpServerRouterRule
+{
+public:
+    UpgradeRule(const QString &path, std::function<bool(const QHttpServerRequest &)> accept, RouterHandler handler)
+        : QHttpServerRouterRule(path, std::move(handler)), m_accept(std::move(accept))
+    {
+    }
+
+protected:
+    bool matches(const QHttpServerRequest &request, QRegularExpressionMatch *match) const override
+    {
+        return QHttpServerRouterRule::matches(request, match) && (!isWebSocketUpgrade(request) || m_accept(request));
+    }
+
+private:
+    std::function<bool(const QHttpServerRequest &)> m_accept;
+};
+
+} // namespace
+
+void HttpService::addWebSocketRoute(const QString &path, UpgradeGate gate)
+{
+    auto accept = [this, gate = std::move(gate)](const QHttpServerRequest &request) {
+        std::optional<QHttpServerResponse> refusal = gate(request);
+        if (!refusal)
+            return true;
+        m_refusedUpgrade = &request;
+        m_upgradeRefusal.emplace(std::move(*refusal));
+        return false;
+    };
+    // An accepted upgrade: answering nothing lets QHttpServer hand the socket over.
+    m_server.route<UpgradeRule>(path, std::move(accept),
+                                [path](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        if (isWebSocketUpgrade(request))
+            return;
+        jsonError(StatusCode::UpgradeRequired, QStringLiteral("%1 is a WebSocket endpoint: connect with ws://").arg(path))
             .write(std::move(responder));
     });
 }

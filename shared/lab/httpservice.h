@@ -21,6 +21,7 @@
 #include <QTcpSocket>
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace lab {
 
@@ -90,6 +91,17 @@ public:
     void setRequestTimeoutMs(int ms) { m_requestTimeoutMs = ms; }
     int requestTimeoutMs() const { return m_requestTimeoutMs; }
 
+    /// Decides a WebSocket upgrade: nullopt lets it proceed, a response refuses it.
+    using UpgradeGate = std::function<std::optional<QHttpServerResponse>(const QHttpServerRequest &request)>;
+    /// Hands the WebSocket upgrades of `path` that gate accepts to
+    /// QAbstractHttpServer::newWebSocketConnection. A refused upgrade gets the gate's
+    /// response before any handshake, then the connection is closed; a plain request
+    /// of path gets 426.
+    void addWebSocketRoute(const QString &path, UpgradeGate gate);
+    /// The answer to requests no route matched (default: a JSON 404). Use this rather
+    /// than server().setMissingHandler(), which would also swallow refused upgrades.
+    void setMissingHandler(QHttpServer::MissingHandler handler) { m_missingHandler = std::move(handler); }
+
     /// Binds address:port (port 0 = any free port). Returns false and sets *error on failure.
     bool listen(const QHostAddress &address, quint16 port, QString *error);
     quint16 port() const { return m_port; }
@@ -112,6 +124,11 @@ private:
 
     QString m_serviceName;
     QHttpServer m_server;
+    QHttpServer::MissingHandler m_missingHandler;
+    // The refusal a WebSocket route's rule decided for the request being routed, which
+    // QHttpServer hands to the missing handler next (see addWebSocketRoute()).
+    const QHttpServerRequest *m_refusedUpgrade = nullptr;
+    std::optional<QHttpServerResponse> m_upgradeRefusal;
     QList<HealthCheck> m_checks;
     qint64 m_maxBodyBytes = 1024 * 1024;
     int m_requestTimeoutMs = DefaultRequestTimeoutMs;

@@ -39,6 +39,7 @@ constexpr int kPollTimeoutMs = 100;
 constexpr auto kAtLimitSleep = std::chrono::milliseconds(2);
 constexpr auto kPauseAfter = std::chrono::milliseconds(1000);
 constexpr int kRebalanceCommitTimeoutMs = 5000;
+constexpr int kPositionTimeoutMs = 5000;
 
 void logCallback(const rd_kafka_t *rk, int level, const char *facility, const char *message)
 {
@@ -89,6 +90,10 @@ public:
 
     void create();
     void pollLoop(quint64 run);
+    bool positionAtEnd(quint64 run);
+    QString endOffsets(rd_kafka_topic_partition_list_t *list);
+    bool noteCaughtUp(const KafkaMessage *handedOut);
+    void postCaughtUp(quint64 run);
     bool waitAtLimit();
     void setPaused(bool pause);
     void handleRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *partitions,
@@ -124,6 +129,13 @@ public:
     QStringList topics;
     QMap<QString, QString> extraConfig;
     KafkaError creationError;
+    Mode mode = Mode::Group; ///< set before start()
+    int broadcastHistory = 0; ///< set before start()
+    std::atomic<bool> caughtUp{false}; ///< poll thread's view
+    bool caughtUpSignalled = false;    ///< owner thread: caughtUp() emitted
+    /// Broadcast, poll thread only: end offset at start() of each partition not yet
+    /// read up to it.
+    QHash<TopicPartition, qint64> catchUpTo;
 
     // Created in the constructor (to report bad configuration early) and again by
     // start() after a stop(); only reset while the poll thread is not running.
@@ -192,8 +204,133 @@ void KafkaConsumer::Private::create()
     rd_kafka_poll_set_consumer(rk.get());
 }
 
+// Broadcast mode: the end offset of every partition (less the history), queried before
+// anything is fetched, becomes its explicit start offset. auto.offset.reset=latest would
+// resolve "the end" only after the assignment, when the first fetch needs it, so
+// records stored in between were skipped although the consumer already reported its
+// partitions (a live WebSocket client of a notifier that had just started missed a
+// notification). The high watermark counts only records Kafka acknowledged (acks=all),
+// so every record acknowledged after the query has an offset at or beyond it.
+QString KafkaConsumer::Private::endOffsets(rd_kafka_topic_partition_list_t *list)
+{
+    for (const QString &topic : std::as_const(topics)) {
+        const QByteArray name = topic.toUtf8();
+        rdk::TopicPtr rkt(rd_kafka_topic_new(rk.get(), name.constData(), nullptr));
+        const rd_kafka_metadata_t *raw = nullptr;
+        const rd_kafka_resp_err_t err = rd_kafka_metadata(rk.get(), 0, rkt.get(), &raw, kPositionTimeoutMs);
+        rdk::MetadataPtr metadata(raw);
+        if (err)
+            return QStringLiteral("no metadata for %1: %2").arg(topic, QString::fromUtf8(rd_kafka_err2str(err)));
+        if (!metadata || metadata->topic_cnt != 1 || metadata->topics[0].err
+            || metadata->topics[0].partition_cnt == 0)
+            return QStringLiteral("topic %1 has no partitions yet%2")
+                .arg(topic, metadata && metadata->topic_cnt == 1 && metadata->topics[0].err
+                                ? QStringLiteral(" (%1)").arg(QString::fromUtf8(rd_kafka_err2str(metadata->topics[0].err)))
+                                : QString());
+        const rd_kafka_metadata_topic_t &t = metadata->topics[0];
+        for (int i = 0; i < t.partition_cnt; ++i) {
+            int64_t low = 0, high = 0;
+            if (const rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(
+                    rk.get(), name.constData(), t.partitions[i].id, &low, &high, kPositionTimeoutMs))
+                return QStringLiteral("no end offset for %1[%2]: %3")
+                    .arg(topic).arg(t.partitions[i].id).arg(QString::fromUtf8(rd_kafka_err2str(e)));
+            rd_kafka_topic_partition_list_add(list, name.constData(), t.partitions[i].id)->offset =
+                std::max<int64_t>(low, high - broadcastHistory);
+            if (high > std::max<int64_t>(low, high - broadcastHistory))
+                catchUpTo.insert({topic, t.partitions[i].id}, high);
+        }
+    }
+    return {};
+}
+
+bool KafkaConsumer::Private::positionAtEnd(quint64 run)
+{
+    QString reported;
+    while (!stopRequested.load()) {
+        catchUpTo.clear();
+        rdk::PartitionListPtr list(rd_kafka_topic_partition_list_new(8));
+        QString error = endOffsets(list.get());
+        if (error.isEmpty()) {
+            {
+                std::lock_guard lock(trackerMutex);
+                tracker.assign(toTopicPartitions(list.get()));
+            }
+            if (const rd_kafka_resp_err_t err = rd_kafka_assign(rk.get(), list.get()))
+                error = QStringLiteral("cannot assign: %1").arg(QString::fromUtf8(rd_kafka_err2str(err)));
+        }
+        if (error.isEmpty()) {
+            QStringList at;
+            for (int i = 0; i < list->cnt; ++i)
+                at.append(QStringLiteral("%1[%2]@%3").arg(QString::fromUtf8(list->elems[i].topic))
+                              .arg(list->elems[i].partition).arg(list->elems[i].offset));
+            qCInfo(lcKafka, "consumer %s: no group; reading %s, %lld partitions to catch up with", qPrintable(groupId),
+                   qPrintable(at.join(u',')), qlonglong(catchUpTo.size()));
+            post([this, run, assignment = currentAssignment()] {
+                if (running && runId == run)
+                    emit q->assignmentChanged(assignment);
+            });
+            return true;
+        }
+        if (error != reported) { // once per distinct cause, not once per second
+            qCWarning(lcKafka, "consumer %s: cannot position at the end yet (%s); retrying every second",
+                      qPrintable(groupId), qPrintable(error));
+            postError(KafkaError::fromCode(RD_KAFKA_RESP_ERR__TRANSPORT, error));
+            reported = error;
+        }
+        for (int i = 0; i < 10 && !stopRequested.load(); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+}
+
+// Broadcast mode: a partition is caught up once a record at or beyond its end offset at
+// start() minus one was handed out, or its position passed that offset (records can
+// vanish from under it: retention). Returns true when the last one just caught up.
+bool KafkaConsumer::Private::noteCaughtUp(const KafkaMessage *handedOut)
+{
+    if (caughtUp.load())
+        return false;
+    if (handedOut) {
+        const auto it = catchUpTo.constFind({handedOut->topic, handedOut->partition});
+        if (it != catchUpTo.cend() && handedOut->offset >= it.value() - 1)
+            catchUpTo.erase(it);
+    } else if (!catchUpTo.isEmpty()) {
+        rdk::PartitionListPtr list(rd_kafka_topic_partition_list_new(int(catchUpTo.size())));
+        for (auto it = catchUpTo.cbegin(); it != catchUpTo.cend(); ++it)
+            rd_kafka_topic_partition_list_add(list.get(), it.key().topic.toUtf8().constData(), it.key().partition);
+        if (rd_kafka_position(rk.get(), list.get()) == RD_KAFKA_RESP_ERR_NO_ERROR)
+            for (int i = 0; i < list->cnt; ++i) {
+                const TopicPartition tp{QString::fromUtf8(list->elems[i].topic), list->elems[i].partition};
+                if (list->elems[i].offset >= 0 && list->elems[i].offset >= catchUpTo.value(tp))
+                    catchUpTo.remove(tp);
+            }
+    }
+    if (!catchUpTo.isEmpty())
+        return false;
+    caughtUp = true;
+    return true;
+}
+
+// After the batches of the caught-up records (the same queue keeps their order).
+void KafkaConsumer::Private::postCaughtUp(quint64 run)
+{
+    qCInfo(lcKafka, "consumer %s: caught up with the end offsets of its start", qPrintable(groupId));
+    post([this, run] {
+        if (!running || runId != run)
+            return;
+        caughtUpSignalled = true;
+        emit q->caughtUp();
+    });
+}
+
 void KafkaConsumer::Private::pollLoop(quint64 run)
 {
+    if (mode == Mode::Broadcast) {
+        if (!positionAtEnd(run))
+            return; // stopped before Kafka answered
+        if (noteCaughtUp(nullptr)) // nothing to catch up with
+            postCaughtUp(run);
+    }
     KafkaMessageList batch;
     // One shared QString per topic instead of one conversion per record; the name is
     // compared too, because librdkafka may reuse a freed topic handle's address.
@@ -219,6 +356,8 @@ void KafkaConsumer::Private::pollLoop(quint64 run)
         rdk::MessagePtr m(rd_kafka_consumer_poll(rk.get(), batch.isEmpty() ? kPollTimeoutMs : 0));
         if (!m) {
             flushBatch();
+            if (mode == Mode::Broadcast && noteCaughtUp(nullptr))
+                postCaughtUp(run);
             continue;
         }
         if (m->err) {
@@ -260,6 +399,10 @@ void KafkaConsumer::Private::pollLoop(quint64 run)
             inFlight = tracker.inFlight();
         }
         batch.append(std::move(msg));
+        if (mode == Mode::Broadcast && noteCaughtUp(&batch.constLast())) {
+            flushBatch();
+            postCaughtUp(run);
+        }
         if (batch.size() >= maxBatch.load(std::memory_order_relaxed)
             || inFlight >= maxInFlight.load(std::memory_order_relaxed))
             flushBatch();
@@ -556,19 +699,26 @@ void KafkaConsumer::start()
         d->postError(d->creationError);
         return;
     }
-    rdk::PartitionListPtr subscription(rd_kafka_topic_partition_list_new(int(d->topics.size())));
-    for (const QString &topic : std::as_const(d->topics))
-        rd_kafka_topic_partition_list_add(subscription.get(), topic.toUtf8().constData(), RD_KAFKA_PARTITION_UA);
-    if (const rd_kafka_resp_err_t err = rd_kafka_subscribe(d->rk.get(), subscription.get())) {
-        const KafkaError error = KafkaError::fromCode(err, QStringLiteral("cannot subscribe to %1: %2")
-                                                               .arg(d->topics.join(u','),
-                                                                    QString::fromUtf8(rd_kafka_err2str(err))));
-        qCWarning(lcKafka, "consumer %s: %s", qPrintable(d->groupId), qPrintable(error.toString()));
-        d->postError(error);
-        return;
+    if (d->mode == Mode::Group) {
+        rdk::PartitionListPtr subscription(rd_kafka_topic_partition_list_new(int(d->topics.size())));
+        for (const QString &topic : std::as_const(d->topics))
+            rd_kafka_topic_partition_list_add(subscription.get(), topic.toUtf8().constData(), RD_KAFKA_PARTITION_UA);
+        if (const rd_kafka_resp_err_t err = rd_kafka_subscribe(d->rk.get(), subscription.get())) {
+            const KafkaError error = KafkaError::fromCode(err, QStringLiteral("cannot subscribe to %1: %2")
+                                                                   .arg(d->topics.join(u','),
+                                                                        QString::fromUtf8(rd_kafka_err2str(err))));
+            qCWarning(lcKafka, "consumer %s: %s", qPrintable(d->groupId), qPrintable(error.toString()));
+            d->postError(error);
+            return;
+        }
+        qCInfo(lcKafka, "consumer %s (%s) subscribed to %s", qPrintable(d->groupId), rd_kafka_name(d->rk.get()),
+               qPrintable(d->topics.join(u',')));
+    } else {
+        qCInfo(lcKafka, "consumer %s (%s) positioning at the end of %s", qPrintable(d->groupId),
+               rd_kafka_name(d->rk.get()), qPrintable(d->topics.join(u',')));
     }
-    qCInfo(lcKafka, "consumer %s (%s) subscribed to %s", qPrintable(d->groupId), rd_kafka_name(d->rk.get()),
-           qPrintable(d->topics.join(u',')));
+    d->caughtUp = false;
+    d->caughtUpSignalled = false;
     d->stopRequested = false;
     d->paused = false;
     d->atLimitSince.reset();
@@ -590,18 +740,40 @@ void KafkaConsumer::stop(int timeoutMs)
     d->running = false; // batches still queued for the event loop are dropped now
 
     QList<OffsetTracker::Commit> commits;
-    {
+    if (d->mode == Mode::Group) {
         std::lock_guard lock(d->trackerMutex);
         commits = d->tracker.takeUnconfirmedCommits();
     }
     if (!commits.isEmpty())
         d->commitSync(commits, int(std::max<qint64>(deadline.remainingTime(), 0)));
     d->closeHandle(deadline);
+    d->caughtUp = false;
+    d->caughtUpSignalled = false;
     {
         std::lock_guard lock(d->trackerMutex);
         d->tracker.clear();
     }
     qCInfo(lcKafka, "consumer %s stopped", qPrintable(d->groupId));
+}
+
+void KafkaConsumer::setMode(Mode mode)
+{
+    d->mode = mode;
+}
+
+KafkaConsumer::Mode KafkaConsumer::mode() const
+{
+    return d->mode;
+}
+
+void KafkaConsumer::setBroadcastHistory(int recordsPerPartition)
+{
+    d->broadcastHistory = std::max(0, recordsPerPartition);
+}
+
+bool KafkaConsumer::isCaughtUp() const
+{
+    return d->caughtUpSignalled;
 }
 
 bool KafkaConsumer::isRunning() const
@@ -623,6 +795,11 @@ void KafkaConsumer::commitNow()
     {
         std::lock_guard lock(d->trackerMutex);
         commits = d->tracker.takeCommits();
+        if (d->mode == Mode::Broadcast) { // no group to commit to: just forget the handled records
+            for (const OffsetTracker::Commit &c : std::as_const(commits))
+                d->tracker.commitFinished(c.tp, c.offset, true);
+            return;
+        }
     }
     if (commits.isEmpty())
         return;

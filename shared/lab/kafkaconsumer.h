@@ -4,6 +4,12 @@
 // record still unacknowledged in each partition, so a crash at any point redelivers
 // (at-least-once) and never skips. Handlers must therefore be idempotent.
 //
+// A consumer in Broadcast mode (setMode() before start()) joins no group and commits
+// nothing: it reads every partition of its topics from the end offsets it finds when it
+// starts (or a few records before them, setBroadcastHistory()), and emits caughtUp()
+// once it has handed out everything up to those end offsets. Every record Kafka stores
+// after start() reaches it: notifier-service's fan-out relies on this.
+//
 // Usage:
 //   KafkaConsumer c(brokers, "payment-service", {"order.created"});
 //   connect(&c, &KafkaConsumer::messagesReceived, this, [&](const KafkaMessageList &ms) {
@@ -26,6 +32,11 @@ class KafkaConsumer : public QObject
 {
     Q_OBJECT
 public:
+    enum class Mode {
+        Group,     ///< subscribe as a member of groupId; commit what was acknowledged
+        Broadcast, ///< every partition from its end offset at start(); no group, no commits
+    };
+
     /// extraConfig: raw librdkafka properties overriding defaults (auto.offset.reset=
     /// earliest, enable.auto.commit=false, enable.auto.offset.store=false...).
     explicit KafkaConsumer(const QString &brokers, const QString &groupId,
@@ -37,8 +48,18 @@ public:
     bool isValid() const;
     KafkaError creationError() const;
 
-    /// Subscribes and starts the poll thread.
+    /// Before start(): Group (the default) or Broadcast.
+    void setMode(Mode mode);
+    Mode mode() const;
+    /// Broadcast mode, before start(): also read up to this many of the records each
+    /// partition held before start() (e.g. to rebuild a list of recent records).
+    void setBroadcastHistory(int recordsPerPartition);
+
+    /// Subscribes (Group) or positions every partition at its end (Broadcast, retried
+    /// until Kafka answers) and starts the poll thread.
     void start();
+    /// Broadcast mode: caughtUp() was emitted (owner thread).
+    bool isCaughtUp() const;
     /// Stops polling, commits every acknowledged offset (bounded by timeoutMs),
     /// leaves the group. Unacknowledged records will be redelivered to the group.
     void stop(int timeoutMs = 5000);
@@ -67,6 +88,10 @@ signals:
     void consumerError(const lab::KafkaError &error);
     /// Assignment changed (after a rebalance), for logs.
     void assignmentChanged(const QStringList &partitions);
+    /// Broadcast mode: every record the partitions held when start() looked at them
+    /// (from the history on) has been handed out, in batches emitted before this
+    /// signal; every record Kafka stored since will follow. Emitted once per start().
+    void caughtUp();
     /// A commit completed (error is ok on success).
     void committed(const lab::KafkaError &error);
 

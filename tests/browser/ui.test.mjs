@@ -152,7 +152,10 @@ class Service {
       PAYMENT_DEFAULT_PRICE_CENTS: '1000',
       PAYMENT_LIMIT_CENTS: '100000000',
     };
-    this.proc = spawn(binary, ['--port', String(this.port)], { env, stdio: ['ignore', fd, fd] });
+    // setpriv (util-linux) execs the service with PR_SET_PDEATHSIG: if this test dies
+    // however it dies, its services die with it instead of holding ports and topics.
+    this.proc = spawn('setpriv', ['--pdeathsig', 'KILL', '--', binary, '--port', String(this.port)],
+      { env, stdio: ['ignore', fd, fd] });
     fs.closeSync(fd);
     const proc = this.proc;
     proc.exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));

@@ -34,6 +34,7 @@
 #include <QWebSocket>
 #include <QtTest>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -149,7 +150,11 @@ private:
     QHash<qint64, Order> m_orders;
 };
 
-/// A WebSocket client counting live notifications per order and their delivery delay.
+/// A WebSocket client counting the notifications it receives per order and their
+/// delivery delay. One connection, never reopened: each order must reach it once. The
+/// backlog sent on connect counts as a delivery, because an order published just after
+/// the client connected may reach it in the backlog instead of live (the hub then does
+/// not send it live again): the promise is once, through either.
 class Feed : public QObject
 {
 public:
@@ -161,13 +166,16 @@ public:
                 ++m_malformed;
                 return;
             }
-            if (n.value->backlog)
-                return; // replay of the recent list on connect: not a delivery
             const qint64 t = now();
             ++m_count[n.value->orderId];
+            if (n.value->backlog) {
+                ++m_backlog;
+                return; // no delivery delay: it may have been decided long ago
+            }
             m_receivedAt.insert(n.value->orderId, t);
             m_delay.insert(n.value->orderId, t - n.value->notifiedAt.toMSecsSinceEpoch());
         });
+        connect(&m_socket, &QWebSocket::connected, this, [this] { m_connectedAt = now(); });
         connect(&m_socket, &QWebSocket::disconnected, this, [this] { ++m_disconnects; });
         m_socket.open(url);
     }
@@ -178,6 +186,8 @@ public:
         QSignalSpy spy(&m_socket, &QWebSocket::connected);
         return spy.wait(10000);
     }
+    qint64 connectedAt() const { return m_connectedAt; } ///< 0 until connected
+    int backlogMessages() const { return m_backlog; }
     int count(qint64 id) const { return m_count.value(id); }
     qint64 receivedAt(qint64 id) const { return m_receivedAt.value(id); }
     qint64 delay(qint64 id) const { return m_delay.value(id, -1); }
@@ -192,6 +202,8 @@ private:
     QHash<qint64, qint64> m_delay;
     int m_disconnects = 0;
     int m_malformed = 0;
+    int m_backlog = 0;
+    qint64 m_connectedAt = 0;
 };
 
 /// One phase's numbers, for the summary.
@@ -236,7 +248,9 @@ private:
     QHash<QString, int> m_current;     ///< service -> index of its live instance
     int m_notifierOther = 1;
     int m_phase = 0;
-    QList<PhaseResult> m_results;
+    QList<PhaseResult> m_results; ///< one row per phase that began, in order
+    int m_row = -1;               ///< the current test function's row, -1 before beginPhase()
+    bool m_setupDone = false;
     QNetworkAccessManager m_nam;
 
     // ------------------------------------------------------------ helpers
@@ -340,15 +354,26 @@ private:
         return item;
     }
 
-    void beginPhase(PhaseResult &r)
+    /// Adds the phase's row to the summary (failed until its checks pass) and starts
+    /// its load.
+    void beginPhase(const QString &name, const QString &fault)
     {
         ++m_phase;
-        m_load->start(m_phase, phaseItem(r.name), m_rate);
+        PhaseResult r;
+        r.name = name;
+        r.fault = fault;
+        m_results.append(r);
+        m_row = int(m_results.size()) - 1;
+        m_load->start(m_phase, phaseItem(name), m_rate);
     }
+    /// The current phase's row (after beginPhase()).
+    PhaseResult &row() { return m_results[m_row]; }
 
-    /// Stops the load, waits for every answer, then audits the phase's orders.
-    void endPhase(PhaseResult &r)
+    /// Stops the load, waits for every answer, then audits the phase's orders. The
+    /// caller returns when the test failed here (QVERIFY only leaves this helper).
+    void endPhase()
     {
+        PhaseResult &r = row();
         m_load->stop();
         m_load->setFault(false);
         QVERIFY2(QTest::qWaitFor([this] { return m_load->inFlight() == 0; }, 30000), "requests still unanswered");
@@ -426,7 +451,6 @@ private:
             qWarning("lost orders (first 20): %s", qPrintable(idList(QList<qint64>(lost.cbegin(), lost.cend()))));
         r.passed = r.lost == 0 && r.duplicates == 0 && r.ghosts == 0 && r.otherStatus == 0 && r.noAnswer == 0
             && r.ok > 0 && hits == expectedHits && m_feed->disconnects() == 0;
-        m_results.append(r);
         QCOMPARE(r.lost, 0);
         QCOMPARE(r.duplicates, 0);
         QCOMPARE(r.ghosts, 0);
@@ -450,14 +474,11 @@ private:
     /// SIGKILL the live instance of a consumer mid-stream, start a new one.
     void killAndRestart(const QString &service, int index)
     {
-        PhaseResult r;
-        r.name = QStringLiteral("kill %1").arg(service);
-        r.fault = QStringLiteral("SIGKILL %1 mid-stream, restart").arg(service);
-        beginPhase(r);
+        beginPhase(QStringLiteral("kill %1").arg(service), QStringLiteral("SIGKILL %1 mid-stream, restart").arg(service));
         QTest::qWait(m_killLoadMs / 3);
         m_load->setFault(true);
         m_stack->kill(service, index);
-        ++r.faults;
+        ++row().faults;
         QTest::qWait(1000); // events pile up while it is gone
         QString error;
         const int fresh = m_stack->start(service, &error);
@@ -471,7 +492,7 @@ private:
             m_current[service] = fresh;
         }
         QTest::qWait(m_killLoadMs * 2 / 3);
-        endPhase(r);
+        endPhase();
     }
 
     void requireIsolated()
@@ -521,12 +542,28 @@ private slots:
         m_load = std::make_unique<Load>(m_stack->url(QStringLiteral("order-service"), QStringLiteral("/create_order")));
 
         // warm-up: the pipeline works end to end before anything breaks
-        PhaseResult r;
-        r.name = QStringLiteral("baseline");
-        r.fault = QStringLiteral("none");
-        beginPhase(r);
+        beginPhase(QStringLiteral("baseline"), QStringLiteral("none"));
         QTest::qWait(3000);
-        endPhase(r);
+        endPhase();
+        m_setupDone = !QTest::currentTestFailed();
+    }
+
+    void init() { m_row = -1; }
+
+    /// A phase that failed anywhere (before, during or after its audit) is a failed row
+    /// of the summary; one that failed before its load began gets a row of its own.
+    void cleanup()
+    {
+        if (!QTest::currentTestFailed())
+            return;
+        if (m_row >= 0) {
+            row().passed = false;
+            return;
+        }
+        PhaseResult r;
+        r.name = QString::fromLatin1(QTest::currentTestFunction());
+        r.fault = QStringLiteral("(failed before its load began)");
+        m_results.append(r);
     }
 
     void cleanupTestCase()
@@ -535,6 +572,12 @@ private slots:
         int passed = 0, failed = 0;
         QString table = QStringLiteral("| phase | fault | faults | orders sent | during fault | 2xx | 503 | no answer | lost | duplicates | ghosts (503 seen) | audit ms | result | notes |\n"
                                        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        if (!m_setupDone) { // initTestCase failed: no phase ran, and that is a failure
+            PhaseResult setup;
+            setup.name = QStringLiteral("setup");
+            setup.fault = QStringLiteral("(the stack or the baseline failed)");
+            m_results.prepend(setup);
+        }
         for (const PhaseResult &r : std::as_const(m_results)) {
             faults += r.faults;
             during += r.duringFault;
@@ -577,15 +620,12 @@ private slots:
 
     void kafkaOutage()
     {
-        PhaseResult r;
-        r.name = QStringLiteral("kafka outage");
-        r.fault = QStringLiteral("broker stopped %1 s, restarted").arg(m_kafkaDownMs / 1000);
-        beginPhase(r);
+        beginPhase(QStringLiteral("kafka outage"), QStringLiteral("broker stopped %1 s, restarted").arg(m_kafkaDownMs / 1000));
         QTest::qWait(3000);
         m_load->setFault(true);
         const qint64 stopAt = now();
         QCOMPARE(lab({QStringLiteral("infra"), QStringLiteral("stop"), QStringLiteral("kafka")}), 0);
-        ++r.faults;
+        ++row().faults;
         const qint64 downAt = now();
         QTest::qWait(m_kafkaDownMs);
         const qint64 restartAt = now();
@@ -615,11 +655,13 @@ private slots:
             if (o.answeredAt > 0)
                 worst = qMax(worst, o.answeredAt - o.sentAt);
         }
-        r.note = QStringLiteral("stop took %1 ms; while down: %2 orders, %3 × 503, %4 × 2xx, slowest answer %5 ms "
-                                "(ORDER_KAFKA_TIMEOUT_MS %6); first 2xx %7 ms after the broker was healthy")
-                     .arg(downAt - stopAt).arg(downOrders).arg(down503).arg(down2xx).arg(worst).arg(m_kafkaTimeoutMs)
-                     .arg(recoveredAt ? recoveredAt - upAt : -1);
-        endPhase(r);
+        row().note = QStringLiteral("stop took %1 ms; while down: %2 orders, %3 × 503, %4 × 2xx, slowest answer %5 ms "
+                                    "(ORDER_KAFKA_TIMEOUT_MS %6); first 2xx %7 ms after the broker was healthy")
+                         .arg(downAt - stopAt).arg(downOrders).arg(down503).arg(down2xx).arg(worst).arg(m_kafkaTimeoutMs)
+                         .arg(recoveredAt ? recoveredAt - upAt : -1);
+        endPhase();
+        if (QTest::currentTestFailed())
+            return;
         // After the audit every record of the phase was consumed: how many 503 orders
         // Kafka had stored anyway (the ghost window), each dropped by every consumer.
         const QString voided = QStringLiteral("; 503 records Kafka stored anyway, dropped (lab_voided_events_total): "
@@ -628,16 +670,17 @@ private slots:
                                    .arg(voidedEvents(QStringLiteral("inventory-service")))
                                    .arg(voidedEvents(QStringLiteral("search-service")));
         qInfo("%s", qPrintable(voided.mid(2)));
-        if (!m_results.isEmpty())
-            m_results.last().note += voided;
+        row().note += voided;
+        // The promise is a 503 within ORDER_KAFKA_TIMEOUT_MS plus scheduling slack, never
+        // a hang. The slack is generous (a busy CI machine), yet far below the 10 s
+        // bursts that librdkafka's reconnect backoff once caused (docs/RELIABILITY.md).
+        const qint64 bound = m_kafkaTimeoutMs + 3000;
         bool alive = true;
         for (const QString &s : ServiceStack::serviceNames())
             alive = alive && m_stack->isRunning(s, m_current.value(s));
-        if (!m_results.isEmpty())
-            m_results.last().passed = m_results.last().passed && down503 > 0 && worst <= m_kafkaTimeoutMs + 1500
-                && recoveredAt > 0 && alive;
+        row().passed = row().passed && down503 > 0 && worst <= bound && recoveredAt > 0 && alive;
         QVERIFY2(down503 > 0, "no 503 while Kafka was down");
-        QVERIFY2(worst <= m_kafkaTimeoutMs + 1500, qPrintable(QStringLiteral("an order waited %1 ms while Kafka was down").arg(worst)));
+        QVERIFY2(worst <= bound, qPrintable(QStringLiteral("an order waited %1 ms while Kafka was down").arg(worst)));
         QVERIFY2(recoveredAt > 0, "order-service did not accept orders again within 60 s");
         for (const QString &s : ServiceStack::serviceNames())
             QVERIFY2(m_stack->isRunning(s, m_current.value(s)), qPrintable(s + QStringLiteral(" died during the Kafka outage")));
@@ -645,78 +688,85 @@ private slots:
 
     void redisRestart()
     {
-        PhaseResult r;
-        r.name = QStringLiteral("redis restart");
-        r.fault = QStringLiteral("./lab infra restart redis (SIGTERM, AOF everysec)");
-        beginPhase(r);
+        beginPhase(QStringLiteral("redis restart"), QStringLiteral("./lab infra restart redis (SIGTERM, AOF everysec)"));
         QTest::qWait(3000);
         m_load->setFault(true);
         const qint64 t0 = now();
         QCOMPARE(lab({QStringLiteral("infra"), QStringLiteral("restart"), QStringLiteral("redis")}), 0);
-        ++r.faults;
+        ++row().faults;
         m_load->setFault(false);
-        r.note = QStringLiteral("Redis away %1 ms").arg(now() - t0);
+        row().note = QStringLiteral("Redis away %1 ms").arg(now() - t0);
         QTest::qWait(qMax(5000, m_killLoadMs / 2));
-        endPhase(r);
+        endPhase();
     }
 
     void redisKill()
     {
         if (!m_long)
             QSKIP("long form only (CHAOS_LONG=1): Redis SIGKILL, where AOF everysec may lose the last second");
-        PhaseResult r;
-        r.name = QStringLiteral("redis sigkill");
-        r.fault = QStringLiteral("SIGKILL redis-server, ./lab infra start redis");
-        beginPhase(r);
+        beginPhase(QStringLiteral("redis sigkill"), QStringLiteral("SIGKILL redis-server, ./lab infra start redis"));
         QTest::qWait(5000);
         m_load->setFault(true);
         QFile pidFile(qEnvironmentVariable("LAB_STATE") + QStringLiteral("/run/redis.pid"));
         QVERIFY(pidFile.open(QIODevice::ReadOnly));
         const QByteArray pid = pidFile.readAll().trimmed();
         QCOMPARE(QProcess::execute(QStringLiteral("kill"), {QStringLiteral("-KILL"), QString::fromLatin1(pid)}), 0);
-        ++r.faults;
+        ++row().faults;
         QTest::qWait(2000);
         QCOMPARE(lab({QStringLiteral("infra"), QStringLiteral("start"), QStringLiteral("redis")}), 0);
         m_load->setFault(false);
         QTest::qWait(10000);
-        endPhase(r);
+        endPhase();
     }
 
     void elasticsearchOutage()
     {
-        PhaseResult r;
-        r.name = QStringLiteral("elasticsearch outage");
-        r.fault = QStringLiteral("Elasticsearch stopped %1 s, restarted").arg(m_esDownMs / 1000);
-        beginPhase(r);
+        beginPhase(QStringLiteral("elasticsearch outage"),
+                   QStringLiteral("Elasticsearch stopped %1 s, restarted").arg(m_esDownMs / 1000));
         QTest::qWait(3000);
         m_load->setFault(true);
         QCOMPARE(lab({QStringLiteral("infra"), QStringLiteral("stop"), QStringLiteral("elasticsearch")}), 0);
-        ++r.faults;
+        ++row().faults;
         const qint64 downAt = now();
         QTest::qWait(m_esDownMs);
-        // orders kept flowing and notifications kept coming while it was down
-        int downOrders = 0, downOk = 0, downNotified = 0;
+        // Notifications do not depend on Elasticsearch: every order accepted while it is
+        // down gets its notification while it is STILL down. The wait is bounded only as
+        // a hang detector (generous: a slow machine must not fail it).
+        const qint64 cutAt = now();
+        QList<qint64> downAccepted;
+        int downOrders = 0;
         for (const Order &o : std::as_const(m_load->orders())) {
-            if (o.phase != m_phase || o.sentAt < downAt || o.sentAt > now() - 5000)
+            if (o.phase != m_phase || o.sentAt < downAt || o.sentAt > cutAt)
                 continue;
             ++downOrders;
-            if (o.status / 100 == 2) {
-                ++downOk;
-                downNotified += m_feed->count(o.id) > 0 ? 1 : 0;
-            }
+            if (o.status / 100 == 2)
+                downAccepted.append(o.id);
         }
+        int downNotified = 0;
+        const auto countNotified = [&] {
+            downNotified = int(std::count_if(downAccepted.cbegin(), downAccepted.cend(),
+                                             [this](qint64 id) { return m_feed->count(id) > 0; }));
+            return downNotified == downAccepted.size();
+        };
+        (void)QTest::qWaitFor(countNotified, 120000);
+        const qint64 notifiedAfter = now() - cutAt;
         const qint64 restartAt = now();
         QCOMPARE(lab({QStringLiteral("infra"), QStringLiteral("start"), QStringLiteral("elasticsearch")}), 0);
         m_load->setFault(false);
         const qint64 upAt = now();
         QTest::qWait(5000);
-        r.note = QStringLiteral("while down: %1 orders, %2 × 2xx, %3 notified within 5 s; ES start took %4 ms")
-                     .arg(downOrders).arg(downOk).arg(downNotified).arg(upAt - restartAt);
-        endPhase(r);
-        m_results.last().passed = m_results.last().passed && downOk > 0 && downOk == downOrders && downNotified == downOk;
-        r.note += QStringLiteral("; search caught up %1 ms after the load stopped").arg(m_results.last().auditMs);
-        m_results.last().note = r.note;
-        QVERIFY2(downOk > 0 && downOk == downOrders, "orders were refused while only Elasticsearch was down");
+        // (orders still in flight at the cut are audited with the rest of the phase)
+        const int downOk = int(downAccepted.size());
+        QString note = QStringLiteral("while down: %1 orders sent, %2 × 2xx, %3 of them notified before Elasticsearch "
+                                      "was restarted (the last %4 ms after the cut); ES start took %5 ms")
+                           .arg(downOrders).arg(downOk).arg(downNotified).arg(notifiedAfter).arg(upAt - restartAt);
+        row().note = note;
+        endPhase();
+        row().note = note + QStringLiteral("; search caught up %1 ms after the load stopped").arg(row().auditMs);
+        if (QTest::currentTestFailed())
+            return;
+        row().passed = row().passed && downOk > 0 && downNotified == downOk;
+        QVERIFY2(downOk > 0, "no order was accepted while only Elasticsearch was down");
         QCOMPARE(downNotified, downOk);
     }
 
@@ -725,9 +775,6 @@ private slots:
 #ifndef Q_OS_UNIX
         QSKIP("needs a socket with a tiny receive buffer");
 #else
-        PhaseResult r;
-        r.name = QStringLiteral("slow websocket client");
-        r.fault = QStringLiteral("a /ws client that never reads");
         // A notifier instance of its own with a smaller per-client queue (the default
         // 1 MiB takes minutes of load to fill), a healthy client and a slow one on it.
         // The auditor's client stays on instance 0 with the default limit.
@@ -763,17 +810,21 @@ private slots:
             return f.open(QIODevice::ReadOnly) && f.readAll().contains("client too slow");
         };
         QVERIFY2(!slowClosed(), "a client was already closed as too slow");
-        beginPhase(r);
+        beginPhase(QStringLiteral("slow websocket client"), QStringLiteral("a /ws client that never reads"));
         m_load->setFault(true);
-        ++r.faults;
+        ++row().faults;
         QElapsedTimer t;
         t.start();
         const bool closed = QTest::qWaitFor(slowClosed, m_long ? 120000 : 40000);
         const qint64 closedAfter = t.elapsed();
         m_load->setFault(false);
         ::close(fd);
-        endPhase(r); // stops the load and waits until the auditor has every order
-        // the healthy client of the same instance got everything too, once, on time
+        endPhase(); // stops the load and waits until the auditor has every order
+        if (QTest::currentTestFailed())
+            return;
+        // The healthy client of the same instance, connected before the phase began, got
+        // every order of the phase exactly once (live or in its backlog). How fast is
+        // reported, not asserted: speed is the benchmark's business.
         qint64 worstDelay = 0;
         int healthyMissing = 0;
         QList<qint64> missingIds;
@@ -786,35 +837,51 @@ private slots:
                 }
             }
         if (!missingIds.isEmpty())
-            qWarning("the healthy client missed: %s", qPrintable(idList(missingIds)));
-        m_results.last().note = QStringLiteral("queue limit %1 B; slow client closed %2 ms into the phase; the healthy "
-                                               "client on the same instance missed %3, worst delivery delay %4 ms, "
-                                               "disconnects %5")
-                                    .arg(queueBytes).arg(closed ? closedAfter : -1).arg(healthyMissing).arg(worstDelay)
-                                    .arg(healthy.disconnects());
-        qInfo("%s", qPrintable(m_results.last().note));
-        m_results.last().passed = m_results.last().passed && closed && healthyMissing == 0 && healthy.disconnects() == 0
-            && worstDelay < 3000;
+            qWarning("the healthy client got these not exactly once: %s", qPrintable(idList(missingIds)));
+        row().note = QStringLiteral("queue limit %1 B; slow client closed %2 ms into the phase; the healthy "
+                                    "client on the same instance missed or repeated %3, worst delivery delay %4 ms, "
+                                    "disconnects %5")
+                         .arg(queueBytes).arg(closed ? closedAfter : -1).arg(healthyMissing).arg(worstDelay)
+                         .arg(healthy.disconnects());
+        qInfo("%s", qPrintable(row().note));
+        row().passed = row().passed && closed && healthyMissing == 0 && healthy.disconnects() == 0;
         QVERIFY2(closed, "the slow client was never disconnected");
         QCOMPARE(healthyMissing, 0);
         QCOMPARE(healthy.disconnects(), 0);
-        QVERIFY2(worstDelay < 3000, qPrintable(QStringLiteral("a notification took %1 ms to reach a healthy client").arg(worstDelay)));
 #endif
     }
 
     void finalAudit()
     {
-        // Across all phases: no order notified twice on the auditor's client, and the
-        // other notifier's (fresh) client saw every order accepted since it connected.
-        int dups = 0, total = 0;
+        // Across all phases: no order notified twice on the auditor's client, which saw
+        // every accepted order; and the client of the other notifier instance (connected
+        // after that instance was restarted) got every order accepted after it connected,
+        // exactly once, live or in its backlog.
+        int dups = 0, total = 0, otherExpected = 0, otherWrong = 0;
+        QList<qint64> otherWrongIds;
         for (const Order &o : std::as_const(m_load->orders())) {
             dups += m_feed->count(o.id) > 1 ? 1 : 0;
             total += o.status / 100 == 2 ? 1 : 0;
+            if (o.status / 100 == 2 && m_feedOther->connectedAt() > 0 && o.sentAt > m_feedOther->connectedAt()) {
+                ++otherExpected;
+                if (m_feedOther->count(o.id) != 1) {
+                    ++otherWrong;
+                    otherWrongIds.append(o.id);
+                }
+            }
         }
-        qInfo("final: %d accepted orders, %d distinct notified on the auditor's client, %d duplicates", total,
-              m_feed->distinct(), dups);
+        qInfo("final: %d accepted orders, %d distinct notified on the auditor's client, %d duplicates; the other "
+              "instance's client: %d orders accepted since it connected, %d of them not received exactly once "
+              "(%d backlog messages), disconnects %d",
+              total, m_feed->distinct(), dups, otherExpected, otherWrong, m_feedOther->backlogMessages(),
+              m_feedOther->disconnects());
+        if (!otherWrongIds.isEmpty())
+            qWarning("the other instance's client got these not exactly once: %s", qPrintable(idList(otherWrongIds)));
         QCOMPARE(dups, 0);
         QCOMPARE(m_feed->distinct(), total);
+        QVERIFY(otherExpected > 0);
+        QCOMPARE(otherWrong, 0);
+        QCOMPARE(m_feedOther->disconnects(), 0);
     }
 };
 

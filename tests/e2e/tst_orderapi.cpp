@@ -563,6 +563,7 @@ void TestOrderApi::attemptIsVoidedOnceRedisIsBack()
                                 QStringLiteral("--save"), QString(), QStringLiteral("--appendonly"),
                                 QStringLiteral("yes"), QStringLiteral("--appendfsync"), QStringLiteral("always")};
     QProcess redisServer;
+    labtest::tieToTestLifetime(redisServer);
     redisServer.start(QStringLiteral("redis-server"), redisArgs);
     QVERIFY2(redisServer.waitForStarted(5000), "redis-server did not start");
 

@@ -13,7 +13,9 @@
 #include <QThread>
 #include <QTimer>
 
+#include <algorithm>
 #include <atomic>
+#include <limits>
 #include <memory>
 
 using lab::KafkaConsumer;
@@ -82,6 +84,27 @@ qint64 committedOffset(const QString &group, const QString &topic, int partition
     const qint64 offset = list->elems[0].offset;
     rd_kafka_consumer_close(rk.get());
     return offset;
+}
+
+/// The end offset (high watermark) of partitions 0..n-1 of topic; empty on an error.
+QList<qint64> highWatermarks(const QString &topic, int partitions)
+{
+    char errstr[512];
+    lab::rdk::ConfPtr conf(rd_kafka_conf_new());
+    rd_kafka_conf_set(conf.get(), "bootstrap.servers", labtest::kafkaBrokers().toUtf8().constData(),
+                      errstr, sizeof errstr);
+    lab::rdk::HandlePtr rk(rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), errstr, sizeof errstr));
+    if (!rk)
+        return {};
+    conf.release();
+    QList<qint64> out;
+    for (int p = 0; p < partitions; ++p) {
+        int64_t low = 0, high = 0;
+        if (rd_kafka_query_watermark_offsets(rk.get(), topic.toUtf8().constData(), p, &low, &high, 10000))
+            return {};
+        out.append(high);
+    }
+    return out;
 }
 
 /// Collects what a consumer hands out and optionally acknowledges it at once.
@@ -195,6 +218,80 @@ private slots:
         QCOMPARE(committedOffset(group, topic, 0), qint64(1));
         consumer.stop();
         QVERIFY(!consumer.isRunning());
+    }
+
+    // A Broadcast reader (notifier-service's fan-out) starts a given number of records
+    // before the end offsets it finds, emits caughtUp() once it has handed those out,
+    // and then reads every record Kafka stores. Records flow the whole time; several
+    // readers start one after the other. Each must get every record whose delivery was
+    // reported after its caughtUp() (a delivery report can arrive after the broker
+    // stored the record: the history covers that gap), none from further back than its
+    // history, and commit nothing. Resolving "the end" lazily (auto.offset.reset=latest,
+    // a logical OFFSET_END) skips records stored right after the signal.
+    void broadcastReaderGetsEveryRecordStoredAfterItCaughtUp()
+    {
+        LAB_REQUIRE_KAFKA();
+        constexpr int kPartitions = 6, kHistory = 50;
+        const QString topic = labtest::uniqueName(QStringLiteral("tst-kafka-bc"));
+        QCOMPARE(createTopic(topic, kPartitions), QString());
+        // The stream: values in the order their deliveries were reported (declared
+        // before the producer, whose destructor runs the last completions).
+        QStringList acked;
+        int sent = 0, failed = 0;
+        KafkaProducer producer(labtest::kafkaBrokers());
+        QVERIFY2(producer.isValid(), qPrintable(producer.creationError().toString()));
+        QVERIFY(produceAll(producer, topic, 600, QStringLiteral("old")));
+        QTimer stream;
+        stream.setInterval(1);
+        QObject::connect(&stream, &QTimer::timeout, &producer, [&] {
+            const QByteArray value = "live" + QByteArray::number(sent);
+            producer.produce(topic, "k" + QByteArray::number(sent++), value,
+                             [&acked, &failed, value](const KafkaError &e, qint32, qint64) {
+                                 if (e)
+                                     ++failed;
+                                 else
+                                     acked.append(QString::fromUtf8(value));
+                             });
+        });
+        stream.start();
+        for (int round = 0; round < 5; ++round) {
+            const QList<qint64> endBefore = highWatermarks(topic, kPartitions);
+            QCOMPARE(endBefore.size(), kPartitions);
+            const QString group = labtest::uniqueName(QStringLiteral("tst-grp-bc"));
+            KafkaConsumer reader(labtest::kafkaBrokers(), group, {topic});
+            reader.setMode(KafkaConsumer::Mode::Broadcast);
+            reader.setBroadcastHistory(kHistory);
+            QSet<QString> received;
+            QList<qint64> lowestRead(kPartitions, std::numeric_limits<qint64>::max());
+            QObject::connect(&reader, &KafkaConsumer::messagesReceived, &reader, [&](const KafkaMessageList &batch) {
+                for (const KafkaMessage &m : batch) {
+                    received.insert(QString::fromUtf8(m.value));
+                    lowestRead[m.partition] = std::min(lowestRead[m.partition], m.offset);
+                    reader.acknowledge(m);
+                }
+            });
+            qsizetype ackedBefore = -1;
+            QObject::connect(&reader, &KafkaConsumer::caughtUp, &reader, [&] { ackedBefore = acked.size(); });
+            QVERIFY(!reader.isCaughtUp());
+            reader.start();
+            QTRY_VERIFY_WITH_TIMEOUT(ackedBefore >= 0, kWaitMs);
+            QVERIFY(reader.isCaughtUp());
+            QTRY_VERIFY_WITH_TIMEOUT(acked.size() > ackedBefore + 200, kWaitMs); // more flow after it
+            const QStringList expected = acked.mid(ackedBefore);
+            QTRY_VERIFY_WITH_TIMEOUT(std::all_of(expected.cbegin(), expected.cend(),
+                                                 [&](const QString &v) { return received.contains(v); }),
+                                     kWaitMs);
+            for (int p = 0; p < kPartitions; ++p)
+                QVERIFY2(lowestRead[p] >= endBefore[p] - kHistory,
+                         qPrintable(QStringLiteral("partition %1 read from offset %2, its end was %3 before the "
+                                                   "reader started (history %4)")
+                                        .arg(p).arg(lowestRead[p]).arg(endBefore[p]).arg(kHistory)));
+            reader.stop(5000);
+            QCOMPARE(committedOffset(group, topic, 0), qint64(RD_KAFKA_OFFSET_INVALID)); // no group, no commits
+        }
+        stream.stop();
+        producer.flush(kWaitMs);
+        QCOMPARE(failed, 0);
     }
 
     void shouldCompleteImmediateFailuresLaterOnTheOwnerThread()

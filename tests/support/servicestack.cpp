@@ -174,6 +174,7 @@ int ServiceStack::start(const QString &service, QString *error, int timeoutMs)
         env.insert(it.key(), it.value());
     inst->process->setProcessEnvironment(env);
     inst->process->setProcessChannelMode(QProcess::MergedChannels);
+    tieToTestLifetime(*inst->process);
     inst->process->setStandardOutputFile(inst->log, QIODevice::Append);
     inst->process->start(binary, {QStringLiteral("--port"), QString::number(inst->port)});
     m_instances[service].append(inst);

@@ -11,6 +11,12 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#ifdef Q_OS_LINUX
+#include <csignal>
+#include <sys/prctl.h>
+#include <unistd.h>
+#endif
+
 namespace labtest {
 
 static QString env(const char *name, const QString &fallback)
@@ -114,6 +120,21 @@ quint16 freePort()
     QTcpServer s;
     s.listen(QHostAddress::LocalHost, 0);
     return s.serverPort();
+}
+
+void tieToTestLifetime(QProcess &process)
+{
+#ifdef Q_OS_LINUX
+    const pid_t parent = ::getpid();
+    process.setChildProcessModifier([parent] {
+        // In the child, between fork and exec: only async-signal-safe calls.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent) // the test died before prctl took effect
+            ::_exit(127);
+    });
+#else
+    Q_UNUSED(process);
+#endif
 }
 
 } // namespace labtest

@@ -4,6 +4,7 @@
 // `./lab` subcommands (e.g. restart Redis mid-test), and unique names per run.
 #pragma once
 
+#include <QProcess>
 #include <QString>
 #include <QStringList>
 #include <QUrl>
@@ -32,6 +33,12 @@ QString uniqueName(const QString &prefix);
 
 /// A TCP port that was free a moment ago on 127.0.0.1.
 quint16 freePort();
+
+/// Ties a process about to be started to this test's lifetime: it is SIGKILLed when
+/// the test process dies, however it dies (a failed QVERIFY in a destructor-less path,
+/// QTest's watchdog, a crash, SIGKILL from CTest's timeout), so no service or server a
+/// test started outlives it. Call before QProcess::start().
+void tieToTestLifetime(QProcess &process);
 
 } // namespace labtest
 

@@ -1,12 +1,10 @@
 // tst_notifierlogic: notifier-service's pieces that need no Kafka or Redis: the bounded
 // dedupe set, static file resolution (MIME types, no way out of the UI directory), the
-// Origin allow-list, and the WebSocket hub over loopback (live fan-out, deduplication,
-// closing misbehaving clients) with Redis unreachable (so no backlog).
+// Origin allow-list, and the WebSocket hub over loopback (backlog then live fan-out,
+// deduplication, closing misbehaving clients).
 #include "notificationhub.h"
 #include "recentids.h"
 #include "staticfiles.h"
-
-#include "lab/redisclient.h"
 
 #include <QDir>
 #include <QFile>
@@ -54,7 +52,6 @@ private:
     QString m_root;
 
     // Loopback WebSocket plumbing for the hub tests.
-    std::unique_ptr<lab::RedisClient> m_redis;
     std::unique_ptr<NotificationHub> m_hub;
     std::unique_ptr<QWebSocketServer> m_server;
 
@@ -81,9 +78,6 @@ private slots:
         writeFile(m_root + QStringLiteral("/docs/index.html"), "<p>docs</p>");
         writeFile(m_dir.path() + QStringLiteral("/secret.txt"), "secret");
         QVERIFY(QFile::link(m_dir.path() + QStringLiteral("/secret.txt"), m_root + QStringLiteral("/escape.txt")));
-
-        // Nothing listens on port 1: the backlog query fails fast and clients go live.
-        m_redis = std::make_unique<lab::RedisClient>(QStringLiteral("127.0.0.1"), 1);
     }
 
     void init()
@@ -91,7 +85,8 @@ private slots:
         NotificationHub::Options options;
         options.allowedOrigins = {QStringLiteral("http://allowed.example")};
         options.dedupeWindow = 3;
-        m_hub = std::make_unique<NotificationHub>(lab::Names(QStringLiteral("tst")), m_redis.get(), options);
+        options.backlogSize = 4;
+        m_hub = std::make_unique<NotificationHub>(options);
         m_server = std::make_unique<QWebSocketServer>(QStringLiteral("tst"), QWebSocketServer::NonSecureMode);
         QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
         connect(m_server.get(), &QWebSocketServer::newConnection, m_hub.get(), [this] {
@@ -242,6 +237,60 @@ private slots:
         QCOMPARE(lab::Notification::fromJson(a.last().toUtf8()).value->orderId, qint64(3));
     }
 
+    // A client gets what the hub delivered before it connected (the newest backlogSize,
+    // oldest first by notified_at, marked backlog) and then every later one live: each
+    // order once, in one or the other.
+    void shouldSendTheBacklogThenLiveEachOnce()
+    {
+        NotificationHub::Options options;
+        options.backlogSize = 3;
+        NotificationHub hub(options);
+        const QDateTime t0 = QDateTime::currentDateTimeUtc();
+        const auto at = [&](qint64 id, int ms) {
+            lab::Notification n = notification(id);
+            n.notifiedAt = t0.addMSecs(ms);
+            return n;
+        };
+        // Read from several partitions at start: not in notified_at order.
+        QVERIFY(hub.deliver(at(1, 10)));
+        QVERIFY(hub.deliver(at(4, 40)));
+        QVERIFY(hub.deliver(at(2, 20)));
+        QVERIFY(hub.deliver(at(5, 50)));
+        QVERIFY(hub.deliver(at(3, 30)));
+        QCOMPARE(hub.backlog().size(), 3); // the newest three
+        QCOMPARE(hub.backlog().first().orderId, qint64(3));
+        QCOMPARE(hub.backlog().last().orderId, qint64(5));
+
+        QWebSocketServer server(QStringLiteral("tst"), QWebSocketServer::NonSecureMode);
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        connect(&server, &QWebSocketServer::newConnection, &hub, [&] {
+            while (auto *s = server.nextPendingConnection()) {
+                hub.addClient(s);
+                QVERIFY(hub.deliver(at(6, 60))); // right after the backlog: live
+                QVERIFY(!hub.deliver(at(5, 50))); // republished: not again
+            }
+        });
+        QWebSocket client;
+        QList<lab::Notification> got;
+        connect(&client, &QWebSocket::textMessageReceived, this, [&got](const QString &text) {
+            const auto n = lab::Notification::fromJson(text.toUtf8());
+            QVERIFY2(n.ok(), qPrintable(n.error));
+            got.append(*n.value);
+        });
+        client.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(server.serverPort())));
+        QTRY_COMPARE(got.size(), 4);
+        QVERIFY(hub.deliver(at(7, 70)));
+        QTRY_COMPARE(got.size(), 5);
+        const QList<qint64> order{3, 4, 5, 6, 7};
+        for (int i = 0; i < got.size(); ++i) {
+            QCOMPARE(got[i].orderId, order[i]);
+            QCOMPARE(got[i].backlog, i < 3);
+        }
+        QCOMPARE(hub.backlog().size(), 3);
+        QCOMPARE(hub.backlog().last().orderId, qint64(7));
+        QCOMPARE(hub.backlog().last().backlog, false);
+    }
+
     void shouldForgetOnlyBeyondTheDedupeWindow()
     {
         for (qint64 id = 10; id < 14; ++id) // window 3: 10 falls out
@@ -305,7 +354,7 @@ private slots:
         m_hub.reset();
         NotificationHub::Options options;
         options.maxQueueBytes = 1024;
-        m_hub = std::make_unique<NotificationHub>(lab::Names(QStringLiteral("tst")), m_redis.get(), options);
+        m_hub = std::make_unique<NotificationHub>(options);
         disconnect(m_server.get(), nullptr, nullptr, nullptr);
         connect(m_server.get(), &QWebSocketServer::newConnection, m_hub.get(), [this] {
             while (auto *s = m_server->nextPendingConnection())
