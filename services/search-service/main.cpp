@@ -111,6 +111,13 @@ int main(int argc, char *argv[])
     http.addHealthCheck(lab::servicekit::redisCheck(&redis));
     http.addHealthCheck({QStringLiteral("elasticsearch"),
                          [&elasticHealth](QString *detail) { return elasticHealth.isUp(detail); }});
+    // Until the index exists (with its shard started) a search could only answer 503.
+    http.addHealthCheck({QStringLiteral("index"), [&indexer](QString *detail) {
+        if (indexer.isIndexReady())
+            return true;
+        *detail = QStringLiteral("creating the index %1").arg(indexer.indexName());
+        return false;
+    }});
     http.server().afterRequest([](QHttpServerResponse &&response, const QHttpServerRequest &request) {
         const QString path = request.url().path();
         if (path == QLatin1String("/healthz") || path == QLatin1String("/metrics"))

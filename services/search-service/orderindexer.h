@@ -42,6 +42,8 @@ public:
     void stop(int timeoutMs, std::function<void(bool drained)> done);
 
     QString indexName() const { return m_index; }
+    /// The index exists with its mapping (as far as the last attempt knows).
+    bool isIndexReady() const { return m_indexReady; }
     /// Records waiting or in progress.
     int backlog() const;
     /// The last indexing problem (empty after a success), for logs and /healthz details.

@@ -69,13 +69,15 @@ public:
     /// lowest unacknowledged offset per partition. Acks for partitions this member no
     /// longer owns are ignored.
     void acknowledge(const lab::KafkaMessage &message);
-    /// Commits acknowledged offsets now (also done every commitIntervalMs, 100 by default).
+    /// Commits acknowledged offsets now (also done every commit interval,
+    /// DefaultCommitIntervalMs unless setCommitIntervalMs()).
     void commitNow();
 
     /// Upper bound on records handed out but not yet acknowledged: at it polling waits,
     /// and after 1 s at it the partitions are paused (rebalances are still served).
     void setMaxInFlight(int n);
     void setCommitIntervalMs(int ms);
+    static constexpr int DefaultCommitIntervalMs = 1000;
     void setMaxBatch(int n);
     /// Records handed out and not yet acknowledged.
     int inFlight() const;

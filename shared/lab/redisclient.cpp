@@ -22,6 +22,7 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QPointer>
+#include <QSet>
 #include <QSocketNotifier>
 #include <QTimer>
 
@@ -338,6 +339,7 @@ public:
         if (status != REDIS_OK)
             return; // hiredis frees the context next; the cleanup hook reports it
         d->connected = true;
+        d->loadedScripts.clear(); // a new connection may be a restarted server: send scripts whole once
         d->backoffMs = kMinBackoffMs;
         if (d->failedAttempts > 0 || d->everConnected)
             qCInfo(lcRedis).noquote() << "reconnected to Redis at" << d->where();
@@ -417,7 +419,145 @@ public:
 
     std::deque<std::function<void()>> events;
     bool drainScheduled = false;
+
+    // ------------------------------------------------------------ eval batching
+    struct DeferredEval
+    {
+        QByteArrayList keys;
+        QByteArrayList args;
+        Callback cb;
+    };
+    struct EvalRun
+    {
+        QByteArray script;
+        std::vector<DeferredEval> calls;
+    };
+    std::vector<EvalRun> evalRuns; ///< this turn's eval() calls, in call order
+    int deferredEvals = 0;
+    bool evalFlushScheduled = false;
+    bool evalBatching = true;
+    struct ScriptInfo
+    {
+        QByteArray script; ///< held so that the data (the cache key) stays alive
+        QByteArray sha;
+        QByteArray batchScript;
+        QByteArray batchSha;
+    };
+    QHash<const char *, ScriptInfo> scripts; ///< by the script's data pointer
+    QSet<QByteArray> loadedScripts; ///< SHA-1s sent whole (EVAL) on this connection
+
+    ScriptInfo &scriptInfo(const QByteArray &script);
+    void sendEval(const QByteArray &script, const QByteArray &sha, const QByteArrayList &keys,
+                  const QByteArrayList &args, Callback cb);
+    void flushEvals();
 };
+
+// A script's SHA-1 is computed once (not per call), keyed by the address of its data,
+// which the cache keeps alive; the wrapper that runs a batch of its calls too.
+RedisClient::Private::ScriptInfo &RedisClient::Private::scriptInfo(const QByteArray &script)
+{
+    auto it = scripts.find(script.constData());
+    if (it != scripts.end() && it->script.size() == script.size())
+        return *it;
+    if (scripts.size() >= 64) // scripts built at run time: keep the cache bounded
+        scripts.clear();
+    ScriptInfo info;
+    info.script = script;
+    info.sha = QCryptographicHash::hash(script, QCryptographicHash::Sha1).toHex();
+    // The script becomes a function whose parameters shadow KEYS and ARGV; the batch
+    // passes ARGV = {calls, then per call: #keys, #args, its args...}, KEYS = every
+    // call's keys in order, and answers one array per call: {reply}, or {} for nil.
+    info.batchScript = QByteArrayLiteral("local function lab_one(KEYS, ARGV)\n") + script
+        + QByteArrayLiteral(R"lua(
+end
+local out, k, a = {}, 1, 2
+for i = 1, tonumber(ARGV[1]) do
+  local nk, na = tonumber(ARGV[a]), tonumber(ARGV[a + 1])
+  a = a + 2
+  local keys, args = {}, {}
+  for j = 1, nk do keys[j] = KEYS[k]; k = k + 1 end
+  for j = 1, na do args[j] = ARGV[a]; a = a + 1 end
+  out[i] = {lab_one(keys, args)}
+end
+return out
+)lua");
+    info.batchSha = QCryptographicHash::hash(info.batchScript, QCryptographicHash::Sha1).toHex();
+    return *scripts.insert(script.constData(), info);
+}
+
+void RedisClient::Private::sendEval(const QByteArray &script, const QByteArray &sha, const QByteArrayList &keys,
+                                    const QByteArrayList &args, Callback cb)
+{
+    QByteArrayList tail;
+    tail.reserve(1 + keys.size() + args.size());
+    tail << QByteArray::number(keys.size()) << keys << args;
+    // The first call of a script on a connection sends it whole, which also caches it
+    // on the server: EVALSHA would fail with NOSCRIPT and its EVAL retry would run
+    // after commands sent meanwhile (calls must run in the order they were made).
+    if (!loadedScripts.contains(sha)) {
+        loadedScripts.insert(sha);
+        q->command(QByteArrayList{"EVAL", script} + tail, std::move(cb));
+        return;
+    }
+    // The callback only runs from the delivery queue, which dies with the client.
+    // NOSCRIPT now means SCRIPT FLUSH by someone else: resend it whole.
+    q->command(QByteArrayList{"EVALSHA", sha} + tail, [this, script, tail, cb](const RedisReply &reply) {
+        if (reply.isError() && reply.string.startsWith("NOSCRIPT")) {
+            q->command(QByteArrayList{"EVAL", script} + tail, cb);
+            return;
+        }
+        if (cb)
+            cb(reply);
+    });
+}
+
+void RedisClient::Private::flushEvals()
+{
+    evalFlushScheduled = false;
+    std::vector<EvalRun> runs;
+    runs.swap(evalRuns);
+    deferredEvals = 0;
+    for (EvalRun &run : runs) {
+        ScriptInfo &info = scriptInfo(run.script);
+        if (run.calls.size() == 1) {
+            DeferredEval &c = run.calls.front();
+            sendEval(info.script, info.sha, c.keys, c.args, std::move(c.cb));
+            continue;
+        }
+        QByteArrayList keys, args;
+        args << QByteArray::number(qsizetype(run.calls.size()));
+        auto callbacks = std::make_shared<std::vector<Callback>>();
+        callbacks->reserve(run.calls.size());
+        for (DeferredEval &c : run.calls) {
+            keys += c.keys;
+            args << QByteArray::number(c.keys.size()) << QByteArray::number(c.args.size());
+            args += c.args;
+            callbacks->push_back(std::move(c.cb));
+        }
+        sendEval(info.batchScript, info.batchSha, keys, args, [this, callbacks](const RedisReply &reply) {
+            const bool shaped = reply.type == RedisReply::Type::Array && reply.array.size() == qsizetype(callbacks->size());
+            QPointer<RedisClient> guard(q);
+            for (size_t i = 0; i < callbacks->size(); ++i) {
+                RedisReply one;
+                if (!shaped) {
+                    one = reply.isError() ? reply
+                                          : RedisReply::error(QStringLiteral("unexpected reply to a batch of %1 script calls")
+                                                                  .arg(callbacks->size()));
+                } else if (const RedisReply &e = reply.array.at(qsizetype(i)); e.type == RedisReply::Type::Array
+                                                                              && e.array.size() <= 1) {
+                    if (e.array.size() == 1)
+                        one = e.array.first(); // else: nil
+                } else {
+                    one = RedisReply::error(QStringLiteral("unexpected reply to a batched script call"));
+                }
+                if ((*callbacks)[i])
+                    (*callbacks)[i](one);
+                if (!guard)
+                    return; // a callback deleted the client
+            }
+        });
+    }
+}
 
 RedisClient::RedisClient(const QString &host, quint16 port, QObject *parent)
     : QObject(parent)
@@ -453,6 +593,8 @@ bool RedisClient::isConnected() const
 
 void RedisClient::command(const QByteArrayList &args, Callback cb)
 {
+    if (!d->evalRuns.empty())
+        d->flushEvals(); // keep the order in which calls were made
     ++d->pendingCount;
     if (args.isEmpty()) {
         d->fail(std::move(cb), QStringLiteral("empty Redis command"));
@@ -493,19 +635,36 @@ void RedisClient::command(const QByteArrayList &args, Callback cb)
 void RedisClient::eval(const QByteArray &script, const QByteArrayList &keys, const QByteArrayList &args,
                        Callback cb)
 {
-    const QByteArray sha = QCryptographicHash::hash(script, QCryptographicHash::Sha1).toHex();
-    QByteArrayList tail;
-    tail.reserve(1 + keys.size() + args.size());
-    tail << QByteArray::number(keys.size()) << keys << args;
-    // The callback only runs from the delivery queue, which dies with the client.
-    command(QByteArrayList{"EVALSHA", sha} + tail, [this, script, tail, cb](const RedisReply &reply) {
-        if (reply.isError() && reply.string.startsWith("NOSCRIPT")) {
-            command(QByteArrayList{"EVAL", script} + tail, cb);
-            return;
-        }
-        if (cb)
-            cb(reply);
-    });
+    if (!d->evalBatching) {
+        const Private::ScriptInfo &info = d->scriptInfo(script);
+        d->sendEval(info.script, info.sha, keys, args, std::move(cb));
+        return;
+    }
+    const auto sameScript = [&script](const QByteArray &other) {
+        return other.constData() == script.constData() || other == script;
+    };
+    if (d->evalRuns.empty() || !sameScript(d->evalRuns.back().script)
+        || d->evalRuns.back().calls.size() >= size_t(MaxEvalBatch))
+        d->evalRuns.push_back({script, {}});
+    d->evalRuns.back().calls.push_back({keys, args, std::move(cb)});
+    ++d->deferredEvals;
+    if (!d->evalFlushScheduled) {
+        d->evalFlushScheduled = true;
+        // Posted: runs once this turn's other events (the rest of a Kafka batch, other
+        // sockets' requests) have made their calls.
+        QPointer<RedisClient> self(this);
+        QMetaObject::invokeMethod(this, [self] {
+            if (self && self->d->evalFlushScheduled)
+                self->d->flushEvals();
+        }, Qt::QueuedConnection);
+    }
+}
+
+void RedisClient::setEvalBatching(bool on)
+{
+    if (!on && !d->evalRuns.empty())
+        d->flushEvals();
+    d->evalBatching = on;
 }
 
 void RedisClient::subscribe(const QByteArray &channel, MessageCallback onMessage)
@@ -518,7 +677,7 @@ void RedisClient::subscribe(const QByteArray &channel, MessageCallback onMessage
 
 int RedisClient::pending() const
 {
-    return d->pendingCount;
+    return d->pendingCount + d->deferredEvals;
 }
 
 void RedisClient::setCommandTimeoutMs(int ms)

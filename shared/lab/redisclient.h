@@ -40,13 +40,26 @@ public:
     void command(const QByteArrayList &args, Callback cb = {});
     /// Runs a Lua script: EVALSHA first, EVAL when the server answers NOSCRIPT (after a
     /// restart or SCRIPT FLUSH), so scripts are sent whole only when needed.
+    ///
+    /// Calls of the same script made one after the other in one event-loop turn (e.g.
+    /// one per record of a Kafka batch) go to Redis as ONE script call that runs each of
+    /// them in turn (up to MaxEvalBatch): one command, one reply and one Lua invocation
+    /// instead of N. Each callback still gets its own call's reply, as if it had run
+    /// alone; calls run in the order they were made, also relative to command(). A
+    /// script error fails every call of its batch (callers retry; scripts are
+    /// idempotent). Alone in its turn, a call is sent as it is. On Redis Cluster a
+    /// batch's keys would have to share a hash slot.
     void eval(const QByteArray &script, const QByteArrayList &keys, const QByteArrayList &args,
               Callback cb);
+    /// Batching of eval() calls (default on); off: every call is its own EVALSHA.
+    void setEvalBatching(bool on);
+    static constexpr int MaxEvalBatch = 256;
     /// Subscribes to a channel; onMessage runs for every message. Re-subscribes after
     /// a reconnect.
     void subscribe(const QByteArray &channel, MessageCallback onMessage);
 
-    /// Commands whose callback has not run yet.
+    /// Commands whose callback has not run yet (a batch of script calls counts once
+    /// it is sent).
     int pending() const;
     void setCommandTimeoutMs(int ms); ///< default 5000; 0 or less: no timeout
 

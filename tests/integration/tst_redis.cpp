@@ -6,9 +6,12 @@
 
 #include <QCryptographicHash>
 #include <QPointer>
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QSignalSpy>
 #include <QtTest>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 
@@ -82,6 +85,8 @@ private slots:
     void errorReplyComesBackAsError();
     void callbacksNeverRunInsideCommand();
     void evalRunsScriptAndFallsBackAfterScriptFlush();
+    void evalCallsOfOneTurnGoAsOneScriptCall();
+    void evalBatchKeepsOrderAndFailsTogether();
     void pipelinedCommandsAreAnsweredInOrder();
     void subscribeReceivesPublishedMessages();
     void unreachableServerGivesErrorReply();
@@ -500,6 +505,150 @@ void TstRedis::recoversAfterServerRestart()
         QCOMPARE(calls.at(i), 1);
     QCOMPARE(c->pending(), 0);
     call(*c, {"DEL", list + "-n"});
+}
+
+
+namespace {
+
+/// A private redis-server on a free port (its counters are ours alone), killed with
+/// the test.
+struct PrivateRedis
+{
+    QTemporaryDir dir;
+    QProcess process;
+    quint16 port = 0;
+
+    bool start()
+    {
+        port = labtest::freePort();
+        labtest::tieToTestLifetime(process);
+        process.start(QStringLiteral("redis-server"),
+                      {QStringLiteral("--port"), QString::number(port), QStringLiteral("--bind"),
+                       QStringLiteral("127.0.0.1"), QStringLiteral("--dir"), dir.path(), QStringLiteral("--save"),
+                       QString()});
+        return process.waitForStarted(5000);
+    }
+    ~PrivateRedis()
+    {
+        process.kill();
+        process.waitForFinished(5000);
+    }
+};
+
+/// Calls of `command` in the server's INFO commandstats (0 when never called, -1 when
+/// INFO failed).
+qint64 commandCalls(RedisClient &c, const QByteArray &command)
+{
+    const auto info = call(c, {"INFO", "commandstats"});
+    if (!info || info->isError())
+        return -1;
+    const QByteArray prefix = "cmdstat_" + command + ":calls=";
+    for (const QByteArray &line : info->string.split('\n'))
+        if (line.startsWith(prefix))
+            return line.mid(prefix.size(), line.indexOf(',') - prefix.size()).toLongLong();
+    return 0;
+}
+
+} // namespace
+
+// A Kafka batch makes one call of the same script per record, in one turn: Redis sees
+// one script call for all of them (counted by the server itself), and each caller gets
+// its own reply: a string, an array, nil, an integer, in call order.
+void TstRedis::evalCallsOfOneTurnGoAsOneScriptCall()
+{
+    PrivateRedis server;
+    QVERIFY2(server.start(), "redis-server did not start");
+    RedisClient c(QStringLiteral("127.0.0.1"), server.port);
+    QSignalSpy up(&c, &RedisClient::connected);
+    c.connectToServer();
+    QTRY_VERIFY_WITH_TIMEOUT(!up.isEmpty(), 10000); // (a fresh server may take a moment)
+    const QByteArray script = "local v = redis.call('INCRBY', KEYS[1], ARGV[1])\n"
+                              "if ARGV[2] == 'nil' then return nil end\n"
+                              "if ARGV[2] == 'array' then return {v, KEYS[1]} end\n"
+                              "if ARGV[2] == 'int' then return v end\n"
+                              "return 'v' .. v";
+    const QList<QByteArray> kinds{"str", "array", "nil", "int"};
+    constexpr int N = 40;
+    QList<std::optional<RedisReply>> replies(N);
+    for (int i = 0; i < N; ++i)
+        c.eval(script, {"k" + QByteArray::number(i % 3)}, {QByteArray::number(i + 1), kinds[i % 4]},
+               [&replies, i](const RedisReply &r) { replies[i] = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(replies.cbegin(), replies.cend(), [](const auto &r) { return r.has_value(); }),
+                             10000);
+    QHash<int, qint64> sum; // each counter as the calls saw it, in call order
+    for (int i = 0; i < N; ++i) {
+        const qint64 expected = (sum[i % 3] += i + 1);
+        const RedisReply &r = *replies[i];
+        QVERIFY2(!r.isError(), qPrintable(QString::fromUtf8(r.string)));
+        switch (i % 4) {
+        case 0:
+            QCOMPARE(r.string, "v" + QByteArray::number(expected));
+            break;
+        case 1:
+            QCOMPARE(r.type, RedisReply::Type::Array);
+            QCOMPARE(r.array.size(), 2);
+            QCOMPARE(r.array.at(0).toInteger(), expected);
+            QCOMPARE(r.array.at(1).string, "k" + QByteArray::number(i % 3));
+            break;
+        case 2:
+            QVERIFY2(r.isNil(), qPrintable(QString::number(int(r.type))));
+            break;
+        default:
+            QCOMPARE(r.toInteger(), expected);
+        }
+    }
+    // One script call (EVAL: the script's first call on this connection sends it whole).
+    QCOMPARE(commandCalls(c, "evalsha") + commandCalls(c, "eval"), qint64(1));
+
+    // Without batching every call is a script call of its own.
+    c.setEvalBatching(false);
+    int answered = 0;
+    c.eval(script, {"k0"}, {"1", "int"}, [&answered](const RedisReply &) { ++answered; }); // loads it
+    QTRY_COMPARE_WITH_TIMEOUT(answered, 1, 10000);
+    const qint64 before = commandCalls(c, "evalsha");
+    for (int i = 0; i < 5; ++i)
+        c.eval(script, {"k0"}, {"1", "int"}, [&answered](const RedisReply &) { ++answered; });
+    QTRY_COMPARE_WITH_TIMEOUT(answered, 6, 10000);
+    QCOMPARE(commandCalls(c, "evalsha") - before, qint64(5));
+}
+
+// Calls keep their order relative to plain commands made in between; an error reply
+// belongs to its call alone, while a raised error stops the script and fails every
+// call of its batch (each gets the error, none a wrong reply).
+void TstRedis::evalBatchKeepsOrderAndFailsTogether()
+{
+    auto c = connectedClient();
+    QVERIFY(c);
+    const QByteArray k = key("tst-batch");
+    const QByteArray get = "return redis.call('GET', KEYS[1])";
+    std::optional<RedisReply> before, after;
+    c->eval(get, {k}, {}, [&before](const RedisReply &r) { before = r; });
+    c->command({"SET", k, "set-between"});
+    c->eval(get, {k}, {}, [&after](const RedisReply &r) { after = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(before && after, 10000);
+    QVERIFY2(before->isNil(), qPrintable(QStringLiteral("type %1: %2").arg(int(before->type)).arg(QString::fromUtf8(before->string))));
+    QCOMPARE(after->string, QByteArray("set-between"));
+
+    const QByteArray failing = "if ARGV[1] == 'boom' then return redis.error_reply('boom') end\n"
+                               "if ARGV[1] == 'raise' then error('raised') end\n"
+                               "return ARGV[1]";
+    QList<std::optional<RedisReply>> got(3);
+    const QList<QByteArray> args{"ok", "boom", "ok2"};
+    for (int i = 0; i < 3; ++i)
+        c->eval(failing, {k}, {args[i]}, [&got, i](const RedisReply &r) { got[i] = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(got[0] && got[1] && got[2], 10000);
+    QCOMPARE(got[0]->string, QByteArray("ok"));
+    QVERIFY(got[1]->isError());
+    QCOMPARE(got[2]->string, QByteArray("ok2"));
+
+    QList<std::optional<RedisReply>> raised(3);
+    const QList<QByteArray> args2{"a", "raise", "b"};
+    for (int i = 0; i < 3; ++i)
+        c->eval(failing, {k}, {args2[i]}, [&raised, i](const RedisReply &r) { raised[i] = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(raised[0] && raised[1] && raised[2], 10000);
+    for (const auto &r : raised)
+        QVERIFY2(r->isError(), qPrintable(QString::fromUtf8(r->string)));
+    QVERIFY(call(*c, {"DEL", k}));
 }
 
 QTEST_GUILESS_MAIN(TstRedis)
