@@ -53,8 +53,6 @@ int main(int argc, char *argv[])
          QStringLiteral("HTTP port: browser UI, /ws, /healthz and /metrics.")},
         {QStringLiteral("frontend-dir"), QStringLiteral("FRONTEND_DIR"), QStringLiteral(LAB_FRONTEND_DIR),
          QStringLiteral("Directory of the browser UI's files.")},
-        {QStringLiteral("allowed-origins"), QStringLiteral("NOTIFIER_ALLOWED_ORIGINS"), QString(),
-         QStringLiteral("Comma-separated Origins allowed on /ws, e.g. http://localhost:8000 (empty: any).")},
         {QStringLiteral("dedupe-window"), QStringLiteral("NOTIFIER_DEDUPE_WINDOW"), QStringLiteral("100000"),
          QStringLiteral("Order ids remembered to drop republished notifications.")},
         {QStringLiteral("ws-max-queue-bytes"), QStringLiteral("NOTIFIER_WS_MAX_QUEUE_BYTES"), QStringLiteral("1048576"),
@@ -65,11 +63,11 @@ int main(int argc, char *argv[])
                             "every notification to WebSocket clients on /ws; serves the browser UI."),
         options);
     lab::log::install(kService, config.value(QStringLiteral("log-level")));
+    lab::servicekit::installAccessPolicy(config);
 
     QString error;
     const lab::servicekit::Endpoint endpoint = lab::servicekit::endpointOrDie(config, QStringLiteral("NOTIFIER_PORT"));
     notifier::NotificationHub::Options hubOptions;
-    hubOptions.allowedOrigins = config.value(QStringLiteral("allowed-origins")).split(u',', Qt::SkipEmptyParts);
     hubOptions.dedupeWindow = int(qBound(qint64(1), config.intValue(QStringLiteral("dedupe-window")), qint64(100000000)));
     hubOptions.maxQueueBytes = qMax<qint64>(1024, config.intValue(QStringLiteral("ws-max-queue-bytes")));
 
@@ -145,8 +143,10 @@ int main(int argc, char *argv[])
     });
     // QHttpServer 6.4 hands a WebSocket upgrade over only when a route accepts the
     // request: this one answers plain GETs of /ws and leaves upgrades alone (writing
-    // nothing), after which newWebSocketConnection delivers the socket; the hub then
-    // checks the Origin. Upgrades of other paths get the missing handler's 404.
+    // nothing), after which newWebSocketConnection delivers the socket. An upgrade from
+    // a foreign Origin never gets here: HttpService's guard answered it 403 (a route
+    // cannot refuse it: 6.4 hands the socket over whatever the route writes). Upgrades
+    // of other paths get the missing handler's 404.
     http.server().route(QStringLiteral("/ws"), [](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
         if (request.value(QByteArrayLiteral("upgrade")).compare(QByteArrayLiteral("websocket"), Qt::CaseInsensitive) == 0)
             return;
