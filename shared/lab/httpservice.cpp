@@ -122,6 +122,8 @@ private:
                 ++pos;
                 continue;
             }
+            if (before == 0) // a new request: the last one's Origin grants nothing to it
+                m_corsOrigin.clear();
             m_header.append(fresh.constData() + pos, fresh.size() - pos);
             const qsizetype end = headerEnd(m_header, before - 3);
             if (end < 0) {

@@ -653,6 +653,18 @@ void TestHttpService::guardErrorsShouldBeReadableOnlyByAllowedOrigins()
     const QByteArray fromCurl = exchange(m_service->port(), tooLarge + "\r\n");
     QCOMPARE(RawClient::status(fromCurl), 413);
     QCOMPARE(RawClient::header(fromCurl, "Access-Control-Allow-Origin"), QByteArray());
+
+    // On a kept-alive connection a grant belongs to its own request only: a header
+    // block too large to read (431) after an allowed request carries none.
+    RawClient client(m_service->port());
+    QTRY_VERIFY_WITH_TIMEOUT(client.connected(), Timeout);
+    client.send("GET /cors HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://127.0.0.1:8000\r\n\r\n");
+    QTRY_COMPARE_WITH_TIMEOUT(client.responseCount(), 1, Timeout);
+    QCOMPARE(RawClient::header(client.responses().at(0), "Access-Control-Allow-Origin"), QByteArrayLiteral("http://127.0.0.1:8000"));
+    client.send("GET /cors HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " + QByteArray(20 * 1024, 'p'));
+    QTRY_COMPARE_WITH_TIMEOUT(client.responseCount(), 2, Timeout);
+    QCOMPARE(RawClient::status(client.responses().at(1)), 431);
+    QCOMPARE(RawClient::header(client.responses().at(1), "Access-Control-Allow-Origin"), QByteArray());
 }
 
 void TestHttpService::webSocketFromAForeignOriginShouldGet403BeforeTheHandshake_data()
