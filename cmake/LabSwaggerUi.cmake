@@ -14,7 +14,7 @@ endif()
 
 set(LAB_SWAGGER_UI_DIR "${CMAKE_BINARY_DIR}/swagger-ui")
 set(_lab_swagger_files
-  swagger-ui-bundle.js swagger-ui.css swagger-ui-standalone-preset.js
+  swagger-ui-bundle.js swagger-ui.css index.css swagger-ui-standalone-preset.js
   favicon-16x16.png favicon-32x32.png oauth2-redirect.html oauth2-redirect.js
   LICENSE NOTICE package.json)
 set(_lab_swagger_inputs)

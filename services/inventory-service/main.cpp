@@ -52,6 +52,7 @@ int main(int argc, char *argv[])
                             "and releases it on payment.failed."),
         options);
     lab::log::install(kService, config.value(QStringLiteral("log-level")));
+    lab::servicekit::installAccessPolicy(config);
 
     QString error;
     const auto stock = inventory::StockPolicy::parse(config.value(QStringLiteral("stock")),

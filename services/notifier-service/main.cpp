@@ -54,8 +54,6 @@ int main(int argc, char *argv[])
          QStringLiteral("HTTP port: browser UI, /ws, /healthz and /metrics.")},
         {QStringLiteral("frontend-dir"), QStringLiteral("FRONTEND_DIR"), QStringLiteral(LAB_FRONTEND_DIR),
          QStringLiteral("Directory of the browser UI's files.")},
-        {QStringLiteral("allowed-origins"), QStringLiteral("NOTIFIER_ALLOWED_ORIGINS"), QString(),
-         QStringLiteral("Comma-separated Origins allowed on /ws, e.g. http://localhost:8000 (empty: any).")},
         {QStringLiteral("dedupe-window"), QStringLiteral("NOTIFIER_DEDUPE_WINDOW"), QStringLiteral("100000"),
          QStringLiteral("Order ids remembered to drop republished notifications.")},
         {QStringLiteral("ws-max-queue-bytes"), QStringLiteral("NOTIFIER_WS_MAX_QUEUE_BYTES"), QStringLiteral("1048576"),
@@ -66,11 +64,11 @@ int main(int argc, char *argv[])
                             "every notification to WebSocket clients on /ws; serves the browser UI."),
         options);
     lab::log::install(kService, config.value(QStringLiteral("log-level")));
+    lab::servicekit::installAccessPolicy(config);
 
     QString error;
     const lab::servicekit::Endpoint endpoint = lab::servicekit::endpointOrDie(config, QStringLiteral("NOTIFIER_PORT"));
     notifier::NotificationHub::Options hubOptions;
-    hubOptions.allowedOrigins = config.value(QStringLiteral("allowed-origins")).split(u',', Qt::SkipEmptyParts);
     hubOptions.dedupeWindow = int(qBound(qint64(1), config.intValue(QStringLiteral("dedupe-window")), qint64(100000000)));
     hubOptions.maxQueueBytes = qMax<qint64>(1024, config.intValue(QStringLiteral("ws-max-queue-bytes")));
 
@@ -143,8 +141,9 @@ int main(int argc, char *argv[])
     http.setMissingHandler([&files](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
         files.respond(request).write(std::move(responder));
     });
-    // The hub then checks each client's Origin. Upgrades before the fan-out caught up
-    // are refused with a 503 (the page retries): the client's backlog would be short.
+    // An upgrade from a foreign Origin never gets here: HttpService's guard answered it
+    // 403. Upgrades before the fan-out caught up are refused with a 503 (the page
+    // retries): the client's backlog would be short.
     http.addWebSocketRoute(QStringLiteral("/ws"), [&fanoutConsumer](const QHttpServerRequest &)
                                                       -> std::optional<QHttpServerResponse> {
         if (fanoutConsumer.isCaughtUp())

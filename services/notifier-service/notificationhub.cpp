@@ -21,14 +21,6 @@ struct NotificationHub::Client
 
 namespace {
 
-QString normalizedOrigin(QString origin)
-{
-    origin = origin.trimmed().toLower();
-    while (origin.endsWith(QLatin1Char('/')))
-        origin.chop(1);
-    return origin;
-}
-
 void countSent(int n = 1)
 {
     lab::Metrics::instance().increment(QStringLiteral("lab_notifications_sent_total"),
@@ -54,17 +46,6 @@ NotificationHub::~NotificationHub()
         }
 }
 
-bool NotificationHub::originAllowed(const QString &origin, const QStringList &allowed)
-{
-    if (allowed.isEmpty() || origin.trimmed().isEmpty())
-        return true;
-    const QString o = normalizedOrigin(origin);
-    for (const QString &a : allowed)
-        if (normalizedOrigin(a) == o)
-            return true;
-    return false;
-}
-
 void NotificationHub::addClient(QWebSocket *socket)
 {
     socket->setParent(this);
@@ -82,12 +63,6 @@ void NotificationHub::addClient(QWebSocket *socket)
     if (path != QLatin1String("/ws")) {
         qCInfo(lcHub, "closing WebSocket from %s: unknown path %s", qPrintable(peer), qPrintable(path));
         drop(id, QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("unknown WebSocket path; use /ws"));
-        return;
-    }
-    if (!originAllowed(socket->origin(), m_options.allowedOrigins)) {
-        qCInfo(lcHub, "closing WebSocket from %s: origin %s not allowed", qPrintable(peer),
-               qPrintable(socket->origin()));
-        drop(id, QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("origin not allowed"));
         return;
     }
 

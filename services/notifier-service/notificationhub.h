@@ -14,8 +14,9 @@
 // after a crash reaches no client twice.
 // Protection: a client whose unsent bytes exceed maxQueueBytes is closed (1008, policy
 // violation) instead of growing memory; binary or oversized client messages close the
-// connection; small text messages are ignored; an Origin outside the allow-list (when
-// one is configured) and any path but /ws are closed at once (1008).
+// connection; small text messages are ignored; any path but /ws is closed at once
+// (1008). Origins are checked before the handshake, by HttpService's request guard
+// (lab::AccessPolicy): a foreign page's upgrade gets 403 and never reaches the hub.
 #pragma once
 
 #include "recentids.h"
@@ -39,7 +40,6 @@ class NotificationHub : public QObject
 public:
     struct Options
     {
-        QStringList allowedOrigins;              ///< empty: any origin
         qint64 maxQueueBytes = 1024 * 1024;      ///< unsent bytes per client before it is closed
         qint64 maxIncomingBytes = 4096;          ///< largest client message/frame accepted
         int dedupeWindow = 100000;               ///< order ids remembered for deduplication
@@ -63,10 +63,6 @@ public:
     int clientCount() const { return int(m_clients.size()); }
     /// The backlog a client connecting now would get, oldest first.
     const QList<lab::Notification> &backlog() const { return m_backlog; }
-
-    /// Origin check used by addClient(): allowed when the list is empty, the origin is
-    /// empty (not a browser) or it matches an entry (case-insensitive, trailing "/" ignored).
-    static bool originAllowed(const QString &origin, const QStringList &allowed);
 
 signals:
     void clientCountChanged(int count);

@@ -2,6 +2,7 @@
 #include "staticfiles.h"
 
 #include "lab/httpservice.h"
+#include "lab/securityheaders.h"
 
 #include <QDir>
 #include <QFile>
@@ -13,6 +14,18 @@
 namespace notifier {
 
 using StatusCode = QHttpServerResponse::StatusCode;
+
+namespace {
+
+/// The page may connect to the host it was requested from and to the loopback names, on
+/// any port (the APIs and the feed; the page's settings may move them).
+QByteArray contentSecurityPolicy(const QHttpServerRequest &request)
+{
+    return lab::securityheaders::contentSecurityPolicy(
+        lab::securityheaders::ownHostsConnectSrc(request.value(QByteArrayLiteral("host"))));
+}
+
+} // namespace
 
 StaticFiles::StaticFiles(const QString &rootDir)
     : m_root(rootDir)
@@ -83,7 +96,7 @@ QHttpServerResponse StaticFiles::respond(const QHttpServerRequest &request) cons
         if (file.open(QIODevice::ReadOnly)) {
             QHttpServerResponse response(found.mimeType, file.readAll());
             response.setHeader(QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-cache"));
-            response.setHeader(QByteArrayLiteral("X-Content-Type-Options"), QByteArrayLiteral("nosniff"));
+            lab::securityheaders::add(response, contentSecurityPolicy(request));
             return response;
         }
     }

@@ -2,6 +2,7 @@
 // "/" and directories map to index.html, MIME types come from the file extension, and
 // a path that leaves the directory (.., symlinks pointing outside) is never served:
 // the canonical path must lie inside the canonical root. Everything else is a 404.
+// Files go out with the page's security headers (CSP, nosniff, no framing).
 #pragma once
 
 #include <QByteArray>
@@ -37,7 +38,8 @@ public:
     /// Content-Type for a file name, e.g. "text/html; charset=utf-8".
     static QByteArray mimeTypeFor(const QString &fileName);
 
-    /// The full answer to a request for a file: 200 with the file, 404 / 405 JSON.
+    /// The full answer to a request for a file: 200 with the file and the security
+    /// headers (lab::securityheaders), 404 / 405 JSON.
     QHttpServerResponse respond(const QHttpServerRequest &request) const;
 
 private:

@@ -14,6 +14,7 @@
 #include "lab/names.h"
 #include "lab/orderstore.h"
 #include "lab/redisclient.h"
+#include "lab/servicekit.h"
 #include "lab/servicemetrics.h"
 #include "lab/shutdown.h"
 
@@ -64,6 +65,7 @@ int main(int argc, char *argv[])
     const lab::Config config = lab::Config::load(
         app, QStringLiteral("Order API: accepts orders and publishes them to Kafka (order.created)."), options);
     lab::log::install(kService, config.value(QStringLiteral("log-level")));
+    lab::servicekit::installAccessPolicy(config);
 
     const qint64 port = config.intValue(QStringLiteral("port"));
     if (port < 0 || port > 65535)

@@ -27,17 +27,20 @@ const QString kOrderRoute = QStringLiteral("/orders/{id}");
 /// Seconds a client should wait before retrying a 503.
 constexpr int RetryAfterSeconds = 1;
 
-void answer(QHttpServerResponder &&responder, const QString &route, QHttpServerResponse &&response)
+/// origin: the request's Origin header, which the browser UI on another origin sends.
+void answer(QHttpServerResponder &&responder, const QByteArray &origin, const QString &route,
+            QHttpServerResponse &&response)
 {
     lab::metrics::httpRequest(route, int(response.statusCode()));
-    lab::cors::allow(response); // the browser UI calls from another origin
+    lab::cors::allow(response, origin);
     response.write(std::move(responder));
 }
 
-void answerLater(lab::DeferredResponse &deferred, const QString &route, QHttpServerResponse &&response)
+void answerLater(lab::DeferredResponse &deferred, const QByteArray &origin, const QString &route,
+                 QHttpServerResponse &&response)
 {
     lab::metrics::httpRequest(route, int(response.statusCode()));
-    lab::cors::allow(response);
+    lab::cors::allow(response, origin);
     deferred.send(response);
 }
 
@@ -90,44 +93,47 @@ void OrderApi::install()
     QHttpServer &server = m_http->server();
     // Routes take every method so that a wrong one gets 405 (with Allow) rather than 404.
     server.route(kCreateRoute, [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        const QByteArray origin = lab::cors::origin(request);
         if (request.method() == QHttpServerRequest::Method::Options) {
             lab::metrics::httpRequest(kCreateRoute, 204);
-            lab::cors::preflight("POST, OPTIONS").write(std::move(responder));
+            lab::cors::preflight("POST, OPTIONS", origin).write(std::move(responder));
             return;
         }
         if (request.method() != QHttpServerRequest::Method::Post) {
-            answer(std::move(responder), kCreateRoute, methodNotAllowed(kCreateRoute, "POST, OPTIONS"));
+            answer(std::move(responder), origin, kCreateRoute, methodNotAllowed(kCreateRoute, "POST, OPTIONS"));
             return;
         }
         createOrder(request, std::move(responder));
     });
     server.route(QStringLiteral("/orders/<arg>"),
                  [this](const QString &id, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        const QByteArray origin = lab::cors::origin(request);
         if (request.method() == QHttpServerRequest::Method::Options) {
             lab::metrics::httpRequest(kOrderRoute, 204);
-            lab::cors::preflight("GET, OPTIONS").write(std::move(responder));
+            lab::cors::preflight("GET, OPTIONS", origin).write(std::move(responder));
             return;
         }
         if (request.method() != QHttpServerRequest::Method::Get) {
-            answer(std::move(responder), kOrderRoute, methodNotAllowed(kOrderRoute, "GET, OPTIONS"));
+            answer(std::move(responder), origin, kOrderRoute, methodNotAllowed(kOrderRoute, "GET, OPTIONS"));
             return;
         }
-        getOrder(id, std::move(responder));
+        getOrder(id, origin, std::move(responder));
     });
 }
 
 void OrderApi::createOrder(const QHttpServerRequest &request, QHttpServerResponder &&responder)
 {
+    const QByteArray origin = lab::cors::origin(request);
     if (!m_apiToken.isEmpty() && !bearerTokenMatches(headerValue(request, "authorization"), m_apiToken)) {
         QHttpServerResponse r = HttpService::jsonError(
             StatusCode::Unauthorized, QStringLiteral("missing or wrong bearer token: send Authorization: Bearer <token>"));
         r.addHeader(QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Bearer realm=\"order-service\""));
-        answer(std::move(responder), kCreateRoute, std::move(r));
+        answer(std::move(responder), origin, kCreateRoute, std::move(r));
         return;
     }
     const QByteArray contentType = headerValue(request, "content-type");
     if (!contentType.trimmed().isEmpty() && !isJsonContentType(contentType)) {
-        answer(std::move(responder), kCreateRoute,
+        answer(std::move(responder), origin, kCreateRoute,
                HttpService::jsonError(StatusCode::UnsupportedMediaType,
                                       QStringLiteral("Content-Type must be application/json, not %1")
                                           .arg(QString::fromLatin1(contentType.left(100)))));
@@ -135,7 +141,7 @@ void OrderApi::createOrder(const QHttpServerRequest &request, QHttpServerRespond
     }
     const QByteArray body = request.body();
     if (body.size() > lab::limits::MaxBodyBytes) { // the HttpService guard normally stops these earlier
-        answer(std::move(responder), kCreateRoute,
+        answer(std::move(responder), origin, kCreateRoute,
                HttpService::jsonError(StatusCode::PayloadTooLarge,
                                       QStringLiteral("request body too large (limit %1 bytes)")
                                           .arg(lab::limits::MaxBodyBytes)));
@@ -143,29 +149,29 @@ void OrderApi::createOrder(const QHttpServerRequest &request, QHttpServerRespond
     }
     const auto parsed = lab::OrderRequest::fromJson(body);
     if (!parsed.ok()) {
-        answer(std::move(responder), kCreateRoute,
+        answer(std::move(responder), origin, kCreateRoute,
                HttpService::jsonError(StatusCode::BadRequest, parsed.error, parsed.field));
         return;
     }
     if (!m_intake->isAccepting()) {
-        answer(std::move(responder), kCreateRoute,
+        answer(std::move(responder), origin, kCreateRoute,
                unavailable(QStringLiteral("order-service is shutting down; retry on another instance")));
         return;
     }
     auto deferred = HttpService::respondLater(std::move(responder));
     const qint64 id = parsed.value->orderId;
-    m_intake->submit(*parsed.value, [deferred, id](const OrderIntake::Result &result) {
+    m_intake->submit(*parsed.value, [deferred, id, origin](const OrderIntake::Result &result) {
         if (result.kind == OrderIntake::Result::Kind::Created)
             qCInfo(lcOrderHttp, "order %lld accepted", id);
-        answerLater(*deferred, kCreateRoute, toResponse(result));
+        answerLater(*deferred, origin, kCreateRoute, toResponse(result));
     });
 }
 
-void OrderApi::getOrder(const QString &idText, QHttpServerResponder &&responder)
+void OrderApi::getOrder(const QString &idText, const QByteArray &origin, QHttpServerResponder &&responder)
 {
     const auto id = parseOrderId(idText);
     if (!id) {
-        answer(std::move(responder), kOrderRoute,
+        answer(std::move(responder), origin, kOrderRoute,
                HttpService::jsonError(StatusCode::BadRequest,
                                       QStringLiteral("order id must be an integer from 1 to %1")
                                           .arg(lab::limits::MaxOrderId),
@@ -173,16 +179,16 @@ void OrderApi::getOrder(const QString &idText, QHttpServerResponder &&responder)
         return;
     }
     auto deferred = HttpService::respondLater(std::move(responder));
-    m_store->fetch(*id, [deferred, id](const std::optional<lab::OrderRecord> &record, const QString &error) {
+    m_store->fetch(*id, [deferred, id, origin](const std::optional<lab::OrderRecord> &record, const QString &error) {
         if (!error.isEmpty()) {
             lab::metrics::error(QStringLiteral("redis"));
-            answerLater(*deferred, kOrderRoute, unavailable(QStringLiteral("Redis is unavailable: %1").arg(error)));
+            answerLater(*deferred, origin, kOrderRoute, unavailable(QStringLiteral("Redis is unavailable: %1").arg(error)));
         } else if (!record || !record->isVisible()) {
-            answerLater(*deferred, kOrderRoute,
+            answerLater(*deferred, origin, kOrderRoute,
                         HttpService::jsonError(StatusCode::NotFound,
                                                QStringLiteral("order %1 not found").arg(*id)));
         } else {
-            answerLater(*deferred, kOrderRoute, HttpService::json(record->toJson()));
+            answerLater(*deferred, origin, kOrderRoute, HttpService::json(record->toJson()));
         }
     });
 }

@@ -48,7 +48,7 @@ public:
 
 private:
     void createOrder(const QHttpServerRequest &request, QHttpServerResponder &&responder);
-    void getOrder(const QString &id, QHttpServerResponder &&responder);
+    void getOrder(const QString &id, const QByteArray &origin, QHttpServerResponder &&responder);
 
     lab::HttpService *m_http;
     OrderIntake *m_intake;

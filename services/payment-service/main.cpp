@@ -53,6 +53,7 @@ int main(int argc, char *argv[])
         app, QStringLiteral("Decides the payment of every order.created and publishes payment.success or payment.failed."),
         options);
     lab::log::install(kService, config.value(QStringLiteral("log-level")));
+    lab::servicekit::installAccessPolicy(config);
 
     QString error;
     const auto prices = payment::PriceTable::parse(config.value(QStringLiteral("prices")),

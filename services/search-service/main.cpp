@@ -60,6 +60,7 @@ int main(int argc, char *argv[])
         app, QStringLiteral("Search API: indexes orders into Elasticsearch from Kafka and searches them."),
         options);
     lab::log::install(kService, config.value(QStringLiteral("log-level")));
+    lab::servicekit::installAccessPolicy(config);
 
     const lab::servicekit::Endpoint endpoint = lab::servicekit::endpointOrDie(config, QStringLiteral("SEARCH_PORT"));
     const qint64 redisPort = config.intValue(QStringLiteral("redis-port"));

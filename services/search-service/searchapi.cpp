@@ -23,10 +23,11 @@ using lab::HttpService;
 
 const QString kRoute = QStringLiteral("/search");
 
-void answer(QHttpServerResponder &&responder, QHttpServerResponse &&response)
+/// origin: the request's Origin header, which the browser UI on another origin sends.
+void answer(QHttpServerResponder &&responder, const QByteArray &origin, QHttpServerResponse &&response)
 {
     lab::metrics::httpRequest(kRoute, int(response.statusCode()));
-    lab::cors::allow(response); // the browser UI calls from another origin
+    lab::cors::allow(response, origin);
     response.write(std::move(responder));
 }
 
@@ -46,16 +47,17 @@ SearchApi::SearchApi(lab::HttpService *http, lab::ElasticClient *elastic, const 
 void SearchApi::install()
 {
     m_http->server().route(kRoute, [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        const QByteArray origin = lab::cors::origin(request);
         if (request.method() == QHttpServerRequest::Method::Options) {
             lab::metrics::httpRequest(kRoute, 204);
-            lab::cors::preflight("GET, OPTIONS").write(std::move(responder));
+            lab::cors::preflight("GET, OPTIONS", origin).write(std::move(responder));
             return;
         }
         if (request.method() != QHttpServerRequest::Method::Get) {
             QHttpServerResponse r = HttpService::jsonError(StatusCode::MethodNotAllowed,
                                                            QStringLiteral("method not allowed on /search: allowed GET, OPTIONS"));
             r.addHeader(QByteArrayLiteral("Allow"), QByteArrayLiteral("GET, OPTIONS"));
-            answer(std::move(responder), std::move(r));
+            answer(std::move(responder), origin, std::move(r));
             return;
         }
         search(request, std::move(responder));
@@ -64,15 +66,16 @@ void SearchApi::install()
 
 void SearchApi::search(const QHttpServerRequest &request, QHttpServerResponder &&responder)
 {
+    const QByteArray origin = lab::cors::origin(request);
     const auto query = SearchQuery::fromUrlQuery(request.url().query(QUrl::FullyEncoded).toUtf8());
     if (!query.ok()) {
-        answer(std::move(responder), HttpService::jsonError(StatusCode::BadRequest, query.error, query.field));
+        answer(std::move(responder), origin, HttpService::jsonError(StatusCode::BadRequest, query.error, query.field));
         return;
     }
     auto deferred = HttpService::respondLater(std::move(responder));
     QElapsedTimer timer;
     timer.start();
-    m_elastic->search(m_index, query.value->toElastic(), [deferred, timer](const lab::ElasticResult &r) {
+    m_elastic->search(m_index, query.value->toElastic(), [deferred, timer, origin](const lab::ElasticResult &r) {
         lab::metrics::handlerSeconds(QStringLiteral("search"), double(timer.nsecsElapsed()) / 1e9);
         QHttpServerResponse response = [&r]() -> QHttpServerResponse {
             if (r.ok)
@@ -91,7 +94,7 @@ void SearchApi::search(const QHttpServerRequest &request, QHttpServerResponder &
                                           QStringLiteral("Elasticsearch refused the search: %1").arg(r.error));
         }();
         lab::metrics::httpRequest(kRoute, int(response.statusCode()));
-        lab::cors::allow(response);
+        lab::cors::allow(response, origin);
         deferred->send(response);
     });
 }

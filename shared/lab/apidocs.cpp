@@ -4,12 +4,15 @@
 #include "lab/cors.h"
 #include "lab/httpservice.h"
 #include "lab/log.h"
+#include "lab/securityheaders.h"
 #include "lab/servicemetrics.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QHttpServerRequest>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QMimeDatabase>
 #include <QRegularExpression>
 
@@ -19,10 +22,13 @@ namespace {
 
 using StatusCode = QHttpServerResponse::StatusCode;
 
-void answer(QHttpServerResponder &&responder, const QString &route, QHttpServerResponse &&response)
+void answer(const QHttpServerRequest &request, QHttpServerResponder &&responder, const QString &route,
+            QHttpServerResponse &&response)
 {
     metrics::httpRequest(route, int(response.statusCode()));
-    cors::allow(response); // tools on other origins may read the description
+    cors::allow(response, cors::origin(request)); // the listed pages may read the description
+    // Swagger UI talks to its own origin only: /openapi.json and "Try it out".
+    securityheaders::add(response, securityheaders::contentSecurityPolicy("'self'"));
     response.write(std::move(responder));
 }
 
@@ -34,7 +40,7 @@ bool rejectMethod(const QHttpServerRequest &request, QHttpServerResponder &respo
     QHttpServerResponse r = HttpService::jsonError(
         StatusCode::MethodNotAllowed, QStringLiteral("method not allowed on %1: use GET").arg(route));
     r.addHeader(QByteArrayLiteral("Allow"), QByteArrayLiteral("GET"));
-    answer(std::move(responder), route, std::move(r));
+    answer(request, std::move(responder), route, std::move(r));
     return true;
 }
 
@@ -65,8 +71,9 @@ bool isSafeFileName(const QString &name)
     return safe.match(name).hasMatch() && !name.contains(QLatin1String(".."));
 }
 
-QByteArray indexHtml(const QString &title, const QString &specUrl)
+QByteArray indexHtml(const QString &title)
 {
+    // No inline script or style: the page's Content-Security-Policy allows neither.
     const QString page = QStringLiteral(R"html(<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -74,27 +81,33 @@ QByteArray indexHtml(const QString &title, const QString &specUrl)
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>%1: API documentation</title>
   <link rel="stylesheet" href="/docs/swagger-ui.css">
+  <link rel="stylesheet" href="/docs/index.css">
   <link rel="icon" type="image/png" href="/docs/favicon-32x32.png" sizes="32x32">
-  <style>body { margin: 0; }</style>
 </head>
 <body>
   <div id="swagger-ui"></div>
   <script src="/docs/swagger-ui-bundle.js" charset="UTF-8"></script>
-  <script>
-    window.addEventListener("load", function () {
-      window.ui = SwaggerUIBundle({
-        url: "%2",
-        dom_id: "#swagger-ui",
-        deepLinking: true,
-        presets: [SwaggerUIBundle.presets.apis],
-        layout: "BaseLayout"
-      });
-    });
-  </script>
+  <script src="/docs/swagger-initializer.js" charset="UTF-8"></script>
 </body>
 </html>
 )html");
-    return page.arg(title.toHtmlEscaped(), specUrl.toHtmlEscaped()).toUtf8();
+    return page.arg(title.toHtmlEscaped()).toUtf8();
+}
+
+QByteArray initializerJs(const QString &specUrl)
+{
+    // The URL as a JSON string is a valid JavaScript string literal.
+    const QByteArray url = QJsonDocument(QJsonArray{specUrl}).toJson(QJsonDocument::Compact);
+    return "// Starts Swagger UI on this service's own API description.\n"
+           "window.addEventListener('load', function () {\n"
+           "  window.ui = SwaggerUIBundle({\n"
+           "    url: " + url.mid(1, url.size() - 2) + ",\n"
+           "    dom_id: '#swagger-ui',\n"
+           "    deepLinking: true,\n"
+           "    presets: [SwaggerUIBundle.presets.apis],\n"
+           "    layout: 'BaseLayout'\n"
+           "  });\n"
+           "});\n";
 }
 
 void install(HttpService &http, const QByteArray &spec, const QString &swaggerDir, const QString &title)
@@ -109,24 +122,25 @@ void install(HttpService &http, const QByteArray &spec, const QString &swaggerDi
     server.route(specRoute, [spec, specRoute](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
         if (rejectMethod(request, responder, specRoute))
             return;
-        answer(std::move(responder), specRoute,
+        answer(request, std::move(responder), specRoute,
                QHttpServerResponse(QByteArrayLiteral("application/json"), spec));
     });
 
-    const QByteArray page = indexHtml(title, specRoute);
+    const QByteArray page = indexHtml(title);
+    const QByteArray initializer = initializerJs(specRoute);
     const QString docsRoute = QStringLiteral("/docs");
     auto index = [page, haveUi, swaggerDir, docsRoute](const QHttpServerRequest &request,
                                                        QHttpServerResponder &&responder) {
         if (rejectMethod(request, responder, docsRoute))
             return;
         if (!haveUi) {
-            answer(std::move(responder), docsRoute,
+            answer(request, std::move(responder), docsRoute,
                    HttpService::jsonError(StatusCode::ServiceUnavailable,
                                           QStringLiteral("Swagger UI is not installed (looked in %1); "
                                                          "/openapi.json is available").arg(swaggerDir)));
             return;
         }
-        answer(std::move(responder), docsRoute,
+        answer(request, std::move(responder), docsRoute,
                QHttpServerResponse(QByteArrayLiteral("text/html; charset=utf-8"), page));
     };
     server.route(docsRoute, index);
@@ -134,28 +148,32 @@ void install(HttpService &http, const QByteArray &spec, const QString &swaggerDi
 
     const QString fileRoute = QStringLiteral("/docs/{file}");
     server.route(QStringLiteral("/docs/<arg>"),
-                 [page, swaggerDir, fileRoute](const QString &file, const QHttpServerRequest &request,
-                                                      QHttpServerResponder &&responder) {
+                 [page, initializer, swaggerDir, fileRoute](const QString &file, const QHttpServerRequest &request,
+                                                            QHttpServerResponder &&responder) {
         if (rejectMethod(request, responder, fileRoute))
             return;
-        // Our page replaces the distribution's (which would load the petstore example).
+        // Our page and initializer replace the distribution's (which load the petstore example).
         if (file == QLatin1String("index.html")) {
-            answer(std::move(responder), fileRoute,
+            answer(request, std::move(responder), fileRoute,
                    QHttpServerResponse(QByteArrayLiteral("text/html; charset=utf-8"), page));
+            return;
+        }
+        if (file == QLatin1String("swagger-initializer.js")) {
+            answer(request, std::move(responder), fileRoute,
+                   QHttpServerResponse(QByteArrayLiteral("text/javascript; charset=utf-8"), initializer));
             return;
         }
         const QString path = QDir(swaggerDir).filePath(file);
         QFile f(path);
-        if (!isSafeFileName(file) || file == QLatin1String("swagger-initializer.js")
-            || !QFileInfo(path).isFile() || !f.open(QIODevice::ReadOnly)) {
-            answer(std::move(responder), fileRoute,
+        if (!isSafeFileName(file) || !QFileInfo(path).isFile() || !f.open(QIODevice::ReadOnly)) {
+            answer(request, std::move(responder), fileRoute,
                    HttpService::jsonError(StatusCode::NotFound,
                                           QStringLiteral("not found: /docs/%1").arg(file)));
             return;
         }
         QHttpServerResponse r(mimeTypeOf(path), f.readAll());
         r.addHeader(QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("max-age=3600"));
-        answer(std::move(responder), fileRoute, std::move(r));
+        answer(request, std::move(responder), fileRoute, std::move(r));
     });
 }
 

@@ -18,15 +18,18 @@ namespace apidocs {
 QString swaggerDir(const QString &compiledDefault);
 
 /// Registers GET /openapi.json (spec, served as is), GET /docs and /docs/ (a page that
-/// loads Swagger UI from /docs/ and points it at /openapi.json) and GET /docs/<file>
-/// (files of swaggerDir; only plain file names, nothing outside it). Other methods on
-/// these paths get 405. A missing swaggerDir makes /docs answer 503 naming it (logged
-/// once at start), never a crash.
+/// loads Swagger UI from /docs/, and /docs/swagger-initializer.js, which points it at
+/// /openapi.json) and GET /docs/<file> (files of swaggerDir; only plain file names,
+/// nothing outside it). Other methods on these paths get 405. A missing swaggerDir
+/// makes /docs answer 503 naming it (logged once at start), never a crash. Every answer
+/// carries lab::securityheaders with a policy that allows only the service's own origin.
 void install(HttpService &http, const QByteArray &spec, const QString &swaggerDir,
              const QString &title);
 
-/// The /docs page (public for tests).
-QByteArray indexHtml(const QString &title, const QString &specUrl);
+/// The /docs page (public for tests): no inline script or style.
+QByteArray indexHtml(const QString &title);
+/// /docs/swagger-initializer.js: starts Swagger UI on specUrl.
+QByteArray initializerJs(const QString &specUrl);
 
 /// True for a name that may be served from the Swagger UI directory.
 bool isSafeFileName(const QString &name);

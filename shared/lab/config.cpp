@@ -119,6 +119,15 @@ QList<ConfigOption> Config::commonOptions()
          QStringLiteral("Address the HTTP server listens on."), false},
         {QStringLiteral("log-level"), QStringLiteral("LOG_LEVEL"), QStringLiteral("info"),
          QStringLiteral("Log level: debug, info, warning or error."), false},
+        {QStringLiteral("allowed-origins"), QStringLiteral("LAB_ALLOWED_ORIGINS"), QString(),
+         QStringLiteral("Comma-separated origins of the web pages that may call this service, e.g. "
+                        "http://lab.example:8000, or * for any (empty: the browser UI, "
+                        "http://127.0.0.1:$NOTIFIER_PORT, http://localhost:$NOTIFIER_PORT and the bind address)."),
+         false},
+        {QStringLiteral("allowed-hosts"), QStringLiteral("LAB_ALLOWED_HOSTS"), QString(),
+         QStringLiteral("Comma-separated host names requests may be addressed to besides localhost and IP "
+                        "addresses (Host header; against DNS rebinding), or * for any."),
+         false},
     };
 }
 

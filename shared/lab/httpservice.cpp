@@ -2,6 +2,7 @@
 // (see httpservice.h).
 #include "httpservice.h"
 
+#include "accesspolicy.h"
 #include "log.h"
 #include "metrics.h"
 
@@ -62,9 +63,10 @@ qsizetype headerEnd(const QByteArray &buf, qsizetype from)
 /// connected before QHttpServer's, so it peeks at every new chunk (QHttpServer then
 /// reads each chunk whole) without consuming anything. It follows request boundaries
 /// (header block, then Content-Length body bytes) and answers a request itself, closing
-/// the connection, when the header block is too big (431), the declared body is too
-/// big (413), the body is chunked (411) or Content-Length is malformed (400). It also
-/// answers "Expect: 100-continue" for acceptable bodies, which QHttpServer 6.4 ignores.
+/// the connection, when the AccessPolicy refuses its Host or Origin (403), the header
+/// block is too big (431), the declared body is too big (413), the body is chunked (411)
+/// or Content-Length is malformed (400). It also answers "Expect: 100-continue" for
+/// acceptable bodies, which QHttpServer 6.4 ignores.
 class RequestGuard : public QObject
 {
 public:
@@ -121,6 +123,8 @@ private:
                 ++pos;
                 continue;
             }
+            if (before == 0) // a new request: the last one's Origin grants nothing to it
+                m_corsOrigin.clear();
             m_header.append(fresh.constData() + pos, fresh.size() - pos);
             const qsizetype end = headerEnd(m_header, before - 3);
             if (end < 0) {
@@ -150,10 +154,16 @@ private:
     void inspect(const QByteArray &header)
     {
         const QList<QByteArray> lines = header.split('\n');
+        bool chunked = false;
+        bool badLength = false;
         bool haveLength = false;
         qint64 length = 0;
         bool upgrade = false;
         bool expectContinue = false;
+        QByteArray host;
+        QByteArray origin;
+        int hosts = 0;
+        int origins = 0;
         for (qsizetype i = 1; i < lines.size(); ++i) { // line 0 is the request line
             const QByteArray line = lines.at(i).trimmed();
             const qsizetype colon = line.indexOf(':');
@@ -162,23 +172,57 @@ private:
             const QByteArray name = line.left(colon).trimmed().toLower();
             const QByteArray value = line.mid(colon + 1).trimmed();
             if (name == "transfer-encoding") {
-                reject(411, "Length Required",
-                       QStringLiteral("chunked request bodies are not supported: send Content-Length"));
-                return;
-            }
-            if (name == "content-length") {
+                chunked = true;
+            } else if (name == "content-length") {
                 qint64 v = 0;
-                if (!parseLength(value, &v) || (haveLength && v != length)) {
-                    reject(400, "Bad Request", QStringLiteral("invalid Content-Length header"));
-                    return;
-                }
+                if (!parseLength(value, &v) || (haveLength && v != length))
+                    badLength = true;
                 haveLength = true;
                 length = v;
             } else if (name == "upgrade") {
                 upgrade = true;
             } else if (name == "expect") {
                 expectContinue = value.toLower() == "100-continue";
+            } else if (name == "host") {
+                host = value;
+                ++hosts;
+            } else if (name == "origin") {
+                origin = value;
+                ++origins;
             }
+        }
+        // Cross-site requests and DNS rebinding are refused here, before QHttpServer
+        // routes anything: this covers every path (/docs and /metrics included) and a
+        // WebSocket upgrade, which QHttpServer 6.4 hands to QWebSocketServer as soon as
+        // a route matches, whatever the route answers. A refused page learns nothing else.
+        const AccessPolicy &policy = AccessPolicy::current();
+        m_corsOrigin = origins == 1 && policy.grantsCors(origin) ? origin : QByteArray();
+        if (hosts > 1) {
+            reject(400, "Bad Request", QStringLiteral("more than one Host header"));
+            return;
+        }
+        if (!policy.isHostAllowed(host)) {
+            reject(403, "Forbidden",
+                   QStringLiteral("host \"%1\" is not allowed: a page reached this service under a name that "
+                                  "is not its own (DNS rebinding?); add the name to LAB_ALLOWED_HOSTS if it is")
+                       .arg(QString::fromLatin1(host.left(200))));
+            return;
+        }
+        if (origins > 1 || !policy.isOriginAllowed(origin, host)) {
+            reject(403, "Forbidden",
+                   QStringLiteral("origin \"%1\" is not allowed: add it to LAB_ALLOWED_ORIGINS if that page "
+                                  "may use this service")
+                       .arg(QString::fromLatin1(origin.left(200))));
+            return;
+        }
+        if (chunked) {
+            reject(411, "Length Required",
+                   QStringLiteral("chunked request bodies are not supported: send Content-Length"));
+            return;
+        }
+        if (badLength) {
+            reject(400, "Bad Request", QStringLiteral("invalid Content-Length header"));
+            return;
         }
         const qint64 limit = *m_maxBodyBytes;
         if (haveLength && length > limit) {
@@ -254,8 +298,10 @@ private:
         const QByteArray body = compactJson(errorObject(message, {}));
         QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase + "\r\n";
         response += "Content-Type: application/json\r\n";
-        // like lab::cors::allow(): a page on another origin can read the error
-        response += "Access-Control-Allow-Origin: *\r\n";
+        // like lab::cors::allow(): an allowed page on another origin can read the error
+        response += "Vary: Origin\r\n";
+        if (!m_corsOrigin.isEmpty())
+            response += "Access-Control-Allow-Origin: " + m_corsOrigin + "\r\n";
         response += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
         response += "Connection: close\r\n\r\n";
         response += body;
@@ -311,6 +357,7 @@ private:
     qint64 m_bodyRemaining = 0;
     qint64 m_drained = 0;
     bool m_halfClosed = false;
+    QByteArray m_corsOrigin; ///< the current request's Origin when the policy grants it CORS
     QTimer m_deadline;
 };
 

@@ -3,9 +3,12 @@
 //  - GET /healthz (200 {"status":"ok",...} only when every registered check passes,
 //    else 503 naming the failing dependency) and GET /metrics (Prometheus text),
 //  - JSON 404 for unknown paths, JSON error helpers,
-//  - a guard in front of QHttpServer's parser: a request whose Content-Length exceeds
-//    maxBodyBytes gets 413 and the connection is closed before the body is read
-//    (also 431 for a header block over 16 KiB and 411 for a chunked body), and 408 +
+//  - a guard in front of QHttpServer's parser: a request whose Host or Origin the
+//    process's AccessPolicy (accesspolicy.h) refuses gets 403 before it is routed
+//    (WebSocket upgrades included: a foreign page never completes a handshake); one
+//    whose Content-Length exceeds maxBodyBytes gets 413 and the connection is closed
+//    before the body is read (also 431 for a header block over 16 KiB and 411 for a
+//    chunked body), and 408 +
 //    close for a request not received whole within requestTimeoutMs of its first byte
 //    (slowloris); idle keep-alive connections are closed after as long,
 //  - respondLater(): a guarded way to answer an asynchronous handler.

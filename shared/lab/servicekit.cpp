@@ -1,5 +1,6 @@
 #include "lab/servicekit.h"
 
+#include "lab/accesspolicy.h"
 #include "lab/eventworker.h"
 #include "lab/kafkaconsumer.h"
 #include "lab/kafkaprobe.h"
@@ -30,6 +31,31 @@ Endpoint endpointOrDie(const Config &config, const QString &portEnv)
     if (address.isNull())
         die(QStringLiteral("--bind-address (BIND_ADDRESS) is not an IP address: %1").arg(bind));
     return {address, quint16(port)};
+}
+
+void installAccessPolicy(const Config &config)
+{
+    const QString bind = config.value(QStringLiteral("bind-address"));
+    bool ok = false;
+    const int notifierPort = qEnvironmentVariableIntValue("NOTIFIER_PORT", &ok);
+    if (qEnvironmentVariableIsSet("NOTIFIER_PORT") && (!ok || notifierPort < 1 || notifierPort > 65535))
+        die(QStringLiteral("NOTIFIER_PORT must be a port from 1 to 65535 (it names the browser UI's origin)"));
+    QString error;
+    const auto policy = AccessPolicy::fromSettings(config.value(QStringLiteral("allowed-origins")),
+                                                   config.value(QStringLiteral("allowed-hosts")), QHostAddress(bind),
+                                                   quint16(ok ? notifierPort : 8000), &error);
+    if (!policy)
+        die(error + QStringLiteral(" (--allowed-origins / --allowed-hosts)"));
+    AccessPolicy::setCurrent(*policy);
+    if (policy->allowsAnyOrigin())
+        qWarning("LAB_ALLOWED_ORIGINS is *: any web page the operator's browser opens may create orders, read "
+                 "the order log and the live feed; list the pages' origins instead");
+    if (policy->allowsAnyHost())
+        qWarning("LAB_ALLOWED_HOSTS is *: the Host check against DNS rebinding is off");
+    const QString origins = policy->allowsAnyOrigin() ? QStringLiteral("any") : policy->origins().join(QStringLiteral(", "));
+    QStringList hosts{QStringLiteral("localhost"), QStringLiteral("IP addresses")};
+    hosts += policy->allowsAnyHost() ? QStringList{QStringLiteral("any name")} : policy->hosts();
+    qInfo("browser access: origins %s; hosts %s", qPrintable(origins), qPrintable(hosts.join(QStringLiteral(", "))));
 }
 
 QMap<QString, QString> consumerDefaults()

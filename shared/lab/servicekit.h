@@ -35,6 +35,13 @@ struct Endpoint
 /// the message (e.g. "PAYMENT_PORT"). Exits via die() when either is invalid.
 Endpoint endpointOrDie(const Config &config, const QString &portEnv);
 
+/// The browser access policy from the allowed-origins and allowed-hosts settings
+/// (LAB_ALLOWED_ORIGINS, LAB_ALLOWED_HOSTS), made the process's AccessPolicy::current().
+/// The default origins are the browser UI's on port $NOTIFIER_PORT (8000 when unset;
+/// `./lab up` passes it to every service). Exits via die() on an invalid entry; logs a
+/// warning when an operator opened a check with "*".
+void installAccessPolicy(const Config &config);
+
 /// librdkafka consumer settings every service uses: session.timeout.ms 10 s, so a
 /// crashed instance's partitions move to the others after 10 s rather than 45 s, and
 /// topic.metadata.refresh.interval.ms 10 s, so topics created later are noticed soon.

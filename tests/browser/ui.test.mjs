@@ -9,6 +9,10 @@
 // order and pages with size/from; the chart draws; notifier-service is SIGKILLed and
 // restarted on the same port and the page shows "disconnected", reconnects by itself and
 // shows no duplicate entry; a narrow screen has no horizontal scroll; no console errors.
+// Security: a page served from another origin (another port) can neither create orders
+// (JSON or "simple" POST), read the Search API or an order, open the live feed nor frame
+// the page, while the same calls from the lab's own page succeed; the page and Swagger
+// UI carry their security headers and log no Content Security Policy violation.
 // Screenshots go to $LAB_BUILD_DIR/screenshots/ui-*.png.
 //
 // Run: LAB_BUILD_DIR=build node tests/browser/ui.test.mjs   (CTest: browser.ui); needs the
@@ -19,6 +23,7 @@
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import nodeHttp from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,6 +152,9 @@ class Service {
       BIND_ADDRESS: '127.0.0.1',
       LOG_LEVEL: 'info',
       FRONTEND_DIR: path.join(SOURCE, 'frontend'),
+      // As `./lab up` does: the page's origin (notifier-service's port) is what the
+      // services allow by default.
+      NOTIFIER_PORT: String(services['notifier-service'].port),
       // Explicit so that the failing order below fails whatever the defaults become:
       // 200000 × 10.00 = 2,000,000.00 is over the 1,000,000.00 limit.
       PAYMENT_DEFAULT_PRICE_CENTS: '1000',
@@ -207,7 +215,10 @@ class Service {
 const services = {};
 let browser = null;
 
+let foreignServer = null;
+
 async function cleanup() {
+  foreignServer?.close();
   try {
     await browser?.close();
   } catch {
@@ -256,11 +267,13 @@ async function step(name, fn, { critical = false } = {}) {
 // exactly those messages are accepted, and only during that window.
 const consoleErrors = [];
 const consoleWarnings = [];
+const consoleAll = []; // every message of every watched page, for the CSP check
 let outageWindow = null; // RegExp of the browser messages expected right now
 
 function watchPage(page, label) {
   page.on('console', (m) => {
     const entry = `[${label}] ${m.type()}: ${m.text()}${m.location()?.url ? ` (${m.location().url})` : ''}`;
+    consoleAll.push(entry);
     if (m.type() === 'error') {
       if (outageWindow && outageWindow.test(m.text())) {
         consoleWarnings.push(`${entry} (expected: notifier-service was down)`);
@@ -395,14 +408,15 @@ async function main() {
     const allowHeaders = (r.headers.get('access-control-allow-headers') || '').toLowerCase();
     const problems = [];
     if (r.status < 200 || r.status >= 300) problems.push(`OPTIONS /create_order answered ${r.status} (wanted 204 or 200)`);
-    if (allowOrigin !== '*' && allowOrigin !== pageOrigin) problems.push(`Access-Control-Allow-Origin is ${JSON.stringify(allowOrigin)} (wanted * or ${pageOrigin})`);
+    if (allowOrigin !== pageOrigin) problems.push(`Access-Control-Allow-Origin is ${JSON.stringify(allowOrigin)} (wanted ${pageOrigin})`);
+    if (!/\borigin\b/i.test(r.headers.get('vary') || '')) problems.push(`no Vary: Origin (Vary is ${JSON.stringify(r.headers.get('vary'))})`);
     if (!/\bPOST\b/.test(allowMethods) && allowMethods !== '*') problems.push(`Access-Control-Allow-Methods is ${JSON.stringify(r.headers.get('access-control-allow-methods'))} (wanted GET, POST, OPTIONS)`);
     for (const hdr of ['content-type', 'authorization']) {
       if (!allowHeaders.split(/\s*,\s*/).includes(hdr)) problems.push(`Access-Control-Allow-Headers ${JSON.stringify(r.headers.get('access-control-allow-headers'))} lacks ${hdr}`);
     }
     const get = await http(`${order.url}/orders/1`, { headers: { Origin: pageOrigin } });
     const getOrigin = get.headers.get('access-control-allow-origin');
-    if (getOrigin !== '*' && getOrigin !== pageOrigin) problems.push(`GET /orders/1 (${get.status}) has no usable Access-Control-Allow-Origin (${JSON.stringify(getOrigin)})`);
+    if (getOrigin !== pageOrigin) problems.push(`GET /orders/1 (${get.status}) has no usable Access-Control-Allow-Origin (${JSON.stringify(getOrigin)})`);
     assert(!problems.length, problems.join('\n'));
   });
 
@@ -415,8 +429,53 @@ async function main() {
     }, 20000, 250).catch(() => {});
     assert(r.status === 200, `GET /search answered ${r.status}: ${r.text}`);
     const allowOrigin = r.headers.get('access-control-allow-origin');
-    assert(allowOrigin === '*' || allowOrigin === pageOrigin,
-      `GET /search has Access-Control-Allow-Origin ${JSON.stringify(allowOrigin)} (wanted * or ${pageOrigin})`);
+    assert(allowOrigin === pageOrigin,
+      `GET /search has Access-Control-Allow-Origin ${JSON.stringify(allowOrigin)} (wanted ${pageOrigin})`);
+  });
+
+  // A page of another origin: another port on the same machine, as a page of any web
+  // site the operator visits would be. It serves an empty page and one that frames ours.
+  const foreignPort = await freePort();
+  const foreignOrigin = `http://127.0.0.1:${foreignPort}`;
+  foreignServer = nodeHttp.createServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(req.url.startsWith('/frame')
+      ? `<!doctype html><title>frame</title><iframe id="lab" src="${pageUrl}" width="600" height="400"></iframe>`
+      : '<!doctype html><title>another site</title><p>another site</p>');
+  });
+  await new Promise((resolve) => foreignServer.listen(foreignPort, '127.0.0.1', resolve));
+
+  await step('CORS: a preflight from another origin gets no grant', async () => {
+    const r = await http(`${order.url}/create_order`, {
+      method: 'OPTIONS',
+      headers: { Origin: foreignOrigin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+    });
+    const allowOrigin = r.headers.get('access-control-allow-origin');
+    assert(r.status === 403 && allowOrigin === null && r.json && typeof r.json.error === 'string',
+      `OPTIONS /create_order from ${foreignOrigin} answered ${r.status} with Access-Control-Allow-Origin ${JSON.stringify(allowOrigin)}: ${r.text}`);
+  });
+
+  // The headers, checked directly so that a failure names the missing one; whether the
+  // page and Swagger UI still work under them is checked in the browser below.
+  await step('security headers on the page and on Swagger UI (CSP, nosniff, frame-ancestors, Referrer-Policy)', async () => {
+    const problems = [];
+    const pages = [[`${notifier.url}/`, 'the page'], [`${order.url}/docs`, 'Order API /docs'], [`${search.url}/docs`, 'Search API /docs']];
+    for (const [url, what] of pages) {
+      const r = await http(url);
+      const csp = r.headers.get('content-security-policy') || '';
+      if (r.status !== 200) problems.push(`${what}: GET ${url} answered ${r.status}`);
+      if (!/frame-ancestors 'none'/.test(csp)) problems.push(`${what}: no frame-ancestors 'none' in CSP ${JSON.stringify(csp)}`);
+      if (!/default-src 'none'|default-src 'self'/.test(csp)) problems.push(`${what}: CSP has no restrictive default-src: ${JSON.stringify(csp)}`);
+      if (/unsafe-eval|(^|[\s;])\*([\s;]|$)/.test(csp)) problems.push(`${what}: CSP allows eval or any source: ${JSON.stringify(csp)}`);
+      if (r.headers.get('x-content-type-options') !== 'nosniff') problems.push(`${what}: X-Content-Type-Options is ${JSON.stringify(r.headers.get('x-content-type-options'))}`);
+      if (!r.headers.get('referrer-policy')) problems.push(`${what}: no Referrer-Policy`);
+    }
+    const page = await http(`${notifier.url}/`);
+    const connect = /connect-src ([^;]*)/.exec(page.headers.get('content-security-policy') || '')?.[1] || '';
+    for (const source of ['http://127.0.0.1:*', 'ws://127.0.0.1:*']) {
+      if (!connect.split(/\s+/).includes(source)) problems.push(`the page's connect-src lacks ${source}: ${JSON.stringify(connect)}`);
+    }
+    assert(!problems.length, problems.join('\n'));
   });
 
   browser = await chromium.launch({
@@ -444,6 +503,105 @@ async function main() {
     assert((await page.title()).includes('Order Lab'), `unexpected title ${await page.title()}`);
     assert(!foreignRequests.length, `requests left the machine: ${foreignRequests.join(', ')}`);
   }, { critical: true });
+
+  // The same three calls, from the lab's page and from the other origin's page. The
+  // order ids are fresh; afterwards the Order API is asked whether the orders exist.
+  const crossSiteCalls = async (p, { orderApi, searchApi, feedUrl, ids }) => p.evaluate(async ({ orderApi, searchApi, feedUrl, ids }) => {
+    const attempt = async (fn) => {
+      try {
+        return { ok: true, value: await fn() };
+      } catch (e) {
+        return { ok: false, error: String(e) };
+      }
+    };
+    const order = (id) => JSON.stringify({ order_id: id, item: 'cross-site', quantity: 1 });
+    const out = {};
+    out.createJson = await attempt(async () => {
+      const r = await fetch(`${orderApi}/create_order`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: order(ids[0]) });
+      if (!r.ok) throw new Error(`HTTP ${r.status}`);
+      return `${r.status} ${await r.text()}`;
+    });
+    // A "simple" request: no Content-Type (a Blob without type), so no preflight. The
+    // browser sends it whatever CORS says; only the service can refuse it.
+    out.createSimple = await attempt(async () => {
+      const r = await fetch(`${orderApi}/create_order`, { method: 'POST', mode: 'no-cors', body: new Blob([order(ids[1])]) });
+      return r.type;
+    });
+    out.search = await attempt(async () => {
+      const r = await fetch(`${searchApi}/search?item=cross-site`);
+      if (!r.ok) throw new Error(`HTTP ${r.status}`);
+      const body = await r.json();
+      if (!Array.isArray(body)) throw new Error(`not an array: ${JSON.stringify(body).slice(0, 100)}`);
+      return `${r.status}, ${body.length} results`;
+    });
+    out.readOrder = await attempt(async () => {
+      const r = await fetch(`${orderApi}/orders/${ids[0]}`);
+      return `${r.status} ${(await r.text()).slice(0, 100)}`;
+    });
+    out.feed = await new Promise((resolve) => {
+      const ws = new WebSocket(feedUrl);
+      const timer = setTimeout(() => resolve({ ok: false, error: 'neither open nor error within 10 s' }), 10000);
+      ws.onopen = () => {
+        clearTimeout(timer);
+        ws.close();
+        resolve({ ok: true, value: 'open' });
+      };
+      ws.onerror = () => {
+        clearTimeout(timer);
+        resolve({ ok: false, error: 'error event (handshake refused)' });
+      };
+    });
+    return out;
+  }, { orderApi, searchApi, feedUrl, ids });
+  const orderExists = async (id) => (await http(`${order.url}/orders/${id}`)).status === 200;
+  const callTargets = { orderApi: order.url, searchApi: search.url, feedUrl: `ws://127.0.0.1:${notifier.port}/ws` };
+
+  await step('the lab\'s own page can create an order, read the Search API and an order, and open the live feed', async () => {
+    const ids = [newId(), newId()];
+    const out = await crossSiteCalls(page, { ...callTargets, ids });
+    const problems = [];
+    for (const key of ['createJson', 'createSimple', 'search', 'readOrder', 'feed']) {
+      if (!out[key].ok) problems.push(`${key}: ${out[key].error}`);
+    }
+    if (out.readOrder.ok && !out.readOrder.value.startsWith('200')) problems.push(`GET /orders/${ids[0]} answered ${out.readOrder.value}`);
+    if (!(await orderExists(ids[0]))) problems.push(`order ${ids[0]} (JSON POST) was not created`);
+    if (!(await orderExists(ids[1]))) problems.push(`order ${ids[1]} (simple POST) was not created`);
+    assert(!problems.length, `from ${pageOrigin}:\n${problems.join('\n')}`);
+  });
+
+  await step('a page from another origin can neither create orders, read the Search API or an order, nor open the live feed', async () => {
+    const foreignContext = await browser.newContext();
+    try {
+      const foreign = await foreignContext.newPage();
+      await foreign.goto(`${foreignOrigin}/`);
+      const ids = [newId(), newId()];
+      const out = await crossSiteCalls(foreign, { ...callTargets, ids });
+      const problems = [];
+      for (const key of ['createJson', 'search', 'readOrder', 'feed']) {
+        if (out[key].ok) problems.push(`${key} succeeded: ${out[key].value}`);
+      }
+      if (await orderExists(ids[0])) problems.push(`order ${ids[0]} was created by a JSON POST from ${foreignOrigin}`);
+      if (await orderExists(ids[1])) problems.push(`order ${ids[1]} was created by a simple (no-cors) POST from ${foreignOrigin}`);
+      assert(!problems.length, `from ${foreignOrigin}:\n${problems.join('\n')}`);
+    } finally {
+      await foreignContext.close();
+    }
+  });
+
+  await step('a page from another origin cannot show the lab\'s page in a frame', async () => {
+    const foreignContext = await browser.newContext();
+    try {
+      const foreign = await foreignContext.newPage();
+      await foreign.goto(`${foreignOrigin}/frame`, { waitUntil: 'load' });
+      const frame = foreign.frames().find((f) => f !== foreign.mainFrame());
+      assert(frame, 'the framing page has no frame');
+      // A refused frame shows Chromium's error page instead of ours.
+      const framed = await frame.evaluate(() => !!document.getElementById('order-form')).catch(() => false);
+      assert(!framed, `the page was rendered inside a frame of ${foreignOrigin} (frame URL ${frame.url()})`);
+    } finally {
+      await foreignContext.close();
+    }
+  });
 
   await step('accessibility basics: labels, live region, skip link, visible focus', async () => {
     const unlabelled = await page.$$eval('input, select, textarea', (els) => els
@@ -701,6 +859,29 @@ async function main() {
     await p.$eval('.panel--create', (el) => el.scrollIntoView({ block: 'start' }));
     await shot(p, 'narrow-form');
     await narrow.close();
+  });
+
+  await step('Swagger UI (/docs) of the Order and Search APIs renders under its CSP', async () => {
+    const docs = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      for (const [svc, label] of [[order, 'docs-order'], [search, 'docs-search']]) {
+        const p = await docs.newPage();
+        watchPage(p, label);
+        const r = await p.goto(`${svc.url}/docs`, { waitUntil: 'load' });
+        assert(r && r.status() === 200, `GET ${svc.url}/docs answered ${r && r.status()}`);
+        await p.waitForSelector('.swagger-ui .info .title', { timeout: 20000 });
+        await p.waitForSelector('.swagger-ui .opblock', { timeout: 20000 });
+        await sleep(500); // styles and images requested after the first render
+        if (label === 'docs-order') await shot(p, 'docs-order');
+      }
+    } finally {
+      await docs.close();
+    }
+  });
+
+  await step('no Content Security Policy violation in the console of any page', async () => {
+    const csp = consoleAll.filter((m) => /content security policy/i.test(m));
+    assert(!csp.length, csp.join('\n'));
   });
 
   await step('no console errors or uncaught exceptions on any page', async () => {

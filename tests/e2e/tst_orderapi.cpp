@@ -332,23 +332,36 @@ void TestOrderApi::wrongMethodNamesAllowedMethod()
 
 void TestOrderApi::allowsCallsFromTheBrowserUi()
 {
-    // The page on :8000 posts JSON (with a bearer token when set) to :5000: a preflight.
-    const QByteArray preflight = "OPTIONS /create_order HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                                 "Origin: http://127.0.0.1:8000\r\nAccess-Control-Request-Method: POST\r\n"
-                                 "Access-Control-Request-Headers: authorization,content-type\r\n\r\n";
-    const RawResponse p = parseRaw(labtest::rawHttp(m_stack->port(QStringLiteral("order-service")), preflight));
+    // The page on :8000 (the default allowed origin) posts JSON, with a bearer token when
+    // set, to :5000: a preflight first. Its own origin comes back, never "*".
+    const quint16 port = m_stack->port(QStringLiteral("order-service"));
+    const QByteArray page = "Origin: http://127.0.0.1:8000\r\n";
+    const QByteArray preflight = "OPTIONS /create_order HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + page
+                                 + "Access-Control-Request-Method: POST\r\n"
+                                   "Access-Control-Request-Headers: authorization,content-type\r\n\r\n";
+    const RawResponse p = parseRaw(labtest::rawHttp(port, preflight));
     QCOMPARE(p.status, 204);
-    QVERIFY2(p.head.contains("\r\naccess-control-allow-origin: *"), p.head.constData());
+    QVERIFY2(p.head.contains("\r\naccess-control-allow-origin: http://127.0.0.1:8000\r\n"), p.head.constData());
+    QVERIFY2(p.head.contains("\r\nvary: origin"), p.head.constData());
     QVERIFY2(p.head.contains("\r\naccess-control-allow-methods: post, options"), p.head.constData());
     QVERIFY2(p.head.contains("\r\naccess-control-allow-headers: content-type, authorization"), p.head.constData());
-    // Every answer carries the origin header, errors included.
+    const auto fromPage = [&](const QByteArray &method, const QByteArray &path, const QByteArray &contentType,
+                              const QByteArray &body) {
+        return parseRaw(labtest::rawHttp(port, rawRequest(method, path, contentType, body)
+                                                   .replace("Connection: close\r\n", "Connection: close\r\n" + page)));
+    };
+    // Every answer carries the grant, errors included.
     for (const QByteArray &path : {QByteArray("/orders/1"), QByteArray("/orders/424242"), QByteArray("/orders/x")}) {
-        const RawResponse r = send("GET", path, {}, {});
-        QVERIFY2(r.head.contains("\r\naccess-control-allow-origin: *"), r.head.constData());
+        const RawResponse r = fromPage("GET", path, {}, {});
+        QVERIFY2(r.head.contains("\r\naccess-control-allow-origin: http://127.0.0.1:8000\r\n"), r.head.constData());
     }
-    const RawResponse created = send("POST", "/create_order", "application/json", orderJson(7, QStringLiteral("pen"), 1));
+    const RawResponse created = fromPage("POST", "/create_order", "application/json", orderJson(7, QStringLiteral("pen"), 1));
     QCOMPARE(created.status, 200);
-    QVERIFY2(created.head.contains("\r\naccess-control-allow-origin: *"), created.head.constData());
+    QVERIFY2(created.head.contains("\r\naccess-control-allow-origin: http://127.0.0.1:8000\r\n"), created.head.constData());
+    // Without Origin (curl, the console) there is nothing to grant.
+    const RawResponse plain = send("GET", "/orders/7", {}, {});
+    QCOMPARE(plain.status, 200);
+    QVERIFY2(!plain.head.contains("access-control-allow-origin"), plain.head.constData());
 }
 
 void TestOrderApi::identicalRetryIsAnsweredWithoutSecondEvent()
@@ -466,9 +479,14 @@ void TestOrderApi::servesOpenApiAndSwaggerUi()
         const HttpResult html = labtest::httpGet(url(page));
         QCOMPARE(html.status, 200);
         QVERIFY(html.body.contains("/docs/swagger-ui-bundle.js"));
-        QVERIFY(html.body.contains("/openapi.json"));
+        QVERIFY(html.body.contains("/docs/swagger-initializer.js"));
         QVERIFY(!html.body.contains("https://")); // nothing from a CDN
+        QVERIFY(!html.body.contains("<style") && !html.body.contains("<script>")); // nothing inline: CSP
     }
+    // Our initializer, not the distribution's petstore example.
+    const HttpResult init = labtest::httpGet(url(QStringLiteral("/docs/swagger-initializer.js")));
+    QCOMPARE(init.status, 200);
+    QVERIFY2(init.body.contains("url: \"/openapi.json\"") && !init.body.contains("petstore"), init.body.constData());
     const HttpResult bundle = labtest::httpGet(url(QStringLiteral("/docs/swagger-ui-bundle.js")));
     QCOMPARE(bundle.status, 200);
     QVERIFY(bundle.body.size() > 100000);

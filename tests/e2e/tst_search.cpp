@@ -364,12 +364,14 @@ void TestSearch::servesOpenApiAndSwaggerUi()
     const QByteArray get = labtest::rawHttp(port, "GET /search?item=mouse HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                                                   "Origin: http://127.0.0.1:8000\r\nConnection: close\r\n\r\n");
     QVERIFY2(get.startsWith("HTTP/1.1 200"), get.left(200).constData());
-    QVERIFY2(get.toLower().contains("\r\naccess-control-allow-origin: *"), get.left(400).constData());
+    QVERIFY2(get.toLower().contains("\r\naccess-control-allow-origin: http://127.0.0.1:8000\r\n"), get.left(400).constData());
+    QVERIFY2(get.toLower().contains("\r\nvary: origin"), get.left(400).constData());
     const QByteArray preflight = labtest::rawHttp(port, "OPTIONS /search HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                                                         "Origin: http://127.0.0.1:8000\r\nAccess-Control-Request-Method: GET\r\n"
                                                         "Connection: close\r\n\r\n");
     QVERIFY2(preflight.startsWith("HTTP/1.1 204"), preflight.left(200).constData());
-    QVERIFY2(preflight.toLower().contains("\r\naccess-control-allow-origin: *"), preflight.left(400).constData());
+    QVERIFY2(preflight.toLower().contains("\r\naccess-control-allow-origin: http://127.0.0.1:8000\r\n"),
+             preflight.left(400).constData());
 }
 
 void TestSearch::unreachableElasticsearchDelaysIndexingWithoutLoss()

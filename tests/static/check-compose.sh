@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Static checks of the Docker path (no Docker engine needed): docker-compose.yml is
-# valid, names the seed's ports, uses the same Kafka/Elasticsearch versions as the
-# local stack (deps/pom.xml) and the Dockerfile installs deps/debian-packages.txt.
+# valid, names the seed's ports (published on loopback unless LAB_PUBLISH_ADDRESS says
+# otherwise), uses the same Kafka/Elasticsearch versions as the local stack
+# (deps/pom.xml) and the Dockerfile installs deps/debian-packages.txt.
 set -uo pipefail
 root="${1:?usage: check-compose.sh REPO_ROOT}"
 cd "$root" || exit 2
@@ -14,8 +15,18 @@ es_version="$(sed -n 's:.*<elasticsearch.version>\(.*\)</elasticsearch.version>.
 config="$(docker-compose -f docker-compose.yml config 2>&1)"
 check "docker-compose config validates" docker-compose -f docker-compose.yml config -q
 for port in 8080 5601 5000 5100 8000; do
-  check "seed port $port is published" grep -Eq "published: \"?$port\"?|- \"?$port:$port\"?" <<<"$config"
+  check "seed port $port is published" grep -Eq "published: \"?$port\"?|- \"?([0-9.]+:)?$port:$port(/tcp)?\"?" <<<"$config"
 done
+check "every port is published on the host's loopback by default (docs/SECURITY.md)" \
+  /usr/bin/python3 - <<'PY'
+import subprocess, yaml
+env = {k: v for k, v in __import__("os").environ.items() if k != "LAB_PUBLISH_ADDRESS"}
+cfg = yaml.safe_load(subprocess.run(["docker-compose", "-f", "docker-compose.yml", "config"],
+                                    capture_output=True, text=True, check=True, env=env).stdout)
+ports = [p for s in cfg["services"].values() for p in s.get("ports", [])]
+assert ports and all(str(p).startswith("127.0.0.1:") or (isinstance(p, dict) and p.get("host_ip") == "127.0.0.1")
+                     for p in ports), ports
+PY
 check "Kafka image is apache/kafka:$kafka_version (deps/pom.xml)" grep -q "image: apache/kafka:$kafka_version" docker-compose.yml
 check "Elasticsearch image is $es_version (deps/pom.xml)" grep -q "elasticsearch/elasticsearch:$es_version" docker-compose.yml
 check "Kibana image is $es_version" grep -q "kibana/kibana:$es_version" docker-compose.yml

@@ -52,6 +52,16 @@ for _ in $(seq 1 40); do
 done
 grep -q '"status":"confirmed"' <<<"$status" && ok "GET /orders/$order_id is confirmed" || fail "order status: $status"
 
+# The browser UI on its (non-default) port may call the Order API; another origin may not.
+page="http://127.0.0.1:$LAB_NOTIFIER_PORT"
+grant=$(curl -s -o /dev/null -D - -X OPTIONS "http://127.0.0.1:$LAB_ORDER_PORT/create_order" -H "Origin: $page" \
+  -H 'Access-Control-Request-Method: POST' | tr -d '\r' | sed -n 's/^[Aa]ccess-[Cc]ontrol-[Aa]llow-[Oo]rigin: //p')
+[[ "$grant" == "$page" ]] && ok "the Order API allows the browser UI's origin ($page)" \
+  || fail "preflight from $page granted '$grant' (./lab up must pass NOTIFIER_PORT to the services)"
+refused=$(curl -s -o /dev/null -w '%{http_code}' -X OPTIONS "http://127.0.0.1:$LAB_ORDER_PORT/create_order" \
+  -H 'Origin: http://evil.example' -H 'Access-Control-Request-Method: POST')
+[[ "$refused" == 403 ]] && ok "the Order API refuses another origin" || fail "preflight from http://evil.example answered $refused"
+
 # SIGKILL the payment-service process (not its supervisor): back and healthy within 10 s
 sup=$(cat "$state/run/payment-service.pid")
 child=$(pgrep -P "$sup" | head -n1)
