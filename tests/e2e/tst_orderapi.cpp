@@ -479,12 +479,29 @@ void TestOrderApi::servesOpenApiAndSwaggerUi()
 
 void TestOrderApi::countsRequestsInMetrics()
 {
-    const HttpResult m = labtest::httpGet(url(QStringLiteral("/metrics")));
-    QCOMPARE(m.status, 200);
-    QVERIFY(m.body.contains("lab_http_requests_total{route=\"/create_order\",code=\"200\"}"));
-    QVERIFY(m.body.contains("lab_http_requests_total{route=\"/create_order\",code=\"400\"}"));
-    QVERIFY(m.body.contains("lab_events_produced_total{topic=\"order.created\"}"));
-    QVERIFY(m.body.contains("lab_handler_seconds_bucket"));
+    const QByteArray ok = "lab_http_requests_total{route=\"/create_order\",code=\"200\"}";
+    const QByteArray bad = "lab_http_requests_total{route=\"/create_order\",code=\"400\"}";
+    const QByteArray produced = "lab_events_produced_total{topic=\"order.created\"}";
+    const auto metrics = [this] {
+        const HttpResult m = labtest::httpGet(url(QStringLiteral("/metrics")));
+        return m.status == 200 ? m.body : QByteArray();
+    };
+    const QByteArray before = metrics();
+    QVERIFY(!before.isEmpty());
+    // The tests above sent both kinds already: every series exists.
+    for (const QByteArray &series : {ok, bad, produced})
+        QVERIFY2(labtest::metricValue(before, series).has_value(), series.constData());
+    QVERIFY(before.contains("lab_handler_seconds_bucket"));
+
+    // Values move with what happens: one order accepted, one refused, nothing else
+    // posts to this order-service meanwhile.
+    QCOMPARE(labtest::httpPost(url(QStringLiteral("/create_order")), orderJson(8, QStringLiteral("fan"), 1)).status, 200);
+    QCOMPARE(labtest::httpPost(url(QStringLiteral("/create_order")), orderJson(8, QString(), 1)).status, 400);
+    const QByteArray after = metrics();
+    QCOMPARE(*labtest::metricValue(after, ok), *labtest::metricValue(before, ok) + 1);
+    QCOMPARE(*labtest::metricValue(after, bad), *labtest::metricValue(before, bad) + 1);
+    QCOMPARE(*labtest::metricValue(after, produced), *labtest::metricValue(before, produced) + 1);
+    QVERIFY(labtest::metricSum(after, "lab_handler_seconds_count") > labtest::metricSum(before, "lab_handler_seconds_count"));
 }
 
 void TestOrderApi::redisDownAnswers503AndAcceptsNothing()

@@ -82,6 +82,39 @@ QString elasticProblem()
     return {};
 }
 
+static QList<QPair<QByteArray, double>> metricSeries(const QByteArray &metrics)
+{
+    QList<QPair<QByteArray, double>> out;
+    for (const QByteArray &line : metrics.split('\n')) {
+        if (line.isEmpty() || line.startsWith('#'))
+            continue;
+        // A label value may hold spaces: the value is what follows the last one.
+        const qsizetype space = line.lastIndexOf(' ');
+        bool ok = false;
+        const double value = line.mid(space + 1).toDouble(&ok);
+        if (space > 0 && ok)
+            out.append({line.left(space), value});
+    }
+    return out;
+}
+
+std::optional<double> metricValue(const QByteArray &metrics, const QByteArray &series)
+{
+    for (const auto &[name, value] : metricSeries(metrics))
+        if (name == series)
+            return value;
+    return std::nullopt;
+}
+
+double metricSum(const QByteArray &metrics, const QByteArray &name)
+{
+    double sum = 0;
+    for (const auto &[series, value] : metricSeries(metrics))
+        if (series == name || series.startsWith(name + '{'))
+            sum += value;
+    return sum;
+}
+
 int runLab(const QStringList &args, int timeoutMs, QString *output)
 {
     QProcess p;

@@ -8,6 +8,8 @@
 #include <QStringList>
 #include <QUrl>
 
+#include <optional>
+
 namespace labtest {
 
 QString kafkaBrokers();      ///< $LAB_KAFKA_BROKERS or 127.0.0.1:9092
@@ -22,6 +24,13 @@ QString buildDir();          ///< build tree ($LAB_BUILD_DIR, set by CTest)
 QString kafkaProblem();
 QString redisProblem();
 QString elasticProblem();
+
+/// The value of one series in a service's GET /metrics text (Prometheus exposition
+/// format), named as rendered: `lab_ws_clients` or
+/// `lab_http_requests_total{route="/create_order",code="200"}`; nullopt when absent.
+std::optional<double> metricValue(const QByteArray &metrics, const QByteArray &series);
+/// The sum of every series of one metric name, whatever their labels (0 when none).
+double metricSum(const QByteArray &metrics, const QByteArray &name);
 
 /// Runs `<source>/lab <args>` and waits (bounded); returns its exit code, -1 on timeout.
 /// Output goes to *output when given.
