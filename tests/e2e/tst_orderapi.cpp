@@ -497,12 +497,29 @@ void TestOrderApi::servesOpenApiAndSwaggerUi()
 
 void TestOrderApi::countsRequestsInMetrics()
 {
-    const HttpResult m = labtest::httpGet(url(QStringLiteral("/metrics")));
-    QCOMPARE(m.status, 200);
-    QVERIFY(m.body.contains("lab_http_requests_total{route=\"/create_order\",code=\"200\"}"));
-    QVERIFY(m.body.contains("lab_http_requests_total{route=\"/create_order\",code=\"400\"}"));
-    QVERIFY(m.body.contains("lab_events_produced_total{topic=\"order.created\"}"));
-    QVERIFY(m.body.contains("lab_handler_seconds_bucket"));
+    const QByteArray ok = "lab_http_requests_total{route=\"/create_order\",code=\"200\"}";
+    const QByteArray bad = "lab_http_requests_total{route=\"/create_order\",code=\"400\"}";
+    const QByteArray produced = "lab_events_produced_total{topic=\"order.created\"}";
+    const auto metrics = [this] {
+        const HttpResult m = labtest::httpGet(url(QStringLiteral("/metrics")));
+        return m.status == 200 ? m.body : QByteArray();
+    };
+    const QByteArray before = metrics();
+    QVERIFY(!before.isEmpty());
+    // The tests above sent both kinds already: every series exists.
+    for (const QByteArray &series : {ok, bad, produced})
+        QVERIFY2(labtest::metricValue(before, series).has_value(), series.constData());
+    QVERIFY(before.contains("lab_handler_seconds_bucket"));
+
+    // Values move with what happens: one order accepted, one refused, nothing else
+    // posts to this order-service meanwhile.
+    QCOMPARE(labtest::httpPost(url(QStringLiteral("/create_order")), orderJson(8, QStringLiteral("fan"), 1)).status, 200);
+    QCOMPARE(labtest::httpPost(url(QStringLiteral("/create_order")), orderJson(8, QString(), 1)).status, 400);
+    const QByteArray after = metrics();
+    QCOMPARE(*labtest::metricValue(after, ok), *labtest::metricValue(before, ok) + 1);
+    QCOMPARE(*labtest::metricValue(after, bad), *labtest::metricValue(before, bad) + 1);
+    QCOMPARE(*labtest::metricValue(after, produced), *labtest::metricValue(before, produced) + 1);
+    QVERIFY(labtest::metricSum(after, "lab_handler_seconds_count") > labtest::metricSum(before, "lab_handler_seconds_count"));
 }
 
 void TestOrderApi::redisDownAnswers503AndAcceptsNothing()
@@ -575,15 +592,11 @@ void TestOrderApi::attemptIsVoidedOnceRedisIsBack()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const quint16 port = labtest::freePort();
-    const QStringList redisArgs{QStringLiteral("--port"), QString::number(port), QStringLiteral("--bind"),
-                                QStringLiteral("127.0.0.1"), QStringLiteral("--dir"), dir.path(),
-                                QStringLiteral("--save"), QString(), QStringLiteral("--appendonly"),
-                                QStringLiteral("yes"), QStringLiteral("--appendfsync"), QStringLiteral("always")};
-    QProcess redisServer;
-    labtest::tieToTestLifetime(redisServer);
-    redisServer.start(QStringLiteral("redis-server"), redisArgs);
-    QVERIFY2(redisServer.waitForStarted(5000), "redis-server did not start");
+    labtest::PrivateRedis redisServer({QStringLiteral("--dir"), dir.path(), QStringLiteral("--appendonly"),
+                                       QStringLiteral("yes"), QStringLiteral("--appendfsync"), QStringLiteral("always")});
+    const QString started = redisServer.start();
+    QVERIFY2(started.isEmpty(), qPrintable(started));
+    const quint16 port = redisServer.port();
 
     ServiceStack stack;
     stack.setEnv(QStringLiteral("KAFKA_BROKERS"), QStringLiteral("127.0.0.1:%1").arg(labtest::freePort()));
@@ -600,18 +613,16 @@ void TestOrderApi::attemptIsVoidedOnceRedisIsBack()
     const auto state = [&] { return redisHget(port, names.orderKey(3), "state"); };
     QTRY_COMPARE_WITH_TIMEOUT(state(), QByteArray("pending"), 5000); // claimed, waiting for Kafka
     redisServer.kill();
-    QVERIFY(redisServer.waitForFinished(5000));
 
     QTRY_VERIFY_WITH_TIMEOUT(pending->isFinished(), 15000);
     QCOMPARE(pending->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 503);
 
-    redisServer.start(QStringLiteral("redis-server"), redisArgs); // on the same data
-    QVERIFY2(redisServer.waitForStarted(5000), "redis-server did not restart");
+    const QString restarted = redisServer.start(); // on the same data
+    QVERIFY2(restarted.isEmpty(), qPrintable(restarted));
     QTRY_COMPARE_WITH_TIMEOUT(state(), QByteArray("void"), 20000);
     const QUrl metrics = stack.url(QStringLiteral("order-service"), QStringLiteral("/metrics"));
     QVERIFY(!labtest::httpGet(metrics).body.contains("void_too_late"));
     redisServer.terminate();
-    QVERIFY(redisServer.waitForFinished(5000));
 }
 
 void TestOrderApi::terminatesCleanlyOnSigterm()

@@ -17,6 +17,7 @@
 #include <QDateTime>
 #include <algorithm>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -227,6 +228,40 @@ private:
         return hits;
     }
 
+    /// GET /orders/{id} on order-service: the order as users see it (empty unless 200).
+    static QJsonObject orderView(const ServiceStack &stack, qint64 id)
+    {
+        const labtest::HttpResult r = labtest::httpGet(
+            stack.url(QStringLiteral("order-service"), QStringLiteral("/orders/%1").arg(id)));
+        return r.status == 200 ? r.json().object() : QJsonObject();
+    }
+
+    static QString statusOf(const ServiceStack &stack, qint64 id)
+    {
+        return orderView(stack, id).value(QStringLiteral("status")).toString();
+    }
+
+    /// GET /metrics of one instance.
+    static QByteArray metricsOf(const ServiceStack &stack, const QString &service, int index = 0)
+    {
+        return labtest::httpGet(stack.url(service, QStringLiteral("/metrics"), index)).body;
+    }
+
+    /// Whether an instance's consumer in group <ns>.<group> has been assigned partitions
+    /// (its log says so). Healthy does not mean assigned: the group may still rebalance.
+    static bool assigned(const ServiceStack &stack, const QString &service, int index, const QString &group)
+    {
+        QFile log(stack.logPath(service, index));
+        if (!log.open(QIODevice::ReadOnly))
+            return false;
+        const QByteArray needle = "consumer " + lab::Names(stack.ns()).group(group).toUtf8() + ": assigned ";
+        for (const QByteArray &line : log.readAll().split('\n'))
+            if (const qsizetype at = line.indexOf(needle); at >= 0 && line.size() > at + needle.size()
+                && line.at(at + needle.size()) != '"')
+                return true;
+        return false;
+    }
+
     /// Posts a last order and waits for its notification: by then whatever the pipeline
     /// still had in flight for earlier orders (duplicates included) has arrived too.
     static void flush(const ServiceStack &stack, const QList<Feed *> &feeds, qint64 sentinelId)
@@ -315,6 +350,12 @@ private slots:
         QCOMPARE(failed.status, lab::Notification::Status::Failed);
         QCOMPARE(failed.reason, QStringLiteral("amount 1999.00 exceeds the limit 1000.00"));
         QCOMPARE(feed->last(2)->status, lab::Notification::Status::Confirmed);
+        // GET /orders/{id} says the same (decided before the notification was published).
+        const QJsonObject view = orderView(stack, 1);
+        QCOMPARE(view.value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
+        QCOMPARE(view.value(QStringLiteral("reason")).toString(), QStringLiteral("amount 1999.00 exceeds the limit 1000.00"));
+        QCOMPARE(statusOf(stack, 2), QStringLiteral("confirmed"));
+        QVERIFY(!orderView(stack, 2).contains(QStringLiteral("reason")));
 
         // Whether inventory reserved before the failure (then released) or after it (then
         // refused to reserve), the 100 units end up back: only order 2 holds stock.
@@ -340,6 +381,9 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(feed->count(1), 1, kFlowTimeoutMs);
         QCOMPARE(feed->last(1)->status, lab::Notification::Status::Failed);
         QCOMPARE(feed->last(1)->reason, QStringLiteral("insufficient stock for gpu: 3 left, 5 requested"));
+        const QJsonObject view = orderView(stack, 1);
+        QCOMPARE(view.value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
+        QCOMPARE(view.value(QStringLiteral("reason")).toString(), QStringLiteral("insufficient stock for gpu: 3 left, 5 requested"));
 
         QCOMPARE(createOrder(stack, 2, QStringLiteral("gpu"), 3).status, 200);
         QTRY_COMPARE_WITH_TIMEOUT(feed->count(2), 1, kFlowTimeoutMs);
@@ -348,6 +392,36 @@ private slots:
         QCOMPARE(createOrder(stack, 3, QStringLiteral("gpu"), 1).status, 200);
         QTRY_COMPARE_WITH_TIMEOUT(feed->count(3), 1, kFlowTimeoutMs);
         QCOMPARE(feed->last(3)->reason, QStringLiteral("insufficient stock for gpu: 0 left, 1 requested"));
+    }
+
+    void getOrderShowsEveryStepOfThePipeline()
+    {
+        // One outcome alone is a step, not a decision: with only one of payment- and
+        // inventory-service running, GET /orders/{id} stays at that step.
+        ServiceStack stack;
+        QString why;
+        for (const QString &s : {QStringLiteral("order-service"), QStringLiteral("notifier-service"),
+                                 QStringLiteral("inventory-service")})
+            QVERIFY2(stack.start(s, &why) == 0, qPrintable(why));
+
+        QCOMPARE(createOrder(stack, 1, QStringLiteral("desk"), 2).status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf(stack, 1), QStringLiteral("reserved"), kFlowTimeoutMs);
+        const QJsonObject reserved = orderView(stack, 1);
+        QCOMPARE(reserved.value(QStringLiteral("item")).toString(), QStringLiteral("desk"));
+        QCOMPARE(reserved.value(QStringLiteral("quantity")).toInteger(), qint64(2));
+        QVERIFY(!reserved.contains(QStringLiteral("reason")));
+
+        // Now payment without inventory: order 2 is paid, order 1 (reserved) completes.
+        stack.terminate(QStringLiteral("inventory-service"));
+        QVERIFY2(stack.start(QStringLiteral("payment-service"), &why) == 0, qPrintable(why));
+        QCOMPARE(createOrder(stack, 2, QStringLiteral("desk"), 1).status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf(stack, 2), QStringLiteral("paid"), kFlowTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf(stack, 1), QStringLiteral("confirmed"), kFlowTimeoutMs);
+        QVERIFY(!orderView(stack, 2).contains(QStringLiteral("reason")));
+
+        // Inventory back: it reserves order 2, which is confirmed in turn.
+        QVERIFY2(stack.start(QStringLiteral("inventory-service"), &why) == 1, qPrintable(why));
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf(stack, 2), QStringLiteral("confirmed"), kFlowTimeoutMs);
     }
 
     void identicalRetryNotifiesOnce()
@@ -479,6 +553,59 @@ private slots:
         QCOMPARE(late->duplicates(), QList<qint64>());
     }
 
+    void backlogHoldsTheLast100()
+    {
+        ServiceStack stack;
+        QString why;
+        for (const QString &s : {QStringLiteral("order-service"), QStringLiteral("payment-service"),
+                                 QStringLiteral("inventory-service"), QStringLiteral("notifier-service")})
+            QVERIFY2(stack.start(s, &why) == 0, qPrintable(why));
+        auto early = openFeed(stack);
+        QVERIFY(early);
+        constexpr int N = 130; // more than the backlog holds
+        QList<QByteArray> bodies;
+        for (qint64 id = 1; id <= N; ++id)
+            bodies.append(orderJson(id, QStringLiteral("stool"), 1));
+        OrderPoster poster(stack.url(QStringLiteral("order-service"), QStringLiteral("/create_order")), 8);
+        poster.post(bodies);
+        QTRY_VERIFY_WITH_TIMEOUT(poster.finished(), 120000);
+        QCOMPARE(poster.created(), N);
+        QTRY_VERIFY_WITH_TIMEOUT(early->hasAll(1, N), 120000);
+        // Every notification is listed (right after publication, so possibly after a
+        // client saw it live); the list then holds what a client connecting now gets.
+        const lab::Names names(stack.ns());
+        for (qint64 id = 1; id <= N; ++id)
+            QTRY_COMPARE_WITH_TIMEOUT(redis({"HGET", names.orderKey(id), "listed"})->string, QByteArray("1"),
+                                      kFlowTimeoutMs);
+        QList<qint64> listed; // newest first
+        const auto recent = redis({"LRANGE", names.recentNotificationsKey(), "0", "-1"});
+        QVERIFY(recent);
+        for (const lab::RedisReply &r : recent->array) {
+            const auto n = lab::Notification::fromJson(r.string);
+            QVERIFY2(n.ok(), r.string.constData());
+            listed.append(n.value->orderId);
+        }
+
+        auto late = openFeed(stack);
+        QVERIFY(late);
+        // Its backlog loaded (no later order can slip into it), then a live order: the
+        // backlog is sent before any live message, so once that order arrived, all of
+        // the backlog has, however much of it there is.
+        QTRY_VERIFY_WITH_TIMEOUT(late->total() >= 100, kFlowTimeoutMs);
+        QCOMPARE(createOrder(stack, N + 1, QStringLiteral("stool"), 1).status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(late->count(N + 1), 1, kFlowTimeoutMs);
+        QList<qint64> backlog;
+        for (const lab::Notification &n : late->all())
+            if (n.backlog)
+                backlog.append(n.orderId);
+        QCOMPARE(backlog.size(), 100);
+        QCOMPARE(late->duplicates(), QList<qint64>());
+        // The 100 newest, oldest first.
+        std::reverse(listed.begin(), listed.end());
+        QCOMPARE(backlog, listed);
+        QVERIFY(!late->last(N + 1)->backlog);
+    }
+
     void sigtermDrainsAndExitsCleanly()
     {
         ServiceStack stack;
@@ -557,6 +684,9 @@ private slots:
         auto first = openFeed(stack, 0);
         auto second = openFeed(stack, 1);
         QVERIFY(first && second);
+        // The second notifier shares the correlation only once the group has rebalanced.
+        QTRY_VERIFY_WITH_TIMEOUT(assigned(stack, QStringLiteral("notifier-service"), 1, QStringLiteral("notifier-service")),
+                                 kFlowTimeoutMs);
 
         constexpr int N = 300;
         QList<QByteArray> bodies;
@@ -574,11 +704,16 @@ private slots:
         QCOMPARE(second->duplicates(), QList<qint64>());
         QCOMPARE(first->distinct(), N + 1);
         QCOMPARE(second->distinct(), N + 1);
-        // Both instances decided some orders: the correlation really was shared.
-        const auto metricsOf = [&](int i) {
-            return labtest::httpGet(stack.url(QStringLiteral("notifier-service"), QStringLiteral("/metrics"), i)).body;
-        };
-        QVERIFY(metricsOf(0).contains("lab_orders_decided_total") || metricsOf(1).contains("lab_orders_decided_total"));
+        // Both instances decided some orders (the correlation really was shared), and
+        // together every order exactly once.
+        const double decided0 = labtest::metricSum(metricsOf(stack, QStringLiteral("notifier-service"), 0),
+                                                   "lab_orders_decided_total");
+        const double decided1 = labtest::metricSum(metricsOf(stack, QStringLiteral("notifier-service"), 1),
+                                                   "lab_orders_decided_total");
+        qInfo("notifier 0 decided %.0f orders, notifier 1 decided %.0f", decided0, decided1);
+        QVERIFY(decided0 > 0);
+        QVERIFY(decided1 > 0);
+        QCOMPARE(decided0 + decided1, double(N + 1));
     }
 
     void killedConsumersLoseNothing()

@@ -57,6 +57,7 @@ private slots:
     void replayKeepsOneDocumentPerOrder();
     void statusComesFromTheRedisHash();
     void servesOpenApiAndSwaggerUi();
+    void defaultPageIsTheNewest100();
     void unreachableElasticsearchDelaysIndexingWithoutLoss();
     void terminatesCleanlyOnSigterm();
 
@@ -372,6 +373,20 @@ void TestSearch::servesOpenApiAndSwaggerUi()
     QVERIFY2(preflight.startsWith("HTTP/1.1 204"), preflight.left(200).constData());
     QVERIFY2(preflight.toLower().contains("\r\naccess-control-allow-origin: http://127.0.0.1:8000\r\n"),
              preflight.left(400).constData());
+}
+
+void TestSearch::defaultPageIsTheNewest100()
+{
+    // After the tests that count every order: 105 more of one item.
+    constexpr int N = 105;
+    for (int i = 1; i <= N; ++i)
+        produceCreated(1000 + i, QStringLiteral("page lamp"), 1, m_base.addSecs(100 + i));
+    QTRY_COMPARE_WITH_TIMEOUT(search("item=page+lamp&size=200").size(), N, kIndexWaitMs);
+    QList<qint64> newest;
+    for (int i = N; i > N - 100; --i)
+        newest << 1000 + i;
+    QCOMPARE(orderIds(search("item=page+lamp")), newest);
+    QCOMPARE(orderIds(search("item=page+lamp&from=100")), (QList<qint64>{1005, 1004, 1003, 1002, 1001}));
 }
 
 void TestSearch::unreachableElasticsearchDelaysIndexingWithoutLoss()

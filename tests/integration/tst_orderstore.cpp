@@ -20,6 +20,19 @@ namespace {
 
 constexpr int kWaitMs = 10000;
 
+/// Fails the running test when a Redis call did not answer or its script failed: the
+/// helpers below return a default ("not ours", "refused", "absent") that a negative
+/// check would otherwise take for the answer it expects.
+bool redisAnswered(bool answered, const QString &what, const QString &error = {})
+{
+    if (!answered)
+        QTest::qFail(qPrintable(QStringLiteral("%1: Redis did not answer within %2 ms").arg(what).arg(kWaitMs)),
+                     __FILE__, __LINE__);
+    else if (!error.isEmpty())
+        QTest::qFail(qPrintable(QStringLiteral("%1 failed: %2").arg(what, error)), __FILE__, __LINE__);
+    return answered && error.isEmpty();
+}
+
 lab::OrderRequest order(qint64 id, const QString &item, qint64 quantity)
 {
     lab::OrderRequest r;
@@ -119,8 +132,9 @@ OrderStore::Claim TestOrderStore::claim(OrderStore &store, const lab::OrderReque
         out = c;
         done = true;
     });
-    if (!QTest::qWaitFor([&] { return done; }, kWaitMs))
-        qWarning("Redis did not answer within %d ms", kWaitMs);
+    // A script error is Outcome::Error, which the callers compare against: only the
+    // missing answer has to fail here.
+    redisAnswered(QTest::qWaitFor([&] { return done; }, kWaitMs), QStringLiteral("claim"));
     return out;
 }
 
@@ -128,12 +142,14 @@ bool TestOrderStore::markAccepted(const lab::OrderCreated &e)
 {
     bool ok = false;
     bool done = false;
-    m_store->markAccepted(e, [&](bool success, const QString &) {
+    QString error;
+    m_store->markAccepted(e, [&](bool success, const QString &why) {
         ok = success;
+        error = why;
         done = true;
     });
-    if (!QTest::qWaitFor([&] { return done; }, kWaitMs))
-        qWarning("Redis did not answer within %d ms", kWaitMs);
+    const bool answered = QTest::qWaitFor([&] { return done; }, kWaitMs);
+    redisAnswered(answered, QStringLiteral("markAccepted"), error);
     return ok;
 }
 
@@ -145,10 +161,8 @@ OrderStore::Void TestOrderStore::voidClaim(qint64 id, qint64 claimAt)
         out = result;
         error = e;
     });
-    if (!QTest::qWaitFor([&] { return error != QStringLiteral("not called"); }, kWaitMs))
-        qWarning("Redis did not answer within %d ms", kWaitMs);
-    if (!error.isEmpty())
-        qWarning("voidClaim failed: %s", qPrintable(error));
+    const bool answered = QTest::qWaitFor([&] { return error != QStringLiteral("not called"); }, kWaitMs);
+    redisAnswered(answered, QStringLiteral("voidClaim"), answered ? error : QString());
     return out;
 }
 
@@ -163,10 +177,8 @@ bool TestOrderStore::admit(qint64 id, const QDateTime &eventCreatedAt, std::opti
                            voided = v;
                            error = e;
                        });
-    if (!QTest::qWaitFor([&] { return error != QStringLiteral("not called"); }, kWaitMs))
-        qWarning("Redis did not answer within %d ms", kWaitMs);
-    if (!error.isEmpty())
-        qWarning("fetchMany failed: %s", qPrintable(error));
+    const bool answered = QTest::qWaitFor([&] { return error != QStringLiteral("not called"); }, kWaitMs);
+    redisAnswered(answered, QStringLiteral("fetchMany (lab_admit)"), answered ? error : QString());
     if (record)
         *record = records.contains(id) ? std::optional(records.value(id)) : std::nullopt;
     return error.isEmpty() && !voided.contains(id);
@@ -176,12 +188,14 @@ std::optional<lab::OrderRecord> TestOrderStore::fetch(qint64 id)
 {
     std::optional<lab::OrderRecord> out;
     bool done = false;
-    m_store->fetch(id, [&](const std::optional<lab::OrderRecord> &r, const QString &) {
+    QString error;
+    m_store->fetch(id, [&](const std::optional<lab::OrderRecord> &r, const QString &why) {
         out = r;
+        error = why;
         done = true;
     });
-    if (!QTest::qWaitFor([&] { return done; }, kWaitMs))
-        qWarning("Redis did not answer within %d ms", kWaitMs);
+    const bool answered = QTest::qWaitFor([&] { return done; }, kWaitMs);
+    redisAnswered(answered, QStringLiteral("fetch"), error);
     return out;
 }
 
@@ -193,8 +207,8 @@ lab::RedisReply TestOrderStore::command(const QByteArrayList &args)
         out = r;
         done = true;
     });
-    if (!QTest::qWaitFor([&] { return done; }, kWaitMs))
-        qWarning("Redis did not answer within %d ms", kWaitMs);
+    const bool answered = QTest::qWaitFor([&] { return done; }, kWaitMs);
+    redisAnswered(answered, QString::fromUtf8(args.value(0)), answered && out.isError() ? out.errorMessage() : QString());
     return out;
 }
 

@@ -6,8 +6,6 @@
 
 #include <QCryptographicHash>
 #include <QPointer>
-#include <QProcess>
-#include <QTemporaryDir>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -510,31 +508,6 @@ void TstRedis::recoversAfterServerRestart()
 
 namespace {
 
-/// A private redis-server on a free port (its counters are ours alone), killed with
-/// the test.
-struct PrivateRedis
-{
-    QTemporaryDir dir;
-    QProcess process;
-    quint16 port = 0;
-
-    bool start()
-    {
-        port = labtest::freePort();
-        labtest::tieToTestLifetime(process);
-        process.start(QStringLiteral("redis-server"),
-                      {QStringLiteral("--port"), QString::number(port), QStringLiteral("--bind"),
-                       QStringLiteral("127.0.0.1"), QStringLiteral("--dir"), dir.path(), QStringLiteral("--save"),
-                       QString()});
-        return process.waitForStarted(5000);
-    }
-    ~PrivateRedis()
-    {
-        process.kill();
-        process.waitForFinished(5000);
-    }
-};
-
 /// Calls of `command` in the server's INFO commandstats (0 when never called, -1 when
 /// INFO failed).
 qint64 commandCalls(RedisClient &c, const QByteArray &command)
@@ -556,9 +529,10 @@ qint64 commandCalls(RedisClient &c, const QByteArray &command)
 // its own reply: a string, an array, nil, an integer, in call order.
 void TstRedis::evalCallsOfOneTurnGoAsOneScriptCall()
 {
-    PrivateRedis server;
-    QVERIFY2(server.start(), "redis-server did not start");
-    RedisClient c(QStringLiteral("127.0.0.1"), server.port);
+    labtest::PrivateRedis server; // its counters are ours alone
+    const QString started = server.start();
+    QVERIFY2(started.isEmpty(), qPrintable(started));
+    RedisClient c(QStringLiteral("127.0.0.1"), server.port());
     QSignalSpy up(&c, &RedisClient::connected);
     c.connectToServer();
     QTRY_VERIFY_WITH_TIMEOUT(!up.isEmpty(), 10000); // (a fresh server may take a moment)

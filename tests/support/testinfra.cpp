@@ -9,6 +9,7 @@
 #include <QProcess>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTest>
 #include <QTimer>
 
 #ifdef Q_OS_LINUX
@@ -88,6 +89,39 @@ QString elasticProblem()
     return {};
 }
 
+static QList<QPair<QByteArray, double>> metricSeries(const QByteArray &metrics)
+{
+    QList<QPair<QByteArray, double>> out;
+    for (const QByteArray &line : metrics.split('\n')) {
+        if (line.isEmpty() || line.startsWith('#'))
+            continue;
+        // A label value may hold spaces: the value is what follows the last one.
+        const qsizetype space = line.lastIndexOf(' ');
+        bool ok = false;
+        const double value = line.mid(space + 1).toDouble(&ok);
+        if (space > 0 && ok)
+            out.append({line.left(space), value});
+    }
+    return out;
+}
+
+std::optional<double> metricValue(const QByteArray &metrics, const QByteArray &series)
+{
+    for (const auto &[name, value] : metricSeries(metrics))
+        if (name == series)
+            return value;
+    return std::nullopt;
+}
+
+double metricSum(const QByteArray &metrics, const QByteArray &name)
+{
+    double sum = 0;
+    for (const auto &[series, value] : metricSeries(metrics))
+        if (series == name || series.startsWith(name + '{'))
+            sum += value;
+    return sum;
+}
+
 int runLab(const QStringList &args, int timeoutMs, QString *output)
 {
     QProcess p;
@@ -135,6 +169,61 @@ void tieToTestLifetime(QProcess &process)
 #else
     Q_UNUSED(process);
 #endif
+}
+
+PrivateRedis::PrivateRedis(const QStringList &extraArgs) : m_port(freePort()), m_extraArgs(extraArgs)
+{
+    m_process.setProcessChannelMode(QProcess::MergedChannels);
+    tieToTestLifetime(m_process);
+}
+
+PrivateRedis::~PrivateRedis()
+{
+    kill();
+}
+
+QString PrivateRedis::start()
+{
+    m_process.start(QStringLiteral("redis-server"),
+                    QStringList{QStringLiteral("--bind"), QStringLiteral("127.0.0.1"), QStringLiteral("--port"),
+                                QString::number(m_port), QStringLiteral("--save"), QString(),
+                                QStringLiteral("--daemonize"), QStringLiteral("no")}
+                        + m_extraArgs);
+    if (!m_process.waitForStarted(10000))
+        return QStringLiteral("redis-server did not start: %1").arg(m_process.errorString());
+    if (!QTest::qWaitFor([this] { return answers() || m_process.state() == QProcess::NotRunning; }, 20000)
+        || !answers())
+        return QStringLiteral("redis-server on :%1 does not answer: %2")
+            .arg(m_port)
+            .arg(QString::fromUtf8(m_process.readAll().right(2000)));
+    return {};
+}
+
+void PrivateRedis::kill()
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    m_process.kill();
+    m_process.waitForFinished(10000);
+}
+
+void PrivateRedis::terminate()
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    m_process.terminate();
+    if (!m_process.waitForFinished(10000))
+        kill();
+}
+
+bool PrivateRedis::answers() const
+{
+    QTcpSocket s;
+    s.connectToHost(QStringLiteral("127.0.0.1"), m_port);
+    if (!s.waitForConnected(1000))
+        return false;
+    s.write("PING\r\n");
+    return s.waitForReadyRead(1000) && s.readAll().startsWith("+PONG");
 }
 
 } // namespace labtest

@@ -9,6 +9,8 @@
 #include <QStringList>
 #include <QUrl>
 
+#include <optional>
+
 namespace labtest {
 
 QString kafkaBrokers();      ///< $LAB_KAFKA_BROKERS or 127.0.0.1:9092
@@ -24,6 +26,13 @@ QString kafkaProblem();
 QString redisProblem();
 QString elasticProblem();
 
+/// The value of one series in a service's GET /metrics text (Prometheus exposition
+/// format), named as rendered: `lab_ws_clients` or
+/// `lab_http_requests_total{route="/create_order",code="200"}`; nullopt when absent.
+std::optional<double> metricValue(const QByteArray &metrics, const QByteArray &series);
+/// The sum of every series of one metric name, whatever their labels (0 when none).
+double metricSum(const QByteArray &metrics, const QByteArray &name);
+
 /// Runs `<source>/lab <args>` and waits (bounded); returns its exit code, -1 on timeout.
 /// Output goes to *output when given.
 int runLab(const QStringList &args, int timeoutMs = 120000, QString *output = nullptr);
@@ -33,6 +42,33 @@ QString uniqueName(const QString &prefix);
 
 /// A TCP port that was free a moment ago on 127.0.0.1.
 quint16 freePort();
+
+/// A redis-server of the test's own on a free port (127.0.0.1, nothing persisted unless
+/// extraArgs say so, e.g. --dir/--appendonly), which a test may kill and start again on
+/// the same port (and data) without disturbing the shared Redis; its INFO counters are
+/// the test's alone. Killed with this object, and with the test process.
+class PrivateRedis
+{
+public:
+    explicit PrivateRedis(const QStringList &extraArgs = {});
+    ~PrivateRedis();
+    PrivateRedis(const PrivateRedis &) = delete;
+    PrivateRedis &operator=(const PrivateRedis &) = delete;
+
+    quint16 port() const { return m_port; }
+    /// Starts it (again) and waits until it answers PING; empty on success, else why not.
+    QString start();
+    /// Gone at once, as a crash would leave it.
+    void kill();
+    /// SIGTERM: Redis saves what it was told to persist, then exits.
+    void terminate();
+    bool answers() const;
+
+private:
+    quint16 m_port;
+    QStringList m_extraArgs;
+    QProcess m_process;
+};
 
 /// Ties a process about to be started to this test's lifetime: it is SIGKILLed when
 /// the test process dies, however it dies (a failed QVERIFY in a destructor-less path,
