@@ -32,7 +32,13 @@ RUN node -e ' \
       fs.writeFileSync("package.json", JSON.stringify(pkg)); \
       fs.writeFileSync("package-lock.json", JSON.stringify(lock));' \
  && npm ci --ignore-scripts --no-audit --no-fund
-COPY . .
+# the sources the services build from, no more: a change elsewhere (lab, docs, compose)
+# keeps the compiled layer
+COPY CMakeLists.txt ./
+COPY cmake cmake
+COPY shared shared
+COPY services services
+COPY tools tools
 RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DLAB_BUILD_TESTS=OFF \
  && cmake --build build -j"$(nproc)" --target order-service payment-service inventory-service \
       notifier-service search-service lab-admin

@@ -167,7 +167,7 @@ run=("${podman[@]}" run --network host "${limits[@]}"
   -e KAFKA_BROKERS="127.0.0.1:$LAB_KAFKA_PORT" -e REDIS_HOST=127.0.0.1 -e REDIS_PORT="$LAB_REDIS_PORT"
   -e ELASTICSEARCH_URL="http://127.0.0.1:$LAB_ES_PORT" -e BIND_ADDRESS=127.0.0.1)
 if topics=$("${run[@]}" --rm "$image" lab-admin create-topics --partitions 6 2>&1); then
-  ok "lab-admin from the image creates the topics ($topics)"
+  ok "lab-admin from the image creates the topics ($(tail -n 1 <<<"$topics"))"
 else
   fail "lab-admin create-topics from the image: $topics"
 fi

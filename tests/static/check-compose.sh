@@ -299,6 +299,8 @@ copied = set(re.findall(r"/src/build/(?:services|tools)/[a-z-]+/([a-z-]+)", dock
 check(targets == copied == {"order-service", "payment-service", "inventory-service", "notifier-service",
                             "search-service", "lab-admin"} and "-DLAB_BUILD_TESTS=OFF" in dockerfile,
       "the build stage builds only the five services and lab-admin (no tests, no console)", f"{targets} {copied}")
+check(not re.search(r"^COPY \.\s", dockerfile, re.M),
+      "the Dockerfile copies the sources it builds from, not the whole context")
 check("npm ci" in dockerfile and not re.search(r"--loglevel|--silent|2>\s*/dev/null", dockerfile),
       "npm installs from the lockfile and its warnings are not hidden")
 # the build context as docker-compose (docker-py) computes it from .dockerignore
