@@ -2,11 +2,13 @@
 # System test of `LAB_INFRA=external ./lab up|status|down`: the five services against a
 # Kafka, Redis and Elasticsearch that run already and that ./lab must not touch. They
 # stand in for docker-compose's: an isolated `./lab infra up` (its own state directory,
-# free ports; the shared lab is never used). The services get another state directory
-# and free ports. Checks: the services come up against the external infrastructure and
-# an order flows; the topics and the index template exist; nothing of the infrastructure
-# was started in the services' state; `./lab infra down` is refused; `./lab down` stops
-# the services and leaves the infrastructure running, the same processes.
+# free ports; the shared lab is never used). The services use the same state directory
+# (as on a machine where `./lab infra up` ran with the defaults), so that ./lab could
+# reach the infrastructure's pid files, and free ports. Checks: the services come up
+# against the external infrastructure and an order flows; ./lab created the topics, the
+# index template exists; no infrastructure process was started; `./lab infra down` is
+# refused; `./lab down` stops the services and leaves the infrastructure running, the
+# same processes.
 set -uo pipefail
 root="${1:?usage: lab-external.sh REPO_ROOT}"
 passed=0 failed=0
@@ -17,9 +19,9 @@ finish() { echo "$passed passed, $failed failed"; ((failed == 0)); exit; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 mkdir -p /var/tmp/kafka-lab
-infra="$(mktemp -d /var/tmp/kafka-lab/external-infra.XXXXXX)"
-state="$(mktemp -d /var/tmp/kafka-lab/external-svc.XXXXXX)"
-chmod a+rx "$infra" "$state"
+infra="$(mktemp -d /var/tmp/kafka-lab/external.XXXXXX)"
+state="$infra"
+chmod a+rx "$infra"
 redis_port=$(free_port) kafka_port=$(free_port) controller_port=$(free_port) es_port=$(free_port)
 # the infrastructure, as its owner starts it
 infra_lab() {
@@ -33,14 +35,14 @@ export LAB_INVENTORY_PORT=$(free_port) LAB_NOTIFIER_PORT=$(free_port)
 svc_lab() {
   env -u LAB_REDIS_PORT -u LAB_KAFKA_PORT -u LAB_ES_PORT LAB_INFRA=external LAB_STATE="$state" \
     KAFKA_BROKERS="127.0.0.1:$kafka_port" REDIS_HOST=127.0.0.1 REDIS_PORT="$redis_port" \
-    ELASTICSEARCH_URL="http://127.0.0.1:$es_port/" LAB_EXTERNAL_WAIT=60 "$root/lab" "$@"
+    ELASTICSEARCH_URL="http://127.0.0.1:$es_port/" LAB_EXTERNAL_WAIT=300 "$root/lab" "$@"
 }
-echo "infrastructure $infra (kafka :$kafka_port redis :$redis_port es :$es_port); services $state (order :$LAB_ORDER_PORT)"
+echo "state $infra; infrastructure kafka :$kafka_port redis :$redis_port es :$es_port; services order :$LAB_ORDER_PORT"
 
 cleanup() {
   svc_lab down >/dev/null 2>&1
   infra_lab infra down >/dev/null 2>&1
-  rm -rf "$infra" "$state"
+  rm -rf "$infra"
 }
 trap cleanup EXIT
 
@@ -48,22 +50,36 @@ if infra_lab infra up >"$infra/up.log" 2>&1; then ok "isolated infrastructure up
   fail "isolated infrastructure up"; tail -n 30 "$infra/up.log"; finish
 fi
 infra_pids() { cat "$infra"/run/{redis,kafka,elasticsearch}.pid 2>/dev/null | tr '\n' ' '; }
-before="$(infra_pids)"
 
-if svc_lab up >"$state/up.log" 2>&1; then ok "LAB_INFRA=external ./lab up"; else
+# as after `docker-compose up -d`: Elasticsearch is not up yet when ./lab up starts
+infra_lab infra stop elasticsearch >"$infra/es-stop.log" 2>&1
+svc_lab up >"$state/up.log" 2>&1 &
+up_pid=$!
+# Elasticsearch starts only once ./lab up waits for it (300 s: a hang detector for deps and build)
+for _ in $(seq 1 600); do
+  grep -q "waiting for elasticsearch at" "$state/up.log" 2>/dev/null && break
+  kill -0 "$up_pid" 2>/dev/null || break
+  sleep 0.5
+done
+infra_lab infra start elasticsearch >"$infra/es-start.log" 2>&1 || { fail "Elasticsearch restart"; tail "$infra/es-start.log"; }
+before="$(infra_pids)"
+if wait "$up_pid"; then ok "LAB_INFRA=external ./lab up"; else
   fail "LAB_INFRA=external ./lab up"; tail -n 40 "$state/up.log"; finish
 fi
+grep -q "waiting for elasticsearch at http://127.0.0.1:$es_port" "$state/up.log" \
+  && ok "./lab up waited for Elasticsearch, which came up after it started" || fail "no wait for Elasticsearch in the output"
 for name in redis kafka elasticsearch; do
-  grep -q "$name answers at" "$state/up.log" && ok "./lab up waited for $name to answer" || fail "no wait for $name in the output"
+  grep -q "$name answers at" "$state/up.log" && ok "./lab up saw $name answer" || fail "no answer from $name in the output"
 done
-started="$(ls "$state/run" 2>/dev/null | grep -E '^(redis|kafka|elasticsearch)\.pid$')"
-[[ -z "$started" ]] && ok "./lab up started no infrastructure of its own" || fail "it started: $started"
+[[ "$(infra_pids)" == "$before" ]] && ok "./lab up started no infrastructure process (same pids: $before)" \
+  || fail "infrastructure pids before ./lab up: $before, after: $(infra_pids)"
 grep -q "Kafka             127.0.0.1:$kafka_port  (external)" "$state/up.log" \
   && ok "the URL table names the external Kafka" || fail "URL table: $(grep Kafka "$state/up.log")"
 
 topics=$(timeout 20 kcat -b "127.0.0.1:$kafka_port" -L 2>/dev/null | grep -oE 'topic "[a-z.]+" with [0-9]+ partitions' | sort | tr '\n' ' ')
 [[ "$topics" == *'"order.created" with 6 partitions'* && "$topics" == *'"order.notification" with 6 partitions'* ]] \
-  && ok "the topics were created on the external Kafka" || fail "topics: $topics"
+  && grep -q "topics present: order.created" "$state/up.log" \
+  && ok "./lab up created the topics on the external Kafka (lab-admin)" || fail "topics: $topics"
 curl -fs "http://127.0.0.1:$es_port/_index_template/lab-order-logs" >/dev/null \
   && ok "the index template lab-order-logs is on the external Elasticsearch" || fail "no index template"
 
@@ -90,7 +106,7 @@ else grep -q "does not start or stop" "$state/infra-down.log" && ok "LAB_INFRA=e
   || fail "infra down: $(cat "$state/infra-down.log")"; fi
 
 svc_pids=""
-for pf in "$state"/run/*.pid; do p=$(cat "$pf"); svc_pids="$svc_pids $p $(pgrep -P "$p" | tr '\n' ' ')"; done
+for pf in "$state"/run/*-service.pid; do p=$(cat "$pf"); svc_pids="$svc_pids $p $(pgrep -P "$p" | tr '\n' ' ')"; done
 svc_lab down >"$state/down.log" 2>&1 && ok "LAB_INFRA=external ./lab down" || fail "./lab down: $(tail -5 "$state/down.log")"
 left=""
 for p in $svc_pids; do kill -0 "$p" 2>/dev/null && left="$left $p"; done
