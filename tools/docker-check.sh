@@ -167,7 +167,7 @@ run=("${podman[@]}" run --network host "${limits[@]}"
   -e KAFKA_BROKERS="127.0.0.1:$LAB_KAFKA_PORT" -e REDIS_HOST=127.0.0.1 -e REDIS_PORT="$LAB_REDIS_PORT"
   -e ELASTICSEARCH_URL="http://127.0.0.1:$LAB_ES_PORT" -e BIND_ADDRESS=127.0.0.1)
 if topics=$("${run[@]}" --rm "$image" lab-admin create-topics --partitions 6 2>&1); then
-  ok "lab-admin from the image creates the topics ($(tail -n 1 <<<"$topics"))"
+  ok "lab-admin from the image creates the topics ($(grep -m1 'topics present' <<<"$topics"))"
 else
   fail "lab-admin create-topics from the image: $topics"
 fi
@@ -181,14 +181,15 @@ for svc in "${services[@]}"; do
 done
 # 90 s is a hang detector, not a speed target: healthy services answer within seconds
 for svc in "${services[@]}"; do
-  url="http://127.0.0.1:${port[$svc]}/healthz" healthy=""
+  url="http://127.0.0.1:${port[$svc]}/healthz" healthy="" name="lab-check-$svc-$$"
   for _ in $(seq 1 180); do
     curl -fs --max-time 2 "$url" >/dev/null 2>&1 && { healthy=1; break; }
+    [[ "$("${podman[@]}" container inspect -f '{{.State.Running}}' "$name" 2>/dev/null)" == true ]] || break
     sleep 0.5
   done
   if [[ -n "$healthy" ]]; then ok "$svc from the image answers /healthz ($(curl -s "$url"))"; else
-    fail "$svc from the image does not answer $url within 90 s"
-    "${podman[@]}" logs --tail 20 "lab-check-$svc-$$" 2>&1 | sed 's/^/      /'
+    fail "$svc from the image does not answer $url (its container exited, or 90 s passed)"
+    "${podman[@]}" logs --tail 20 "$name" 2>&1 | sed 's/^/      /'
   fi
 done
 note "services from the image started in $((SECONDS - t))s"
