@@ -35,7 +35,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 mkdir -p /var/tmp/kafka-lab
 state="$(mktemp -d /var/tmp/kafka-lab/chaos.XXXXXX)"
 chmod a+rx "$state"
-export LAB_STATE="$state"
+export LAB_STATE="$state" LAB_INFRA=local  # its own infrastructure, whatever the caller uses
 export LAB_REDIS_PORT=$(free_port) LAB_KAFKA_PORT=$(free_port) LAB_KAFKA_CONTROLLER_PORT=$(free_port)
 export LAB_ES_PORT=$(free_port) LAB_ES_HEAP="${LAB_ES_HEAP:-512m}" LAB_KAFKA_HEAP="${LAB_KAFKA_HEAP:-512m}"
 # what the test's labtest:: helpers and ServiceStack read

@@ -13,7 +13,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 state="$(mktemp -d /var/tmp/kafka-lab/systest.XXXXXX)"
 chmod a+rx "$state"
-export LAB_STATE="$state"
+export LAB_STATE="$state" LAB_INFRA=local  # ./lab up from nothing, its own infrastructure
 export LAB_REDIS_PORT=$(free_port) LAB_KAFKA_PORT=$(free_port) LAB_KAFKA_CONTROLLER_PORT=$(free_port)
 export LAB_ES_PORT=$(free_port) LAB_ES_HEAP=512m
 export LAB_ORDER_PORT=$(free_port) LAB_SEARCH_PORT=$(free_port) LAB_PAYMENT_PORT=$(free_port)
