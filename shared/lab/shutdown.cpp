@@ -3,6 +3,7 @@
 #include <QSocketNotifier>
 
 #include <csignal>
+#include <ctime>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -11,9 +12,22 @@ namespace lab {
 namespace {
 int g_writeFd = -1;
 volatile std::sig_atomic_t g_count = 0;
+timespec g_first = {};
 
 void onSignal(int sig)
 {
+    // One stop request can arrive twice at once: SIGTERM to the process group reaches
+    // both the service and its supervisor, which passes it on (tools/supervise.sh).
+    // Only a signal a second or more after the first means "the operator insists".
+    timespec now = {};
+    ::clock_gettime(CLOCK_MONOTONIC, &now); // async-signal-safe
+    if (g_count == 0) {
+        g_first = now;
+    } else {
+        const long long ms = (now.tv_sec - g_first.tv_sec) * 1000LL + (now.tv_nsec - g_first.tv_nsec) / 1000000;
+        if (ms < 1000)
+            return;
+    }
     g_count = g_count + 1;
     if (g_count > 1)
         _exit(128 + sig); // second signal: the operator insists

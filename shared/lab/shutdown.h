@@ -1,7 +1,8 @@
 // shutdown.h: SIGTERM/SIGINT turned into a Qt signal on the main thread (self-pipe +
 // QSocketNotifier), so a service can drain: stop accepting, finish in-flight work,
 // commit consumed offsets, flush the producer, then quit. A second signal during the
-// drain exits at once.
+// drain, a second or more after the first, exits at once (one sooner is the same
+// request arriving twice: from the process group and from the supervisor).
 #pragma once
 
 #include <QObject>

@@ -82,6 +82,26 @@ else
   fail "no payment-service process under its supervisor"
 fi
 
+# `kill <pid from the pid file>` (SIGTERM to the supervisor alone, not the group) stops
+# the supervisor AND its service, which drains and exits 0 ("stopped" in its log); the
+# second ./lab up below starts it again.
+sup=$(cat "$state/run/inventory-service.pid")
+child=$(pgrep -P "$sup" | head -n1)
+if [[ -n "$child" ]]; then
+  kill -TERM "$sup"
+  gone=""
+  for _ in $(seq 1 300); do # a hang bound (30 s; the drain takes well under a second)
+    if ! kill -0 "$sup" 2>/dev/null && ! kill -0 "$child" 2>/dev/null; then gone=1; break; fi
+    sleep 0.1
+  done
+  [[ -n "$gone" ]] && ok "a plain kill of the supervisor stops it and its service" \
+    || fail "after kill $sup: supervisor $(kill -0 "$sup" 2>/dev/null && echo running || echo gone), service $(kill -0 "$child" 2>/dev/null && echo running || echo gone)"
+  tail -n 3 "$state/logs/inventory-service.log" | grep -q '"inventory-service stopped"\|"stopped"' \
+    && ok "the service drained and stopped cleanly" || { fail "no clean stop in the log"; tail -n 5 "$state/logs/inventory-service.log"; }
+else
+  fail "no inventory-service process under its supervisor"
+fi
+
 if "$root/lab" up >"$state/up2.log" 2>&1 && grep -q "already running" "$state/up2.log"; then
   ok "a second ./lab up does no harm"
 else fail "second ./lab up"; tail -n 20 "$state/up2.log"; fi
@@ -93,6 +113,15 @@ for pf in "$state"/run/*.pid; do
   for c in $(pgrep -P "$p"); do pids="$pids $c $(pgrep -P "$c" | tr '\n' ' ')"; done
 done
 "$root/lab" down >"$state/down.log" 2>&1 && ok "./lab down" || fail "./lab down"
+# SIGTERM to each service's group reaches the service twice (directly and passed on by
+# its supervisor): taken as one request, every service drains and logs its clean stop
+# instead of exiting at once on the second signal.
+unclean=""
+for s in order-service payment-service inventory-service notifier-service search-service; do
+  tail -n 5 "$state/logs/$s.log" | grep -q '"stopped"\|'"\"$s stopped\"" || unclean="$unclean $s"
+done
+[[ -z "$unclean" ]] && ok "./lab down: every service drained and stopped cleanly" \
+  || fail "no clean stop logged by:$unclean"
 left=""
 for p in $pids; do kill -0 "$p" 2>/dev/null && left="$left $p"; done
 left="$left $(pgrep -f -- "$state" | tr '\n' ' ')"
