@@ -66,6 +66,7 @@ int main(int argc, char *argv[])
 
     lab::RedisClient redis(config.value(QStringLiteral("redis-host")),
                            quint16(config.intValue(QStringLiteral("redis-port"))));
+    lab::servicekit::configureRedis(&redis, config);
     redis.connectToServer();
 
     lab::KafkaProducer producer(brokers);

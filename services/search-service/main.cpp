@@ -77,6 +77,7 @@ int main(int argc, char *argv[])
 
     lab::RedisClient redis(config.value(QStringLiteral("redis-host")), quint16(redisPort));
     redis.setCommandTimeoutMs(3000);
+    lab::servicekit::configureRedis(&redis, config);
     redis.connectToServer();
     lab::OrderStore store(&redis, names);
 

@@ -113,6 +113,16 @@ QList<ConfigOption> Config::commonOptions()
          QStringLiteral("Redis host."), false},
         {QStringLiteral("redis-port"), QStringLiteral("REDIS_PORT"), QStringLiteral("6379"),
          QStringLiteral("Redis port."), false},
+        {QStringLiteral("redis-sentinels"), QStringLiteral("REDIS_SENTINELS"), QString(),
+         QStringLiteral("Redis Sentinels, host:port,host:port,...: connect to the master they name for "
+                        "--redis-master-name and follow it through a failover (then --redis-host and "
+                        "--redis-port are not used)."), false},
+        {QStringLiteral("redis-master-name"), QStringLiteral("REDIS_MASTER_NAME"), QStringLiteral("lab"),
+         QStringLiteral("The master's name in the Sentinels' configuration."), false},
+        {QStringLiteral("redis-replica-wait-ms"), QStringLiteral("REDIS_REPLICA_WAIT_MS"), QString(),
+         QStringLiteral("Script calls answer only once the master's online replicas acknowledged their "
+                        "writes (WAIT), failing after this many ms; 0: off (default: 1000 with "
+                        "--redis-sentinels, else 0)."), false},
         {QStringLiteral("elasticsearch-url"), QStringLiteral("ELASTICSEARCH_URL"),
          QStringLiteral("http://127.0.0.1:9200"), QStringLiteral("Elasticsearch base URL."), false},
         {QStringLiteral("bind-address"), QStringLiteral("BIND_ADDRESS"), QStringLiteral("127.0.0.1"),

@@ -24,7 +24,8 @@ class Config
 {
 public:
     /// Options every service shares: kafka-brokers, redis-host, redis-port,
-    /// elasticsearch-url, bind-address, log-level, allowed-origins, allowed-hosts.
+    /// redis-sentinels, redis-master-name, redis-replica-wait-ms, elasticsearch-url,
+    /// bind-address, log-level, allowed-origins, allowed-hosts.
     static QList<ConfigOption> commonOptions();
 
     /// Parses argv and the environment. Exits (code 0 for --help, 2 for errors).

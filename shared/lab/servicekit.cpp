@@ -58,6 +58,33 @@ void installAccessPolicy(const Config &config)
     qInfo("browser access: origins %s; hosts %s", qPrintable(origins), qPrintable(hosts.join(QStringLiteral(", "))));
 }
 
+void configureRedis(RedisClient *redis, const Config &config)
+{
+    QString error;
+    const auto sentinels = sentinel::parseAddressList(config.value(QStringLiteral("redis-sentinels")), &error);
+    if (!sentinels)
+        die(QStringLiteral("--redis-sentinels (REDIS_SENTINELS): %1").arg(error));
+    const QByteArray masterName = config.value(QStringLiteral("redis-master-name")).toUtf8();
+    if (!sentinels->isEmpty() && masterName.isEmpty())
+        die(QStringLiteral("--redis-master-name (REDIS_MASTER_NAME) must not be empty with --redis-sentinels"));
+    const QString waitText = config.value(QStringLiteral("redis-replica-wait-ms"));
+    bool ok = true;
+    const qint64 waitMs = waitText.isEmpty() ? (sentinels->isEmpty() ? 0 : 1000) : waitText.toLongLong(&ok);
+    if (!ok || waitMs < 0 || waitMs > 60000)
+        die(QStringLiteral("--redis-replica-wait-ms (REDIS_REPLICA_WAIT_MS) must be from 0 to 60000, not \"%1\"").arg(waitText));
+    if (!sentinels->isEmpty()) {
+        redis->useSentinels(*sentinels, masterName);
+        QStringList names;
+        for (const sentinel::Address &a : *sentinels)
+            names.append(a.toString());
+        qInfo("Redis: the master \"%s\" named by the Sentinels %s", masterName.constData(),
+              qPrintable(names.join(QStringLiteral(", "))));
+    }
+    redis->setReplicaWaitMs(int(waitMs));
+    if (waitMs > 0)
+        qInfo("Redis: script calls wait up to %lld ms for the master's replicas (WAIT)", waitMs);
+}
+
 QMap<QString, QString> consumerDefaults()
 {
     return {

@@ -42,6 +42,12 @@ Endpoint endpointOrDie(const Config &config, const QString &portEnv);
 /// warning when an operator opened a check with "*".
 void installAccessPolicy(const Config &config);
 
+/// Applies the Redis settings besides host and port to a client not yet connected:
+/// redis-sentinels with redis-master-name (RedisClient::useSentinels) and
+/// redis-replica-wait-ms (RedisClient::setReplicaWaitMs; default 1000 ms with Sentinels,
+/// else off). Exits via die() on an invalid value. Logs where Redis is looked for.
+void configureRedis(RedisClient *redis, const Config &config);
+
 /// librdkafka consumer settings every service uses: session.timeout.ms 10 s, so a
 /// crashed instance's partitions move to the others after 10 s rather than 45 s, and
 /// topic.metadata.refresh.interval.ms 10 s, so topics created later are noticed soon.

@@ -105,6 +105,8 @@ void TestConfig::commonOptionsShouldHaveDocumentedDefaults_data()
     QTest::newRow("kafka") << "kafka-brokers" << "KAFKA_BROKERS" << "127.0.0.1:9092";
     QTest::newRow("redis host") << "redis-host" << "REDIS_HOST" << "127.0.0.1";
     QTest::newRow("redis port") << "redis-port" << "REDIS_PORT" << "6379";
+    QTest::newRow("redis sentinels") << "redis-sentinels" << "REDIS_SENTINELS" << "";
+    QTest::newRow("redis master name") << "redis-master-name" << "REDIS_MASTER_NAME" << "lab";
     QTest::newRow("elasticsearch") << "elasticsearch-url" << "ELASTICSEARCH_URL" << "http://127.0.0.1:9200";
     QTest::newRow("bind address") << "bind-address" << "BIND_ADDRESS" << "127.0.0.1";
     QTest::newRow("log level") << "log-level" << "LOG_LEVEL" << "info";
