@@ -53,7 +53,8 @@ public:
     /// Sentinels: the master they named last).
     QString serverAddress() const;
 
-    /// Starts connecting; reconnects by itself after losses (backoff 100 ms .. 2 s).
+    /// Starts connecting; reconnects by itself after losses (backoff 100 ms .. 2 s; with
+    /// Sentinels .. 500 ms).
     void connectToServer();
     void disconnectFromServer();
     bool isConnected() const;

@@ -3,6 +3,10 @@
 //   lab-admin create-topics [--partitions N]   creates every contract topic that is missing
 //   lab-admin delete-topics                    deletes every contract topic
 //   lab-admin list-topics                      prints topics with their partition counts
+//   lab-admin describe                         brokers, and every partition (internal topics
+//                                              too) with its leader, replicas and in-sync
+//                                              replicas; a last line counts the under-
+//                                              replicated and offline ones (tools/chaos.sh)
 // Topics are namespaced by LAB_NAMESPACE like the services'. Exits non-zero with the
 // broker's reason when Kafka refuses or does not answer.
 #include "lab/config.h"
@@ -18,7 +22,9 @@
 
 namespace {
 
-int listTopics(const QString &brokers)
+/// Calls fn with the cluster's metadata (every topic); returns the exit status.
+template<typename Fn>
+int withMetadata(const QString &brokers, Fn fn)
 {
     char err[512];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
@@ -39,13 +45,52 @@ int listTopics(const QString &brokers)
         std::fprintf(stderr, "lab-admin: metadata: %s\n", rd_kafka_err2str(e));
         rc = 1;
     } else {
-        for (int i = 0; i < md->topic_cnt; ++i)
-            if (md->topics[i].topic[0] != '_')
-                std::printf("%s\t%d\n", md->topics[i].topic, md->topics[i].partition_cnt);
+        fn(md);
         rd_kafka_metadata_destroy(md);
     }
     rd_kafka_destroy(rk);
     return rc;
+}
+
+int listTopics(const QString &brokers)
+{
+    return withMetadata(brokers, [](const rd_kafka_metadata_t *md) {
+        for (int i = 0; i < md->topic_cnt; ++i)
+            if (md->topics[i].topic[0] != '_')
+                std::printf("%s\t%d\n", md->topics[i].topic, md->topics[i].partition_cnt);
+    });
+}
+
+QByteArray idList(const int32_t *ids, int count)
+{
+    QByteArrayList out;
+    for (int i = 0; i < count; ++i)
+        out.append(QByteArray::number(ids[i]));
+    return out.join(',');
+}
+
+// One tab-separated line per broker and per partition, then the summary line: the
+// format tests/chaos/tst_chaos.cpp reads.
+int describe(const QString &brokers)
+{
+    return withMetadata(brokers, [](const rd_kafka_metadata_t *md) {
+        for (int i = 0; i < md->broker_cnt; ++i)
+            std::printf("broker\t%d\t%s:%d\n", md->brokers[i].id, md->brokers[i].host, md->brokers[i].port);
+        int partitions = 0, underReplicated = 0, offline = 0;
+        for (int t = 0; t < md->topic_cnt; ++t) {
+            const rd_kafka_metadata_topic_t &topic = md->topics[t];
+            for (int p = 0; p < topic.partition_cnt; ++p) {
+                const rd_kafka_metadata_partition_t &part = topic.partitions[p];
+                ++partitions;
+                underReplicated += part.isr_cnt < part.replica_cnt ? 1 : 0;
+                offline += part.leader < 0 ? 1 : 0;
+                std::printf("partition\t%s\t%d\tleader=%d\treplicas=%s\tisr=%s\n", topic.topic, part.id, part.leader,
+                            idList(part.replicas, part.replica_cnt).constData(),
+                            idList(part.isrs, part.isr_cnt).constData());
+            }
+        }
+        std::printf("summary\tpartitions=%d\tunder-replicated=%d\toffline=%d\n", partitions, underReplicated, offline);
+    });
 }
 
 int report(const lab::KafkaError &error, const char *done)
@@ -82,7 +127,7 @@ int main(int argc, char *argv[])
          QStringLiteral("Partitions per topic for create-topics")},
     };
     const lab::Config config = lab::Config::load(
-        app, QStringLiteral("Kafka admin commands: lab-admin create-topics | delete-topics | list-topics [options]"),
+        app, QStringLiteral("Kafka admin commands: lab-admin create-topics | delete-topics | list-topics | describe [options]"),
         options);
     const QString brokers = config.value(QStringLiteral("kafka-brokers"));
     const lab::Names names = lab::Names::fromEnvironment();
@@ -98,6 +143,8 @@ int main(int argc, char *argv[])
                       qPrintable(QStringLiteral("topics deleted: %1").arg(topics.join(QStringLiteral(", ")))));
     if (command == QLatin1String("list-topics"))
         return listTopics(brokers);
-    std::fprintf(stderr, "usage: lab-admin create-topics|delete-topics|list-topics [--kafka-brokers B] [--partitions N]\n");
+    if (command == QLatin1String("describe"))
+        return describe(brokers);
+    std::fprintf(stderr, "usage: lab-admin create-topics|delete-topics|list-topics|describe [--kafka-brokers B] [--partitions N]\n");
     return 2;
 }
