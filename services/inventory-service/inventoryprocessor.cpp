@@ -18,9 +18,9 @@ namespace inventory {
 
 using Result = lab::EventWorker::Result;
 
-InventoryProcessor::InventoryProcessor(StockPolicy policy, lab::Names names, lab::RedisClient *redis,
-                                       lab::KafkaProducer *producer, QObject *parent)
-    : QObject(parent), m_policy(std::move(policy)), m_names(std::move(names)), m_redis(redis),
+InventoryProcessor::InventoryProcessor(StockPolicy policy, lab::Names names, lab::OrderRetention retention,
+                                       lab::RedisClient *redis, lab::KafkaProducer *producer, QObject *parent)
+    : QObject(parent), m_policy(std::move(policy)), m_names(std::move(names)), m_retention(retention), m_redis(redis),
       m_producer(producer), m_orderCreated(m_names.topic(lab::topics::OrderCreated)),
       m_paymentFailed(m_names.topic(lab::topics::PaymentFailed))
 {
@@ -54,7 +54,7 @@ void InventoryProcessor::handle(const lab::KafkaMessage &message, lab::EventWork
 void InventoryProcessor::reserve(const lab::OrderCreated &order, lab::EventWorker::Finish finish)
 {
     QPointer<InventoryProcessor> self(this);
-    lab::outcomes::reserveStock(*m_redis, m_names, order, m_policy.initialStock(order.item),
+    lab::outcomes::reserveStock(*m_redis, m_names, m_retention, order, m_policy.initialStock(order.item),
                                 QDateTime::currentDateTimeUtc(),
                                 [self, order, finish](const lab::outcomes::Reservation &r, const QString &error) {
         if (!self)
@@ -94,7 +94,7 @@ void InventoryProcessor::reserve(const lab::OrderCreated &order, lab::EventWorke
 
 void InventoryProcessor::release(const lab::PaymentOutcome &payment, lab::EventWorker::Finish finish)
 {
-    lab::outcomes::releaseStock(*m_redis, m_names, payment, QDateTime::currentDateTimeUtc(),
+    lab::outcomes::releaseStock(*m_redis, m_names, m_retention, payment, QDateTime::currentDateTimeUtc(),
                                 [payment, finish](lab::outcomes::ReleaseAction action, qint64 stock, const QString &error) {
         if (!error.isEmpty())
             return finish(Result::retry(QStringLiteral("redis"), error));

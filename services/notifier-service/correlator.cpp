@@ -18,8 +18,9 @@ namespace notifier {
 using Result = lab::EventWorker::Result;
 using lab::outcomes::OutcomeEvent;
 
-Correlator::Correlator(lab::Names names, lab::RedisClient *redis, lab::KafkaProducer *producer, QObject *parent)
-    : QObject(parent), m_names(std::move(names)), m_redis(redis), m_producer(producer),
+Correlator::Correlator(lab::Names names, lab::OrderRetention retention, lab::RedisClient *redis,
+                       lab::KafkaProducer *producer, QObject *parent)
+    : QObject(parent), m_names(std::move(names)), m_retention(retention), m_redis(redis), m_producer(producer),
       m_paymentSuccess(m_names.topic(lab::topics::PaymentSuccess)),
       m_paymentFailed(m_names.topic(lab::topics::PaymentFailed)),
       m_inventoryReserved(m_names.topic(lab::topics::InventoryReserved)),
@@ -59,7 +60,7 @@ void Correlator::handle(const lab::KafkaMessage &message, lab::EventWorker::Fini
     }
 
     QPointer<Correlator> self(this);
-    lab::outcomes::correlate(*m_redis, m_names, event, QDateTime::currentDateTimeUtc(),
+    lab::outcomes::correlate(*m_redis, m_names, m_retention, event, QDateTime::currentDateTimeUtc(),
                              [self, finish, orderId = event.orderId](const lab::outcomes::Correlation &c,
                                                                     const QString &error) {
         if (!self)
@@ -92,7 +93,7 @@ void Correlator::publish(const lab::Notification &notification, lab::EventWorker
         if (error)
             return finish(Result::retry(QStringLiteral("kafka"), error.toString()));
         lab::EventWorker::countProduced(topic);
-        lab::outcomes::markPublished(*self->m_redis, self->m_names, notification,
+        lab::outcomes::markPublished(*self->m_redis, self->m_names, self->m_retention, notification,
                                      [finish, notification](bool, const QString &error) {
             // Not marked: the retry finds the order unpublished and publishes again; the
             // fan-out drops the duplicate.

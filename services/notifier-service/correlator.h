@@ -8,6 +8,7 @@
 // the input record acknowledged.
 #pragma once
 
+#include "lab/config.h"
 #include "lab/eventworker.h"
 #include "lab/names.h"
 
@@ -25,7 +26,8 @@ class Correlator : public QObject
 {
     Q_OBJECT
 public:
-    Correlator(lab::Names names, lab::RedisClient *redis, lab::KafkaProducer *producer, QObject *parent = nullptr);
+    Correlator(lab::Names names, lab::OrderRetention retention, lab::RedisClient *redis,
+               lab::KafkaProducer *producer, QObject *parent = nullptr);
 
     /// The outcome topics to subscribe to (namespaced).
     QStringList topics() const;
@@ -36,6 +38,7 @@ private:
     void publish(const lab::Notification &notification, lab::EventWorker::Finish finish);
 
     lab::Names m_names;
+    lab::OrderRetention m_retention;
     lab::RedisClient *m_redis;
     lab::KafkaProducer *m_producer;
     QString m_paymentSuccess;

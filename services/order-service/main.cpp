@@ -62,6 +62,7 @@ int main(int argc, char *argv[])
                                  QStringLiteral("When set, POST /create_order requires the header "
                                                 "\"Authorization: Bearer <token>\" (else 401); GET stays open."),
                                  false};
+    options += lab::Config::orderRetentionOptions();
     const lab::Config config = lab::Config::load(
         app, QStringLiteral("Order API: accepts orders and publishes them to Kafka (order.created)."), options);
     lab::log::install(kService, config.value(QStringLiteral("log-level")));
@@ -88,6 +89,7 @@ int main(int argc, char *argv[])
     redis.setCommandTimeoutMs(3000);
     redis.connectToServer();
     lab::OrderStore store(&redis, names);
+    store.setRetention(lab::servicekit::orderRetentionOrDie(config));
 
     OrderIntake intake(&store, brokers,
                        {{QStringLiteral("message.timeout.ms"), QString::number(kafkaTimeoutMs)},

@@ -15,9 +15,9 @@ namespace payment {
 
 using Result = lab::EventWorker::Result;
 
-PaymentProcessor::PaymentProcessor(PaymentPolicy policy, lab::Names names, lab::RedisClient *redis,
-                                   lab::KafkaProducer *producer, QObject *parent)
-    : QObject(parent), m_policy(std::move(policy)), m_names(std::move(names)), m_redis(redis),
+PaymentProcessor::PaymentProcessor(PaymentPolicy policy, lab::Names names, lab::OrderRetention retention,
+                                   lab::RedisClient *redis, lab::KafkaProducer *producer, QObject *parent)
+    : QObject(parent), m_policy(std::move(policy)), m_names(std::move(names)), m_retention(retention), m_redis(redis),
       m_producer(producer)
 {
 }
@@ -33,7 +33,7 @@ void PaymentProcessor::handle(const lab::KafkaMessage &message, lab::EventWorker
     const lab::PaymentOutcome candidate = m_policy.decide(*order.value, QDateTime::currentDateTimeUtc());
     QPointer<PaymentProcessor> self(this);
     const qint64 orderId = order.value->orderId;
-    lab::outcomes::decidePayment(*m_redis, m_names, candidate, order.value->createdAt,
+    lab::outcomes::decidePayment(*m_redis, m_names, m_retention, candidate, order.value->createdAt,
                                  [self, finish, orderId](const std::optional<lab::PaymentOutcome> &stored,
                                                          const QString &error) {
         if (!self)

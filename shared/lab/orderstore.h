@@ -32,7 +32,13 @@
 //                  admitted it first, the event IS in Kafka: state=accepted, 201.
 //                  A void id is free: the next claim starts a new attempt with its own
 //                  created_at, and an old attempt's record stays refused.
+//
+// Expiry (OrderRetention, config.h): a new claim, and a void marker, expire after the
+// undecided retention; notifier-service shortens that to ORDER_RETENTION once the
+// order's notification is published (outcomescripts.h). Then the id is free again.
 #pragma once
+
+#include "lab/config.h"
 
 #include "lab/events.h"
 #include "lab/names.h"
@@ -116,6 +122,9 @@ public:
     /// redis must outlive every call's callback (callbacks never touch the store).
     OrderStore(RedisClient *redis, const Names &names, qint64 staleClaimMs = DefaultStaleClaimMs);
 
+    /// The expiries the scripts set (default: OrderRetention's defaults).
+    void setRetention(const OrderRetention &retention) { m_retention = retention; }
+
     void claim(const OrderRequest &order, const QDateTime &createdAt, ClaimCallback done);
     void markAccepted(const OrderCreated &event, DoneCallback done);
     /// After a failed delivery; error non-empty when Redis failed (the claim then
@@ -159,6 +168,7 @@ private:
     RedisClient *m_redis;
     Names m_names;
     qint64 m_staleClaimMs;
+    OrderRetention m_retention;
 };
 
 } // namespace lab

@@ -5,6 +5,7 @@
 #include "lab/kafkaconsumer.h"
 #include "lab/kafkaprobe.h"
 #include "lab/kafkaproducer.h"
+#include "lab/metrics.h"
 #include "lab/redisclient.h"
 #include "lab/shutdown.h"
 
@@ -31,6 +32,24 @@ Endpoint endpointOrDie(const Config &config, const QString &portEnv)
     if (address.isNull())
         die(QStringLiteral("--bind-address (BIND_ADDRESS) is not an IP address: %1").arg(bind));
     return {address, quint16(port)};
+}
+
+OrderRetention orderRetentionOrDie(const Config &config)
+{
+    QString error;
+    const auto retention = config.orderRetention(&error);
+    if (!retention)
+        die(error);
+    qInfo("order keys expire %lld s after publication, %lld s after creation when never decided",
+          retention->decidedMs / 1000, retention->undecidedMs / 1000);
+    Metrics::instance().setGauge(QStringLiteral("lab_order_retention_seconds"),
+                                 QStringLiteral("ORDER_RETENTION: how long Redis keeps a published order's keys."),
+                                 double(retention->decidedMs) / 1000.0);
+    Metrics::instance().setGauge(QStringLiteral("lab_order_undecided_retention_seconds"),
+                                 QStringLiteral("ORDER_UNDECIDED_RETENTION: how long Redis keeps the keys of an order "
+                                                "never decided and published."),
+                                 double(retention->undecidedMs) / 1000.0);
+    return *retention;
 }
 
 void installAccessPolicy(const Config &config)

@@ -35,6 +35,10 @@ struct Endpoint
 /// the message (e.g. "PAYMENT_PORT"). Exits via die() when either is invalid.
 Endpoint endpointOrDie(const Config &config, const QString &portEnv);
 
+/// The order-retention settings (Config::orderRetentionOptions()), validated; exits
+/// via die() when they are inconsistent.
+OrderRetention orderRetentionOrDie(const Config &config);
+
 /// The browser access policy from the allowed-origins and allowed-hosts settings
 /// (LAB_ALLOWED_ORIGINS, LAB_ALLOWED_HOSTS), made the process's AccessPolicy::current().
 /// The default origins are the browser UI's on port $NOTIFIER_PORT (8000 when unset;
