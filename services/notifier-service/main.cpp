@@ -132,7 +132,7 @@ int main(int argc, char *argv[])
 
     lab::HttpService http(kService);
     http.addHealthCheck(lab::servicekit::kafkaCheck(&kafkaProbe));
-    http.addHealthCheck(lab::servicekit::redisCheck(&redis));
+    lab::servicekit::addRedisChecks(http, &redis, config);
     http.addHealthCheck({QStringLiteral("fanout"), [&fanoutConsumer](QString *detail) {
         if (fanoutConsumer.isCaughtUp())
             return true;

@@ -118,11 +118,7 @@ int main(int argc, char *argv[])
     http.addHealthCheck({QStringLiteral("kafka"), [&kafkaProbe](QString *detail) {
                              return kafkaProbe.isUp(detail);
                          }});
-    http.addHealthCheck({QStringLiteral("redis"), [&redis](QString *detail) {
-                             if (!redis.isConnected())
-                                 *detail = QStringLiteral("not connected");
-                             return redis.isConnected();
-                         }});
+    lab::servicekit::addRedisChecks(http, &redis, config);
     http.server().afterRequest([](QHttpServerResponse &&response, const QHttpServerRequest &request) {
         const QString path = request.url().path();
         if (path == QLatin1String("/healthz") || path == QLatin1String("/metrics"))

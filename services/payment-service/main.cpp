@@ -98,7 +98,7 @@ int main(int argc, char *argv[])
 
     lab::HttpService http(kService);
     http.addHealthCheck(lab::servicekit::kafkaCheck(&kafkaProbe));
-    http.addHealthCheck(lab::servicekit::redisCheck(&redis));
+    lab::servicekit::addRedisChecks(http, &redis, config);
     if (!http.listen(endpoint.address, endpoint.port, &error))
         lab::servicekit::die(error);
 

@@ -109,7 +109,7 @@ int main(int argc, char *argv[])
 
     lab::HttpService http(kService);
     http.addHealthCheck(lab::servicekit::kafkaCheck(&kafkaProbe));
-    http.addHealthCheck(lab::servicekit::redisCheck(&redis));
+    lab::servicekit::addRedisChecks(http, &redis, config);
     http.addHealthCheck({QStringLiteral("elasticsearch"),
                          [&elasticHealth](QString *detail) { return elasticHealth.isUp(detail); }});
     // Until the index exists (with its shard started) a search could only answer 503.

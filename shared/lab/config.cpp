@@ -125,6 +125,8 @@ QList<ConfigOption> Config::commonOptions()
          QStringLiteral("Redis host."), false},
         {QStringLiteral("redis-port"), QStringLiteral("REDIS_PORT"), QStringLiteral("6379"),
          QStringLiteral("Redis port."), false},
+        {QStringLiteral("redis-memory-warn-percent"), QStringLiteral("REDIS_MEMORY_WARN_PERCENT"), QStringLiteral("80"),
+         QStringLiteral("Share of Redis' maxmemory from which /healthz reports degraded."), false},
         {QStringLiteral("elasticsearch-url"), QStringLiteral("ELASTICSEARCH_URL"),
          QStringLiteral("http://127.0.0.1:9200"), QStringLiteral("Elasticsearch base URL."), false},
         {QStringLiteral("bind-address"), QStringLiteral("BIND_ADDRESS"), QStringLiteral("127.0.0.1"),

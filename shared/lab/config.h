@@ -42,7 +42,8 @@ class Config
 {
 public:
     /// Options every service shares: kafka-brokers, redis-host, redis-port,
-    /// elasticsearch-url, bind-address, log-level, allowed-origins, allowed-hosts.
+    /// redis-memory-warn-percent, elasticsearch-url, bind-address, log-level,
+    /// allowed-origins, allowed-hosts.
     static QList<ConfigOption> commonOptions();
 
     /// order-retention (ORDER_RETENTION) and order-undecided-retention

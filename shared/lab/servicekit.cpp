@@ -7,6 +7,7 @@
 #include "lab/kafkaproducer.h"
 #include "lab/metrics.h"
 #include "lab/redisclient.h"
+#include "lab/redismemory.h"
 #include "lab/shutdown.h"
 
 #include <QCoreApplication>
@@ -93,6 +94,19 @@ HttpService::HealthCheck redisCheck(const RedisClient *redis)
                 *detail = QStringLiteral("Redis unreachable");
                 return false;
             }};
+}
+
+void addRedisChecks(HttpService &http, RedisClient *redis, const Config &config)
+{
+    bool ok = false;
+    const qint64 percent = config.intValue(QStringLiteral("redis-memory-warn-percent"), &ok,
+                                           RedisMemoryProbe::DefaultWarnPercent);
+    if (!ok || percent < 1 || percent > 100)
+        die(QStringLiteral("--redis-memory-warn-percent (REDIS_MEMORY_WARN_PERCENT) must be from 1 to 100"));
+    auto *probe = new RedisMemoryProbe(redis, int(percent), 5000, &http);
+    probe->start();
+    http.addHealthCheck(redisCheck(redis));
+    http.addHealthCheck(probe->healthCheck());
 }
 
 HttpService::HealthCheck kafkaCheck(const KafkaProbe *probe)

@@ -53,6 +53,10 @@ QMap<QString, QString> consumerDefaults();
 
 /// /healthz checks answering from cached state (never blocking).
 HttpService::HealthCheck redisCheck(const RedisClient *redis);
+/// The Redis checks of a service: redisCheck() and, advisory, its memory against
+/// maxmemory (RedisMemoryProbe, owned by http; threshold from the
+/// redis-memory-warn-percent setting, REDIS_MEMORY_WARN_PERCENT).
+void addRedisChecks(HttpService &http, RedisClient *redis, const Config &config);
 HttpService::HealthCheck kafkaCheck(const KafkaProbe *probe);
 
 /// On SIGTERM/SIGINT: stop intake, wait up to drainMs for records in hand, stop the
