@@ -36,6 +36,7 @@ using EventPtr = std::unique_ptr<rd_kafka_event_t, Deleter<&rd_kafka_event_destr
 using TopicPtr = std::unique_ptr<rd_kafka_topic_t, Deleter<&rd_kafka_topic_destroy>>;
 using AdminOptionsPtr = std::unique_ptr<rd_kafka_AdminOptions_t, Deleter<&rd_kafka_AdminOptions_destroy>>;
 using NewTopicPtr = std::unique_ptr<rd_kafka_NewTopic_t, Deleter<&rd_kafka_NewTopic_destroy>>;
+using ConfigResourcePtr = std::unique_ptr<rd_kafka_ConfigResource_t, Deleter<&rd_kafka_ConfigResource_destroy>>;
 
 /// The error an error_cb reports, as a KafkaError: for a fatal error, librdkafka's
 /// underlying cause; role ("producer", "consumer") names the client in the message.
