@@ -280,6 +280,24 @@ for svc in ("order-service", "payment-service", "inventory-service", "notifier-s
 check(re.search(r'"title": "order-logs\*".*"timeFieldName": "timestamp"', read("docker-compose.yml")) is not None,
       "Kibana's data view order-logs* on timestamp is created")
 
+# ---------------------------------------------------------------- bounded resources
+# every container's log capped (README, "Logs"), the retention settings passed on
+uncapped = [n for n, s in services.items()
+            if s.get("logging", {}).get("driver") != "json-file"
+            or not s.get("logging", {}).get("options", {}).get("max-size")
+            or not str(s.get("logging", {}).get("options", {}).get("max-file", "")).isdigit()]
+check(not uncapped, "every container's log is capped (json-file max-size, max-file)", f"uncapped: {uncapped}")
+for svc in ("order-service", "payment-service", "inventory-service", "notifier-service"):
+    env = services.get(svc, {}).get("environment", {})
+    check(env.get("ORDER_RETENTION") == "7d" and env.get("ORDER_UNDECIDED_RETENTION") == "30d",
+          f"{svc} gets ORDER_RETENTION and ORDER_UNDECIDED_RETENTION (7d, 30d as README)",
+          f"{env.get('ORDER_RETENTION')}, {env.get('ORDER_UNDECIDED_RETENTION')}")
+check("LAB_KAFKA_TOPIC_CONFIG" in services.get(builder or "", {}).get("environment", {}),
+      f"{builder} creates the topics with LAB_KAFKA_TOPIC_CONFIG over the built-in retention")
+check(re.search(r"^maxmemory \d+[kmg]b$", read("deps/redis/redis.conf"), re.M | re.I) is not None
+      and re.search(r"^maxmemory-policy noeviction$", read("deps/redis/redis.conf"), re.M) is not None,
+      "Redis runs with a maxmemory and noeviction (deps/redis/redis.conf)")
+
 # ---------------------------------------------------------------- Dockerfile and build context
 dockerfile = read("Dockerfile")
 check(re.search(r"^ARG BASE_IMAGE=debian:bookworm$", dockerfile, re.M)
