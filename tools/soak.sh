@@ -25,8 +25,8 @@
 # accepted order exactly once). After the warm-up a straight line is fitted to every
 # series: one that still grows fails the soak (exit 1), and so does a lost or duplicated
 # notification. On the running stack a series bounded by a limit the run cannot reach
-# (ORDER_RETENTION of days, a log cap of megabytes) is reported as such; Redis memory
-# then fails only if it would reach maxmemory before the retention levels it off.
+# (ORDER_RETENTION of days, a log cap of megabytes) is reported as such, with a warning
+# when Redis would reach its maxmemory before the retention levels its memory off.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${LAB_BUILD_DIR:-$root/build}"
