@@ -83,6 +83,19 @@ end
 return redis.call('HGETALL', KEYS[1])
 )lua");
 
+// KEYS: order:{id} of each order.created record, ARGV: that record's created_at (an
+// order may appear more than once). Returns one integer per key: 1 admitted, 0 voided.
+// One script for a whole batch of records: one round trip and one command instead of
+// one per record. On Redis Cluster a multi-key script needs every key in one hash slot
+// (order keys would need a shared {tag}); the lab runs one Redis (docs/SCALING.md).
+const QByteArray OrderStore::AdmitManyScript = QByteArray(OrderStore::AdmitFunction) + QByteArrayLiteral(R"lua(
+local out = {}
+for i, key in ipairs(KEYS) do
+  out[i] = lab_admit(key, ARGV[i]) and 1 or 0
+end
+return out
+)lua");
+
 namespace {
 
 QString replyProblem(const RedisReply &reply, const char *what)
@@ -294,6 +307,42 @@ void OrderStore::fetchMany(const QList<qint64> &orderIds, const QHash<qint64, QD
             m_redis->eval(AdmitReadScript, {m_names.orderKey(id)}, {isoTimestamp(*createdAt).toUtf8()},
                           std::move(onReply));
     }
+}
+
+void OrderStore::admitMany(const QList<Admission> &records, AdmitManyCallback done)
+{
+    if (records.isEmpty()) {
+        done({}, {});
+        return;
+    }
+    QByteArrayList keys;
+    QByteArrayList createdAts;
+    keys.reserve(records.size());
+    createdAts.reserve(records.size());
+    for (const Admission &r : records) {
+        keys.append(m_names.orderKey(r.orderId));
+        createdAts.append(isoTimestamp(r.createdAt).toUtf8());
+    }
+    const qsizetype n = records.size();
+    m_redis->eval(AdmitManyScript, keys, createdAts, [n, done = std::move(done)](const RedisReply &reply) {
+        QString problem = replyProblem(reply, "admit");
+        if (problem.isEmpty() && (reply.type != RedisReply::Type::Array || reply.array.size() != n))
+            problem = QStringLiteral("Redis admit script gave an unexpected reply");
+        if (!problem.isEmpty()) {
+            done({}, problem);
+            return;
+        }
+        QList<bool> voided;
+        voided.reserve(n);
+        for (const RedisReply &one : reply.array) {
+            if (one.type != RedisReply::Type::Integer || (one.integer != 0 && one.integer != 1)) {
+                done({}, QStringLiteral("Redis admit script gave an unexpected reply"));
+                return;
+            }
+            voided.append(one.integer == 0);
+        }
+        done(voided, {});
+    });
 }
 
 } // namespace lab
