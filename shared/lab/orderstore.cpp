@@ -4,7 +4,6 @@
 #include "lab/redisclient.h"
 
 #include <QJsonDocument>
-#include <memory>
 
 namespace lab {
 
@@ -72,15 +71,6 @@ end
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'state', 'void', 'created_at', f[5] or '', 'claim_at', f[2])
 return 1
-)lua");
-
-// ARGV: the order.created event's created_at. Returns 0 for a voided attempt, else the
-// hash (HGETALL; empty when there is none).
-const QByteArray OrderStore::AdmitReadScript = QByteArray(OrderStore::AdmitFunction) + QByteArrayLiteral(R"lua(
-if not lab_admit(KEYS[1], ARGV[1]) then
-  return 0
-end
-return redis.call('HGETALL', KEYS[1])
 )lua");
 
 // KEYS: order:{id} of each order.created record, ARGV: that record's created_at (an
@@ -265,48 +255,6 @@ void OrderStore::fetch(qint64 orderId, FetchCallback done)
                          else
                              done(OrderRecord::fromReply(orderId, reply), {});
                      });
-}
-
-void OrderStore::fetchMany(const QList<qint64> &orderIds, const QHash<qint64, QDateTime> &admit,
-                           FetchManyCallback done)
-{
-    struct Gather
-    {
-        QHash<qint64, OrderRecord> records;
-        QSet<qint64> voided;
-        QString error;
-        qsizetype left = 0;
-        FetchManyCallback done;
-    };
-    auto gather = std::make_shared<Gather>();
-    gather->left = orderIds.size();
-    gather->done = std::move(done);
-    if (orderIds.isEmpty()) {
-        gather->done({}, {}, {});
-        return;
-    }
-    // Commands sent back to back on one connection are pipelined by Redis.
-    for (const qint64 id : orderIds) {
-        auto onReply = [gather, id](const RedisReply &reply) {
-            const QString problem = replyProblem(reply, "HGETALL");
-            if (!problem.isEmpty()) {
-                if (gather->error.isEmpty())
-                    gather->error = problem;
-            } else if (reply.type == RedisReply::Type::Integer) {
-                gather->voided.insert(id);
-            } else if (auto record = OrderRecord::fromReply(id, reply)) {
-                gather->records.insert(id, *record);
-            }
-            if (--gather->left == 0)
-                gather->done(gather->records, gather->voided, gather->error);
-        };
-        const auto createdAt = admit.constFind(id);
-        if (createdAt == admit.constEnd())
-            m_redis->command({"HGETALL", m_names.orderKey(id)}, std::move(onReply));
-        else
-            m_redis->eval(AdmitReadScript, {m_names.orderKey(id)}, {isoTimestamp(*createdAt).toUtf8()},
-                          std::move(onReply));
-    }
 }
 
 void OrderStore::admitMany(const QList<Admission> &records, AdmitManyCallback done)

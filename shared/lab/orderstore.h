@@ -43,7 +43,6 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
-#include <QSet>
 #include <QString>
 #include <functional>
 #include <optional>
@@ -108,8 +107,6 @@ public:
     using DoneCallback = std::function<void(bool ok, const QString &error)>;
     using FetchCallback = std::function<void(const std::optional<OrderRecord> &record, const QString &error)>;
     using VoidCallback = std::function<void(Void result, const QString &error)>;
-    using FetchManyCallback = std::function<void(const QHash<qint64, OrderRecord> &records,
-                                                 const QSet<qint64> &voided, const QString &error)>;
     using AdmitManyCallback = std::function<void(const QList<bool> &voided, const QString &error)>;
 
     /// Pending claims older than this are taken over (their instance is presumed dead).
@@ -125,14 +122,6 @@ public:
     void voidClaim(qint64 orderId, qint64 claimAt, VoidCallback done);
     /// record is nullopt when the key does not exist; error non-empty when Redis failed.
     void fetch(qint64 orderId, FetchCallback done);
-    /// Pipelined HGETALL of every id; records holds the ids whose hash exists.
-    /// An id in `admit` (mapped to the created_at of its order.created event being acted
-    /// on) is read through lab_admit instead: a voided attempt lands in `voided`, not
-    /// in records. error non-empty when any read failed (records then holds what was
-    /// read). An empty id list is answered at once (synchronously).
-    void fetchMany(const QList<qint64> &orderIds, const QHash<qint64, QDateTime> &admit,
-                   FetchManyCallback done);
-
     /// One order.created record to check with lab_admit: its order and its created_at.
     struct Admission
     {
@@ -152,7 +141,6 @@ public:
     static const QByteArray ClaimScript;
     static const QByteArray MarkAcceptedScript;
     static const QByteArray VoidScript;
-    static const QByteArray AdmitReadScript;
     static const QByteArray AdmitManyScript;
 
     /// Lua, prepended to every script that acts on an order.created event:
