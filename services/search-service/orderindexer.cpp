@@ -21,6 +21,11 @@ namespace {
 
 /// Records per bulk request (the consumer hands out at most this many per batch too).
 constexpr int MaxBatch = 500;
+/// An idle indexer waits this long after records arrive before it starts a batch: one
+/// fetch response reaches it in several pieces (a partition at a time), and an order's
+/// notification may be in a later piece than its order.created record. Tiny next to the
+/// consumer's 200 ms fetch wait and Elasticsearch's 1 s refresh.
+constexpr int FlushWindowMs = 10;
 constexpr int FirstBackoffMs = 250;
 constexpr int MaxBackoffMs = 10000;
 /// While the index could not be created at start, how often to try again.
@@ -53,9 +58,13 @@ OrderIndexer::OrderIndexer(lab::KafkaConsumer *consumer, lab::OrderStore *store,
     , m_names(names)
     , m_index(names.orderIndex())
     , m_retryTimer(new QTimer(this))
+    , m_flushTimer(new QTimer(this))
 {
     m_retryTimer->setSingleShot(true);
     connect(m_retryTimer, &QTimer::timeout, this, &OrderIndexer::runBatch);
+    m_flushTimer->setSingleShot(true);
+    m_flushTimer->setInterval(FlushWindowMs);
+    connect(m_flushTimer, &QTimer::timeout, this, &OrderIndexer::processNext);
     m_consumer->setMaxBatch(MaxBatch);
     connect(m_consumer, &lab::KafkaConsumer::messagesReceived, this, &OrderIndexer::onMessages);
 }
@@ -133,7 +142,10 @@ void OrderIndexer::onMessages(const lab::KafkaMessageList &messages)
     if (m_stopping)
         return; // left unacknowledged: redelivered to the group
     m_waiting += messages;
-    processNext();
+    if (m_waiting.size() >= MaxBatch)
+        processNext();
+    else if (!m_busy && !m_flushTimer->isActive())
+        m_flushTimer->start(); // a busy indexer takes them with the next batch anyway
 }
 
 int OrderIndexer::backlog() const
@@ -145,6 +157,7 @@ void OrderIndexer::processNext()
 {
     if (m_busy || m_stopping || m_waiting.isEmpty())
         return;
+    m_flushTimer->stop();
     const qsizetype n = qMin<qsizetype>(MaxBatch, m_waiting.size());
     m_batch = m_waiting.mid(0, n);
     m_waiting.remove(0, n);

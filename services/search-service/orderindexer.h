@@ -87,6 +87,7 @@ private:
     bool m_stopping = false;
     int m_backoffMs = 0;
     QTimer *m_retryTimer;
+    QTimer *m_flushTimer; ///< the flush window before an idle indexer starts a batch
     QElapsedTimer m_batchTimer;
     QString m_lastError;
     std::function<void(bool)> m_stopDone;
