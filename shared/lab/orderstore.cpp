@@ -4,7 +4,6 @@
 #include "lab/redisclient.h"
 
 #include <QJsonDocument>
-#include <memory>
 
 namespace lab {
 
@@ -74,13 +73,17 @@ redis.call('HSET', KEYS[1], 'state', 'void', 'created_at', f[5] or '', 'claim_at
 return 1
 )lua");
 
-// ARGV: the order.created event's created_at. Returns 0 for a voided attempt, else the
-// hash (HGETALL; empty when there is none).
-const QByteArray OrderStore::AdmitReadScript = QByteArray(OrderStore::AdmitFunction) + QByteArrayLiteral(R"lua(
-if not lab_admit(KEYS[1], ARGV[1]) then
-  return 0
+// KEYS: order:{id} of each order.created record, ARGV: that record's created_at (an
+// order may appear more than once). Returns one integer per key: 1 admitted, 0 voided.
+// One script for a whole batch of records: one round trip and one command instead of
+// one per record. On Redis Cluster a multi-key script needs every key in one hash slot
+// (order keys would need a shared {tag}); the lab runs one Redis (docs/SCALING.md).
+const QByteArray OrderStore::AdmitManyScript = QByteArray(OrderStore::AdmitFunction) + QByteArrayLiteral(R"lua(
+local out = {}
+for i, key in ipairs(KEYS) do
+  out[i] = lab_admit(key, ARGV[i]) and 1 or 0
 end
-return redis.call('HGETALL', KEYS[1])
+return out
 )lua");
 
 namespace {
@@ -254,46 +257,40 @@ void OrderStore::fetch(qint64 orderId, FetchCallback done)
                      });
 }
 
-void OrderStore::fetchMany(const QList<qint64> &orderIds, const QHash<qint64, QDateTime> &admit,
-                           FetchManyCallback done)
+void OrderStore::admitMany(const QList<Admission> &records, AdmitManyCallback done)
 {
-    struct Gather
-    {
-        QHash<qint64, OrderRecord> records;
-        QSet<qint64> voided;
-        QString error;
-        qsizetype left = 0;
-        FetchManyCallback done;
-    };
-    auto gather = std::make_shared<Gather>();
-    gather->left = orderIds.size();
-    gather->done = std::move(done);
-    if (orderIds.isEmpty()) {
-        gather->done({}, {}, {});
+    if (records.isEmpty()) {
+        done({}, {});
         return;
     }
-    // Commands sent back to back on one connection are pipelined by Redis.
-    for (const qint64 id : orderIds) {
-        auto onReply = [gather, id](const RedisReply &reply) {
-            const QString problem = replyProblem(reply, "HGETALL");
-            if (!problem.isEmpty()) {
-                if (gather->error.isEmpty())
-                    gather->error = problem;
-            } else if (reply.type == RedisReply::Type::Integer) {
-                gather->voided.insert(id);
-            } else if (auto record = OrderRecord::fromReply(id, reply)) {
-                gather->records.insert(id, *record);
-            }
-            if (--gather->left == 0)
-                gather->done(gather->records, gather->voided, gather->error);
-        };
-        const auto createdAt = admit.constFind(id);
-        if (createdAt == admit.constEnd())
-            m_redis->command({"HGETALL", m_names.orderKey(id)}, std::move(onReply));
-        else
-            m_redis->eval(AdmitReadScript, {m_names.orderKey(id)}, {isoTimestamp(*createdAt).toUtf8()},
-                          std::move(onReply));
+    QByteArrayList keys;
+    QByteArrayList createdAts;
+    keys.reserve(records.size());
+    createdAts.reserve(records.size());
+    for (const Admission &r : records) {
+        keys.append(m_names.orderKey(r.orderId));
+        createdAts.append(isoTimestamp(r.createdAt).toUtf8());
     }
+    const qsizetype n = records.size();
+    m_redis->eval(AdmitManyScript, keys, createdAts, [n, done = std::move(done)](const RedisReply &reply) {
+        QString problem = replyProblem(reply, "admit");
+        if (problem.isEmpty() && (reply.type != RedisReply::Type::Array || reply.array.size() != n))
+            problem = QStringLiteral("Redis admit script gave an unexpected reply");
+        if (!problem.isEmpty()) {
+            done({}, problem);
+            return;
+        }
+        QList<bool> voided;
+        voided.reserve(n);
+        for (const RedisReply &one : reply.array) {
+            if (one.type != RedisReply::Type::Integer || (one.integer != 0 && one.integer != 1)) {
+                done({}, QStringLiteral("Redis admit script gave an unexpected reply"));
+                return;
+            }
+            voided.append(one.integer == 0);
+        }
+        done(voided, {});
+    });
 }
 
 } // namespace lab

@@ -1,12 +1,12 @@
 // Unit tests of search-service's pure logic: /search parameter parsing, the
 // Elasticsearch query it builds (structured, item always plain text), and the
-// order-logs documents built from events and Redis hashes. No network.
+// order-logs documents built from order.created and order.notification events,
+// coalesced per order within a batch. No network.
 #include "orderdocument.h"
 #include "searchquery.h"
 
 #include "lab/events.h"
 #include "lab/orderstore.h"
-#include "lab/redisreply.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -24,12 +24,26 @@ QByteArray createdEvent(qint64 id, const QString &item, qint64 quantity, const Q
         .toJson(QJsonDocument::Compact);
 }
 
-lab::OrderRecord record(qint64 id, const QHash<QString, QString> &fields)
+QByteArray notification(qint64 id, const QString &item, qint64 quantity, const QString &createdAt,
+                        const QString &notifiedAt, const QString &failure = {})
 {
-    lab::OrderRecord r;
-    r.orderId = id;
-    r.fields = fields;
-    return r;
+    lab::Notification n;
+    n.orderId = id;
+    n.item = item;
+    n.quantity = quantity;
+    n.status = failure.isEmpty() ? lab::Notification::Status::Confirmed : lab::Notification::Status::Failed;
+    n.reason = failure;
+    n.createdAt = lab::parseTimestamp(createdAt);
+    n.notifiedAt = lab::parseTimestamp(notifiedAt);
+    return n.toJson();
+}
+
+QList<qint64> ids(const QList<OrderDocument> &docs)
+{
+    QList<qint64> out;
+    for (const OrderDocument &d : docs)
+        out << d.orderId;
+    return out;
 }
 
 } // namespace
@@ -49,10 +63,10 @@ private slots:
     void keepsHostileItemAsOneString();
 
     void documentFromCreatedEvent();
-    void documentFoldsOutcomesByProgress();
-    void documentWithoutCreationTimeIsIncomplete();
-    void redisRecordWinsOverEvents();
-    void batchGroupsEventsPerOrder();
+    void documentFromNotification();
+    void notificationSupersedesCreatedInABatch();
+    void createdOnlyOrdersWaitForAdmission();
+    void voidedAttemptLeavesTheOtherAttempt();
     void malformedEventsAreRefused_data();
     void malformedEventsAreRefused();
     void indexDefinitionMapsTimestampAsDate();
@@ -180,14 +194,13 @@ void TestSearchQuery::keepsHostileItemAsOneString()
 
 void TestSearchQuery::documentFromCreatedEvent()
 {
-    OrderDocument doc;
     QString error;
-    QVERIFY2(doc.addEvent(QStringLiteral("order.created"),
-                          createdEvent(7, QStringLiteral("mouse"), 2, QStringLiteral("2026-11-25T10:00:00.000Z")),
-                          &error),
-             qPrintable(error));
-    QVERIFY(doc.isComplete());
-    const QJsonObject o = doc.toJson();
+    const auto doc = OrderDocument::fromEvent(
+        QStringLiteral("order.created"),
+        createdEvent(7, QStringLiteral("mouse"), 2, QStringLiteral("2026-11-25T10:00:00.000Z")), &error);
+    QVERIFY2(doc, qPrintable(error));
+    QVERIFY(!doc->decided);
+    const QJsonObject o = doc->toJson();
     QCOMPARE(o.value(QStringLiteral("order_id")).toInteger(), 7);
     QCOMPARE(o.value(QStringLiteral("item")).toString(), QStringLiteral("mouse"));
     QCOMPARE(o.value(QStringLiteral("quantity")).toInteger(), 2);
@@ -197,111 +210,112 @@ void TestSearchQuery::documentFromCreatedEvent()
     QVERIFY(!o.contains(QStringLiteral("reason")));
 }
 
-void TestSearchQuery::documentFoldsOutcomesByProgress()
+void TestSearchQuery::documentFromNotification()
 {
-    lab::PaymentOutcome paid;
-    paid.orderId = 7;
-    paid.item = QStringLiteral("mouse");
-    paid.quantity = 2;
-    paid.success = true;
-    paid.amountCents = 500;
-    paid.at = lab::parseTimestamp(QStringLiteral("2026-11-25T10:00:01.000Z"));
-    lab::InventoryOutcome rejected;
-    rejected.orderId = 7;
-    rejected.item = QStringLiteral("mouse");
-    rejected.quantity = 2;
-    rejected.reserved = false;
-    rejected.reason = QStringLiteral("insufficient stock");
-    rejected.at = lab::parseTimestamp(QStringLiteral("2026-11-25T10:00:02.000Z"));
-
-    OrderDocument doc;
     QString error;
-    QVERIFY(doc.addEvent(QStringLiteral("inventory.rejected"), rejected.toJson(), &error));
-    QVERIFY(doc.addEvent(QStringLiteral("order.created"),
-                         createdEvent(7, QStringLiteral("mouse"), 2, QStringLiteral("2026-11-25T10:00:00.000Z")), &error));
-    // A later-arriving success does not undo a failure.
-    QVERIFY(doc.addEvent(QStringLiteral("payment.success"), paid.toJson(), &error));
-    QCOMPARE(doc.status, QStringLiteral("failed"));
-    QCOMPARE(doc.reason, QStringLiteral("insufficient stock"));
-    QCOMPARE(lab::isoTimestamp(doc.timestamp), QStringLiteral("2026-11-25T10:00:00.000Z"));
-    QCOMPARE(lab::isoTimestamp(doc.updatedAt), QStringLiteral("2026-11-25T10:00:02.000Z"));
-    QCOMPARE(doc.toJson().value(QStringLiteral("reason")).toString(), QStringLiteral("insufficient stock"));
+    const auto failed = OrderDocument::fromEvent(
+        QStringLiteral("order.notification"),
+        notification(8, QStringLiteral("tv"), 3, QStringLiteral("2026-11-25T10:00:00.000Z"),
+                     QStringLiteral("2026-11-25T10:00:00.250Z"), QStringLiteral("insufficient stock")),
+        &error);
+    QVERIFY2(failed, qPrintable(error));
+    QVERIFY(failed->decided);
+    const QJsonObject o = failed->toJson();
+    QCOMPARE(o.value(QStringLiteral("order_id")).toInteger(), 8);
+    QCOMPARE(o.value(QStringLiteral("item")).toString(), QStringLiteral("tv"));
+    QCOMPARE(o.value(QStringLiteral("quantity")).toInteger(), 3);
+    QCOMPARE(o.value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
+    QCOMPARE(o.value(QStringLiteral("reason")).toString(), QStringLiteral("insufficient stock"));
+    QCOMPARE(o.value(QStringLiteral("timestamp")).toString(), QStringLiteral("2026-11-25T10:00:00.000Z"));
+    QCOMPARE(o.value(QStringLiteral("updated_at")).toString(), QStringLiteral("2026-11-25T10:00:00.250Z"));
+
+    const auto confirmed = OrderDocument::fromEvent(
+        QStringLiteral("order.notification"),
+        notification(9, QStringLiteral("tv"), 1, QStringLiteral("2026-11-25T10:00:00.000Z"),
+                     QStringLiteral("2026-11-25T10:00:01.000Z")),
+        &error);
+    QVERIFY2(confirmed, qPrintable(error));
+    QCOMPARE(confirmed->toJson().value(QStringLiteral("status")).toString(), QStringLiteral("confirmed"));
+    QVERIFY(!confirmed->toJson().contains(QStringLiteral("reason")));
 }
 
-void TestSearchQuery::documentWithoutCreationTimeIsIncomplete()
+void TestSearchQuery::notificationSupersedesCreatedInABatch()
 {
-    lab::PaymentOutcome paid;
-    paid.orderId = 8;
-    paid.item = QStringLiteral("mouse");
-    paid.quantity = 1;
-    paid.success = true;
-    paid.at = QDateTime::currentDateTimeUtc();
-    OrderDocument doc;
-    QString error;
-    QVERIFY(doc.addEvent(QStringLiteral("payment.success"), paid.toJson(), &error));
-    QVERIFY(!doc.isComplete()); // no creation time: indexing it would invent one
-    doc.applyRecord(record(8, {{QStringLiteral("created_at"), QStringLiteral("2026-11-25T09:00:00.000Z")}}));
-    QVERIFY(doc.isComplete());
-    QCOMPARE(doc.status, QStringLiteral("paid"));
+    // Either order of arrival (two topics, two partitions): the decided document wins,
+    // and no order.created record of the batch needs lab_admit.
+    const QByteArray created = createdEvent(5, QStringLiteral("pad"), 1, QStringLiteral("2026-11-25T10:00:00.000Z"));
+    const QByteArray decided = notification(5, QStringLiteral("pad"), 1, QStringLiteral("2026-11-25T10:00:00.000Z"),
+                                            QStringLiteral("2026-11-25T10:00:00.100Z"));
+    for (const bool createdFirst : {true, false}) {
+        OrderDocumentBatch batch;
+        QString error;
+        QVERIFY(batch.addEvent(QString::fromLatin1(createdFirst ? "order.created" : "order.notification"),
+                               createdFirst ? created : decided, &error));
+        QVERIFY(batch.addEvent(QString::fromLatin1(createdFirst ? "order.notification" : "order.created"),
+                               createdFirst ? decided : created, &error));
+        QVERIFY(batch.addEvent(QStringLiteral("order.created"), created, &error)); // a redelivery
+        QVERIFY(batch.toAdmit().isEmpty());
+        const QList<OrderDocument> docs = batch.documents();
+        QCOMPARE(docs.size(), 1);
+        QVERIFY(docs.first().decided);
+        QCOMPARE(docs.first().status, QStringLiteral("confirmed"));
+        QCOMPARE(lab::isoTimestamp(docs.first().updatedAt), QStringLiteral("2026-11-25T10:00:00.100Z"));
+    }
 }
 
-void TestSearchQuery::redisRecordWinsOverEvents()
-{
-    OrderDocument doc;
-    QString error;
-    QVERIFY(doc.addEvent(QStringLiteral("order.created"),
-                         createdEvent(9, QStringLiteral("mouse"), 2, QStringLiteral("2026-11-25T10:00:00.000Z")), &error));
-    doc.applyRecord(record(9, {{QStringLiteral("state"), QStringLiteral("accepted")},
-                               {QStringLiteral("item"), QStringLiteral("mouse")},
-                               {QStringLiteral("quantity"), QStringLiteral("2")},
-                               {QStringLiteral("created_at"), QStringLiteral("2026-11-25T10:00:00.000Z")},
-                               {QStringLiteral("status"), QStringLiteral("confirmed")},
-                               {QStringLiteral("updated_at"), QStringLiteral("2026-11-25T10:00:05.000Z")}}));
-    const QJsonObject o = doc.toJson();
-    QCOMPARE(o.value(QStringLiteral("status")).toString(), QStringLiteral("confirmed"));
-    QCOMPARE(o.value(QStringLiteral("updated_at")).toString(), QStringLiteral("2026-11-25T10:00:05.000Z"));
-
-    // A hash without a status (still pending) keeps what the events said.
-    OrderDocument pending;
-    QVERIFY(pending.addEvent(QStringLiteral("order.created"),
-                             createdEvent(10, QStringLiteral("pad"), 1, QStringLiteral("2026-11-25T10:00:00.000Z")), &error));
-    pending.applyRecord(record(10, {{QStringLiteral("state"), QStringLiteral("pending")}}));
-    QCOMPARE(pending.toJson().value(QStringLiteral("status")).toString(), QStringLiteral("created"));
-}
-
-void TestSearchQuery::batchGroupsEventsPerOrder()
+void TestSearchQuery::createdOnlyOrdersWaitForAdmission()
 {
     OrderDocumentBatch batch;
     QString error;
-    QVERIFY(batch.addEvent(QStringLiteral("order.created"),
-                           createdEvent(2, QStringLiteral("b"), 1, QStringLiteral("2026-11-25T10:00:00.000Z")), &error));
-    QVERIFY(batch.addEvent(QStringLiteral("order.created"),
-                           createdEvent(1, QStringLiteral("a"), 1, QStringLiteral("2026-11-25T10:00:00.000Z")), &error));
-    QVERIFY(batch.addEvent(QStringLiteral("order.created"),
-                           createdEvent(2, QStringLiteral("b"), 1, QStringLiteral("2026-11-25T10:00:00.000Z")), &error));
-    lab::PaymentOutcome paid;
-    paid.orderId = 3;
-    paid.item = QStringLiteral("c");
-    paid.quantity = 1;
-    paid.success = true;
-    paid.at = QDateTime::currentDateTimeUtc();
-    QVERIFY(batch.addEvent(QStringLiteral("payment.success"), paid.toJson(), &error));
+    const QString t0 = QStringLiteral("2026-11-25T10:00:00.000Z");
+    QVERIFY(batch.addEvent(QStringLiteral("order.created"), createdEvent(2, QStringLiteral("b"), 1, t0), &error));
+    QVERIFY(batch.addEvent(QStringLiteral("order.created"), createdEvent(1, QStringLiteral("a"), 1, t0), &error));
+    QVERIFY(batch.addEvent(QStringLiteral("order.created"), createdEvent(2, QStringLiteral("b"), 1, t0), &error));
+    QVERIFY(batch.addEvent(QStringLiteral("order.notification"),
+                           notification(3, QStringLiteral("c"), 1, t0, QStringLiteral("2026-11-25T10:00:01.000Z")),
+                           &error));
 
-    QCOMPARE(batch.orderIds(), (QList<qint64>{2, 1, 3}));
-    QCOMPARE(batch.documents().size(), 2);
-    QCOMPARE(batch.incomplete(), QList<qint64>{3});
+    // One admission per attempt (the replay of order 2 is the same attempt), first seen first.
+    const QList<lab::OrderStore::Admission> toAdmit = batch.toAdmit();
+    QCOMPARE(toAdmit.size(), 2);
+    QCOMPARE(toAdmit.at(0).orderId, 2);
+    QCOMPARE(toAdmit.at(1).orderId, 1);
+    QCOMPARE(lab::isoTimestamp(toAdmit.at(0).createdAt), t0);
+    QCOMPARE(ids(batch.documents()), (QList<qint64>{2, 1, 3}));
 
-    lab::RedisReply hash;
-    hash.type = lab::RedisReply::Type::Array;
-    for (const char *s : {"item", "c", "quantity", "1", "created_at", "2026-11-25T08:00:00.000Z", "status", "paid"}) {
-        lab::RedisReply part;
-        part.type = lab::RedisReply::Type::String;
-        part.string = s;
-        hash.array << part;
+    batch.dropVoided(toAdmit.at(0));
+    const QList<OrderDocument> docs = batch.documents();
+    QCOMPARE(ids(docs), (QList<qint64>{1, 3}));
+    QVERIFY(!docs.at(0).decided);
+    QVERIFY(docs.at(1).decided);
+}
+
+void TestSearchQuery::voidedAttemptLeavesTheOtherAttempt()
+{
+    // The record of a voided attempt and the client's retry (a new created_at) in one
+    // batch: both are checked; whichever lab_admit refuses is not indexed.
+    const QString first = QStringLiteral("2026-11-25T10:00:00.000Z");
+    const QString retry = QStringLiteral("2026-11-25T10:00:03.000Z");
+    for (const bool firstVoided : {true, false}) {
+        OrderDocumentBatch batch;
+        QString error;
+        QVERIFY(batch.addEvent(QStringLiteral("order.created"), createdEvent(4, QStringLiteral("fan"), 1, first), &error));
+        QVERIFY(batch.addEvent(QStringLiteral("order.created"), createdEvent(4, QStringLiteral("heater"), 2, retry), &error));
+        const QList<lab::OrderStore::Admission> toAdmit = batch.toAdmit();
+        QCOMPARE(toAdmit.size(), 2);
+        batch.dropVoided(toAdmit.at(firstVoided ? 0 : 1));
+        const QList<OrderDocument> docs = batch.documents();
+        QCOMPARE(docs.size(), 1);
+        QCOMPARE(docs.first().item, QString::fromLatin1(firstVoided ? "heater" : "fan"));
+        QCOMPARE(lab::isoTimestamp(docs.first().timestamp), firstVoided ? retry : first);
     }
-    batch.applyRecords({{3, *lab::OrderRecord::fromReply(3, hash)}});
-    QCOMPARE(batch.documents().size(), 3);
-    QCOMPARE(batch.incomplete(), QList<qint64>{});
+    // Both refused: no document at all.
+    OrderDocumentBatch none;
+    QString error;
+    QVERIFY(none.addEvent(QStringLiteral("order.created"), createdEvent(6, QStringLiteral("fan"), 1, first), &error));
+    for (const lab::OrderStore::Admission &a : none.toAdmit())
+        none.dropVoided(a);
+    QVERIFY(none.documents().isEmpty());
 }
 
 void TestSearchQuery::malformedEventsAreRefused_data()
@@ -314,6 +328,12 @@ void TestSearchQuery::malformedEventsAreRefused_data()
     QTest::newRow("missing created_at") << QStringLiteral("order.created")
                                         << QByteArray(R"({"event":"order.created","order_id":1,"item":"a","quantity":1})");
     QTest::newRow("unknown topic") << QStringLiteral("order.deleted") << createdEvent(1, QStringLiteral("a"), 1, QStringLiteral("2026-11-25T10:00:00.000Z"));
+    QTest::newRow("payment topic (not indexed)") << QStringLiteral("payment.success")
+                                                  << QByteArray(R"({"event":"payment.success","order_id":1,"item":"a","quantity":1,"amount_cents":1,"at":"2026-11-25T10:00:00.000Z"})");
+    QTest::newRow("notification of an intermediate status") << QStringLiteral("order.notification")
+                                                             << QByteArray(R"({"event":"order.notification","order_id":1,"item":"a","quantity":1,"status":"paid","created_at":"2026-11-25T10:00:00.000Z","notified_at":"2026-11-25T10:00:00.000Z"})");
+    QTest::newRow("notification without created_at") << QStringLiteral("order.notification")
+                                                      << QByteArray(R"({"event":"order.notification","order_id":1,"item":"a","quantity":1,"status":"confirmed","notified_at":"2026-11-25T10:00:00.000Z"})");
 }
 
 void TestSearchQuery::malformedEventsAreRefused()
@@ -324,7 +344,8 @@ void TestSearchQuery::malformedEventsAreRefused()
     QString error;
     QVERIFY(!batch.addEvent(topic, value, &error));
     QVERIFY(!error.isEmpty());
-    QVERIFY(batch.orderIds().isEmpty());
+    QVERIFY(batch.documents().isEmpty());
+    QVERIFY(batch.toAdmit().isEmpty());
 }
 
 void TestSearchQuery::indexDefinitionMapsTimestampAsDate()
