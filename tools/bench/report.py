@@ -410,7 +410,7 @@ def main():
         w = r.get("watch", {})
         for k in check:
             check[k] += int(w.get(k, 0))
-    exactly_once_ok = all(r.get("watch", {}).get("ok", False) for r in runs.values())
+    exactly_once_ok = all(r.get("watch", {}).get("ok", False) for r in runs.values() if r)
 
     def ratio(a, b):
         return round(a / b, 3) if a and b else None
@@ -457,8 +457,12 @@ def main():
     cold = runs.get("cold-100", {}).get("watch", {}).get("latency_ms", {})
     if cold:
         warm = runs["rate-100"].get("watch", {}).get("latency_ms", {})
-        ready = load(os.path.join(out_dir, "cold.json"), {}).get("restart_to_ready_s")
-        row(f"POST->notification p99 @ 100/s, first 60 s after Kafka+ES restart (ready after {ready} s)",
+        cj = load(os.path.join(out_dir, "cold.json"), {})
+        warm_note = f", incl. a {cj.get('warm_up_s')} s warm-up of {cj.get('warm_up_orders'):,} orders " \
+            f"+ {cj.get('warm_up_orders') // 5:,} at 100/s" \
+            if cj.get("warm_up_orders") else ", no warm-up"
+        row(f"POST->notification p99 @ 100/s, first 60 s after Kafka+ES restart "
+            f"(ready after {cj.get('restart_to_ready_s')} s{warm_note})",
             f"cold p99 {cold.get('p99', 0):.1f} (p50 {cold.get('p50', 0):.1f}), warm p99 {warm.get('p99', 0):.1f}",
             "", ratio(cold.get("p99", 0), warm.get("p99", 0)), "<= 150% of warm",
             bool(warm.get("p99")) and cold.get("p99", 1e9) <= 1.5 * warm["p99"])
@@ -493,10 +497,11 @@ def main():
           f"load average at start {machine.get('load_start')}, at end {end.get('load_end')}; "
           f"{'quick' if machine.get('quick') else 'full'} run, {end.get('seconds')} s, "
           f"{machine.get('concurrency')} connections")
-    print()
-    print("Ceilings (measured in this run)")
-    for name, value in ceilings:
-        print(f"  {name:<72} {value}")
+    if not cold_only:
+        print()
+        print("Ceilings (measured in this run)")
+        for name, value in ceilings:
+            print(f"  {name:<72} {value}")
     print()
     headers = ("measure", "ours", "ceiling", "ratio", "target", "")
     widths = [max(len(str(r[i])) for r in rows + [headers]) for i in range(len(headers))]
