@@ -538,6 +538,16 @@ def main():
         print(f"  {'our five services together':<48} {ours_total:7.1f} CPU-s {100 * ours_total / span:5.0f}% of a core "
               f"{1000 * ours_total / accepted:7.3f} CPU-ms/order")
     print_costs(costs, cost_labels)
+    for name in ("rate-100", "cold-100"):
+        c = costs.get(name)
+        if not c or not c.get("orders") or not c.get("seconds"):
+            continue
+        share = {k: v * c["orders"] / c["seconds"] / 10 for k, v in c["cpu_ms"].items()}  # % of one core
+        print()
+        print(f"CPU at {'100' if name == 'rate-100' else 'the cold 100'} orders/s ({c['orders']:,} orders in "
+              f"{c['seconds']:.0f} s): the whole machine {c['machine_busy_pct']:.0f}% busy while the load ran, "
+              f"of which (% of one core, over the phase):")
+        print("  " + ", ".join(f"{k} {share[k]:.1f}%" for k in PROCESS_NAMES if k in share))
     # the curve: every rate of the sweep, then flat out (the end-to-end run)
     points = []
     for name in [f"rate-{r}" for r in rates] + ["e2e"]:
