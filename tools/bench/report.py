@@ -287,7 +287,7 @@ def print_costs(costs, labels):
         print(f"  (not counted: {e})")
 
 
-def plot(out_dir, points):
+def plot(out_dir, points, subtitle):
     """latency-cpu.png: POST->notification p50/p99 and whole-machine CPU against the
     offered rate, drawn by gnuplot from curve.dat. Returns the PNG's path or None."""
     if not points or not shutil.which("gnuplot"):
@@ -302,7 +302,7 @@ def plot(out_dir, points):
     script = f"""
 set terminal pngcairo size 960,560 font "sans,10"
 set output "{png}"
-set title "POST -> notification latency and whole-machine CPU against the offered rate"
+set title "POST -> notification latency and whole-machine CPU against the offered rate\\n{{/*0.85 {subtitle}}}" enhanced
 set xlabel "offered orders/s (achieved, where lower)" offset 0,-1
 set bmargin 5
 set ylabel "latency, ms (log scale)"
@@ -561,7 +561,8 @@ def main():
             f"{offered:,}" + (f"\\n({achieved:,.0f}/s)" if achieved < 0.95 * offered else "")
         points.append({"phase": name, "offered": offered, "achieved": achieved, "p50": w["latency_ms"].get("p50", 0),
                        "p99": w["latency_ms"].get("p99", 0), "cpu_pct": busy_pct(name), "label": label})
-    png = plot(out_dir, points)
+    png = plot(out_dir, points, f"{os.path.basename(os.path.normpath(out_dir))}: {nproc} cores, "
+               f"{'quick' if machine.get('quick') else 'full'} run, load average at start {machine.get('load_start')}")
     if png:
         print()
         print(f"Plot: {png}")
