@@ -46,7 +46,7 @@ while (($#)); do
     --cold) COLD=1 ;;
     --cold-only) COLD=1 COLD_ONLY=1 ;;
     --out) OUT_BASE="$2"; shift ;;
-    -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown option '$1' (--quick, --cold, --cold-only, --out DIR)" >&2; exit 2 ;;
   esac
   shift
