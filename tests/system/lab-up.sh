@@ -38,6 +38,10 @@ topics=$(kcat -b "127.0.0.1:$LAB_KAFKA_PORT" -L 2>/dev/null | grep -c 'topic "la
 keys=$(redis-cli -p "$LAB_REDIS_PORT" --scan --pattern 'lab-warmup:*' | wc -l)
 index=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$LAB_ES_PORT/lab-warmup-order-logs")
 scratch=$(grep -l "LAB_NAMESPACE=lab-warmup" /proc/[0-9]*/environ 2>/dev/null | xargs -r grep -l "127.0.0.1:$LAB_KAFKA_PORT" 2>/dev/null | wc -l)
+# its throw-away Redis runs in $state/logs/warm-up: the only redis-server in $state must be the lab's
+for p in $(pgrep -x redis-server); do
+  [[ "$p" != "$(cat "$state/run/redis.pid")" && "$(readlink "/proc/$p/cwd")" == "$state"/* ]] && scratch=$((scratch + 1))
+done
 [[ "$topics" == 0 && "$keys" == 0 && "$index" == 404 && "$scratch" == 0 ]] \
   && ok "the warm-up left nothing behind" \
   || fail "the warm-up left $topics topics, $keys Redis keys, index HTTP $index, $scratch processes"
