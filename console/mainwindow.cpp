@@ -92,7 +92,15 @@ MainWindow::MainWindow(const ConsoleSettings &settings, bool persist, QWidget *p
     m_feedClient->start();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // Open order dialogs are children, deleted by ~QWidget after m_orderDialogs is gone:
+    // delete them while the hash their destroyed() handler edits still exists.
+    const QList<QPointer<OrderDialog>> dialogs = m_orderDialogs.values();
+    m_orderDialogs.clear();
+    for (const QPointer<OrderDialog> &d : dialogs)
+        delete d.data();
+}
 
 void MainWindow::buildMenus()
 {
