@@ -854,7 +854,7 @@ async function main() {
     for (const [key, en] of Object.entries(messages.en)) {
       const vi = messages.vi[key];
       for (const form of typeof en === 'string' ? [en] : Object.values(en)) {
-        if (JSON.stringify(vi).includes(JSON.stringify(form).slice(1, -1))) continue;
+        if (JSON.stringify(vi ?? '').includes(JSON.stringify(form).slice(1, -1))) continue; // a name, a URL
         for (const piece of form.split(/\{\w+\}/).map((x) => x.trim()).filter((x) => x.length >= 3)) {
           if (piece.split(/\s+/).length >= 2) phrases.add(piece);
           else if (piece === form.trim()) words.add(piece);
