@@ -71,7 +71,7 @@ export function formatPercent(fraction, precise = false) {
   return fmt(precise ? 'percent1' : 'percent0').format(fraction);
 }
 
-/** 117 ms, 1.2 s, 3 min (in the page's language: "1,2 giây"). */
+/** 117 ms, 1.2 sec, 3 min; in Vietnamese 117 mili giây, 1,2 giây, 3 phút (Intl units). */
 export function formatDuration(ms) {
   if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return '–';
   if (ms < 1000) return fmt('ms').format(Math.round(ms));
