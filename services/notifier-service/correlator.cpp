@@ -92,6 +92,7 @@ void Correlator::publish(const lab::Notification &notification, lab::EventWorker
         if (error)
             return finish(Result::retry(QStringLiteral("kafka"), error.toString()));
         lab::EventWorker::countProduced(topic);
+        emit self->published(notification);
         lab::outcomes::markPublished(*self->m_redis, self->m_names, notification,
                                      [finish, notification](bool, const QString &error) {
             // Not marked: the retry finds the order unpublished and publishes again; the

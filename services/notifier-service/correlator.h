@@ -5,10 +5,13 @@
 // decided it (or an earlier decision was never published, e.g. after a crash) the
 // notification goes to order.notification keyed by order_id; once Kafka confirmed it,
 // the order is marked published and listed in notifications:recent, and only then is
-// the input record acknowledged.
+// the input record acknowledged. published() lets this instance's WebSocket clients get
+// the notification as soon as Kafka stored it, without waiting for the fan-out to read
+// it back (the hub drops the copy the fan-out reads later).
 #pragma once
 
 #include "lab/eventworker.h"
+#include "lab/events.h"
 #include "lab/names.h"
 
 #include <QObject>
@@ -16,7 +19,6 @@
 namespace lab {
 class KafkaProducer;
 class RedisClient;
-struct Notification;
 }
 
 namespace notifier {
@@ -31,6 +33,10 @@ public:
     QStringList topics() const;
     /// An EventWorker::Handler for records of topics().
     void handle(const lab::KafkaMessage &message, lab::EventWorker::Finish finish);
+
+signals:
+    /// Kafka acknowledged this notification (emitted before it is marked published).
+    void published(const lab::Notification &notification);
 
 private:
     void publish(const lab::Notification &notification, lab::EventWorker::Finish finish);
