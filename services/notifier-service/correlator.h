@@ -9,6 +9,7 @@
 #pragma once
 
 #include "lab/eventworker.h"
+#include "lab/kafkamessage.h"
 #include "lab/names.h"
 
 #include <QObject>
@@ -33,7 +34,8 @@ public:
     void handle(const lab::KafkaMessage &message, lab::EventWorker::Finish finish);
 
 private:
-    void publish(const lab::Notification &notification, lab::EventWorker::Finish finish);
+    void publish(const lab::Notification &notification, const lab::KafkaHeaders &headers,
+                 lab::EventWorker::Finish finish);
 
     lab::Names m_names;
     lab::RedisClient *m_redis;
