@@ -107,7 +107,7 @@ void KafkaApi::tail(const QHttpServerRequest &request, QHttpServerResponder &&re
                                                                                     const lab::KafkaMessageList &records) {
         QHttpServerResponse response = error
             ? HttpService::jsonError(StatusCode::ServiceUnavailable,
-                                     QStringLiteral("cannot read %1: %2").arg(topic, error.toString()))
+                                     QStringLiteral("cannot read %1: %2").arg(topic, error.message()))
             : HttpService::json(lab::KafkaInspector::tailJson(topic, records));
         lab::metrics::httpRequest(route, int(response.statusCode()));
         lab::cors::allow(response, origin);

@@ -154,6 +154,9 @@ rdk::HandlePtr groupLessConsumer(const QString &brokers, const char *clientId, K
     const QList<QPair<const char *, QByteArray>> settings = {
         {"bootstrap.servers", brokers.toUtf8()},
         {"client.id", clientId},
+        // assign() needs a group id; this one never joins a group or commits (explicit
+        // offsets, no auto commit)
+        {"group.id", clientId},
         {"enable.auto.commit", "false"},
         {"enable.auto.offset.store", "false"},
         {"log_level", "3"},
