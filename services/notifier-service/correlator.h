@@ -12,6 +12,7 @@
 
 #include "lab/eventworker.h"
 #include "lab/events.h"
+#include "lab/kafkamessage.h"
 #include "lab/names.h"
 
 #include <QObject>
@@ -39,7 +40,8 @@ signals:
     void published(const lab::Notification &notification);
 
 private:
-    void publish(const lab::Notification &notification, lab::EventWorker::Finish finish);
+    void publish(const lab::Notification &notification, const lab::KafkaHeaders &headers,
+                 lab::EventWorker::Finish finish);
 
     lab::Names m_names;
     lab::RedisClient *m_redis;

@@ -4,6 +4,7 @@
 // serves the browser UI. Wiring only; the logic lives in correlator.*,
 // notificationhub.*, recentids.* and staticfiles.*.
 #include "correlator.h"
+#include "kafkaapi.h"
 #include "notificationhub.h"
 #include "staticfiles.h"
 
@@ -12,6 +13,7 @@
 #include "lab/httpservice.h"
 #include "lab/kafkaadmin.h"
 #include "lab/kafkaconsumer.h"
+#include "lab/kafkainspector.h"
 #include "lab/kafkaprobe.h"
 #include "lab/kafkaproducer.h"
 #include "lab/log.h"
@@ -56,6 +58,10 @@ int main(int argc, char *argv[])
          QStringLiteral("Directory of the browser UI's files.")},
         {QStringLiteral("dedupe-window"), QStringLiteral("NOTIFIER_DEDUPE_WINDOW"), QStringLiteral("100000"),
          QStringLiteral("Order ids remembered to drop republished notifications.")},
+        {QStringLiteral("kafka-inspect-interval-ms"), QStringLiteral("NOTIFIER_KAFKA_INSPECT_INTERVAL_MS"),
+         QStringLiteral("5000"),
+         QStringLiteral("How often consumer lag and partition offsets are asked of Kafka (GET /kafka/lag, "
+                        "lab_kafka_consumer_lag).")},
         {QStringLiteral("ws-max-queue-bytes"), QStringLiteral("NOTIFIER_WS_MAX_QUEUE_BYTES"), QStringLiteral("1048576"),
          QStringLiteral("Unsent bytes a WebSocket client may accumulate before it is closed.")},
     };
@@ -145,6 +151,12 @@ int main(int argc, char *argv[])
                                 hub.handleRecord(m, std::move(f));
                             });
 
+    // Lag, partitions and watermarks for operators and the page (GET /kafka/*, and
+    // the lab_kafka_* gauges on /metrics), from a thread of its own.
+    lab::KafkaInspector inspector(brokers, names,
+                                  int(qBound(qint64(500), config.intValue(QStringLiteral("kafka-inspect-interval-ms")),
+                                             qint64(3600000))));
+
     lab::HttpService http(kService);
     http.addHealthCheck(lab::servicekit::kafkaCheck(&kafkaProbe));
     http.addHealthCheck(lab::servicekit::redisCheck(&redis));
@@ -154,7 +166,9 @@ int main(int argc, char *argv[])
         *detail = QStringLiteral("reading the recent notifications of order.notification");
         return false;
     }});
-    // Everything that is not /healthz, /metrics or /ws: the browser UI's files.
+    notifier::KafkaApi kafkaApi(&http, &inspector);
+    kafkaApi.install();
+    // Everything that is not /healthz, /metrics, /kafka/* or /ws: the browser UI's files.
     http.setMissingHandler([&files](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
         files.respond(request).write(std::move(responder));
     });
@@ -197,6 +211,7 @@ int main(int argc, char *argv[])
                                     {names.topic(lab::topics::OrderNotification)});
     correlation.start();
     fanout.start();
+    inspector.start();
     qInfo("%s listening on %s:%d (namespace \"%s\", UI from %s, fan-out group %s)", qPrintable(kService),
           qPrintable(endpoint.address.toString()), http.port(), qPrintable(names.ns()), qPrintable(files.root()),
           qPrintable(names.group(QStringLiteral("notifier-fanout-") + instance)));

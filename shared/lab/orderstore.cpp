@@ -1,6 +1,7 @@
 // orderstore.cpp: the order hash and its Lua scripts (see orderstore.h).
 #include "lab/orderstore.h"
 
+#include "lab/journey.h"
 #include "lab/redisclient.h"
 
 #include <QJsonDocument>
@@ -10,8 +11,8 @@ namespace lab {
 // Every script takes KEYS[1] = order:{id}. Times for claims come from Redis' own clock
 // (TIME) so that instances with skewed clocks agree on what "stale" means.
 
-// ARGV: item, quantity, created_at (ISO-8601), stale limit in ms.
-// Returns {outcome, created_at, claim_at, extra...}.
+// ARGV: item, quantity, created_at (ISO-8601), stale limit in ms, received (µs since the
+// epoch: the journey's first stamp), trace id. Returns {outcome, created_at, claim_at, extra...}.
 const QByteArray OrderStore::ClaimScript = QByteArrayLiteral(R"lua(
 local t = redis.call('TIME')
 local now = string.format('%.0f', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
@@ -35,7 +36,7 @@ if state == 'accepted' or state == 'pending' then
   end
   -- the instance holding the claim died before its delivery report: take over, and keep
   -- created_at so that a second copy of the event is identical to a first one
-  redis.call('HSET', KEYS[1], 'claim_at', now)
+  redis.call('HSET', KEYS[1], 'claim_at', now, 't_received', ARGV[5], 'trace_id', ARGV[6])
   if not createdAt then
     createdAt = ARGV[3]
     redis.call('HSET', KEYS[1], 'created_at', createdAt)
@@ -43,13 +44,15 @@ if state == 'accepted' or state == 'pending' then
   return {'takeover', createdAt, now}
 end
 redis.call('HSET', KEYS[1], 'state', 'pending', 'claim_at', now, 'item', ARGV[1],
-           'quantity', ARGV[2], 'created_at', ARGV[3])
+           'quantity', ARGV[2], 'created_at', ARGV[3], 't_received', ARGV[5], 'trace_id', ARGV[6])
 return {'new', ARGV[3], now}
 )lua");
 
-// ARGV: item, quantity, created_at, now (ISO-8601). Returns 1 when status was set here.
+// ARGV: item, quantity, created_at, now (ISO-8601), Kafka's acknowledgement (µs since
+// the epoch). Returns 1 when status was set here.
 const QByteArray OrderStore::MarkAcceptedScript = QByteArrayLiteral(R"lua(
 redis.call('HSET', KEYS[1], 'state', 'accepted', 'item', ARGV[1], 'quantity', ARGV[2])
+redis.call('HSETNX', KEYS[1], 't_kafka_acknowledged', ARGV[5])
 redis.call('HSETNX', KEYS[1], 'created_at', ARGV[3])
 redis.call('HSETNX', KEYS[1], 'updated_at', ARGV[4])
 return redis.call('HSETNX', KEYS[1], 'status', 'created')
@@ -152,6 +155,10 @@ QJsonObject OrderRecord::toJson() const
         else
             o.insert(key, raw);
     }
+    const journey::Timeline timeline = journey::Timeline::fromFields(fields);
+    if (!timeline.traceId().isEmpty())
+        o.insert(QStringLiteral("trace_id"), QString::fromLatin1(timeline.traceId()));
+    o.insert(QStringLiteral("timeline"), timeline.toJson());
     return o;
 }
 
@@ -210,20 +217,23 @@ OrderStore::Claim OrderStore::parseClaimReply(const RedisReply &reply)
     return c;
 }
 
-void OrderStore::claim(const OrderRequest &order, const QDateTime &createdAt, ClaimCallback done)
+void OrderStore::claim(const OrderRequest &order, const QDateTime &createdAt, ClaimCallback done,
+                       qint64 receivedUs, const QByteArray &traceId)
 {
     m_redis->eval(ClaimScript, {m_names.orderKey(order.orderId)},
                   {order.item.toUtf8(), QByteArray::number(order.quantity),
-                   isoTimestamp(createdAt).toUtf8(), QByteArray::number(m_staleClaimMs)},
+                   isoTimestamp(createdAt).toUtf8(), QByteArray::number(m_staleClaimMs),
+                   QByteArray::number(receivedUs >= 0 ? receivedUs : journey::nowMicros()), traceId},
                   [done = std::move(done)](const RedisReply &reply) { done(parseClaimReply(reply)); });
 }
 
-void OrderStore::markAccepted(const OrderCreated &event, DoneCallback done)
+void OrderStore::markAccepted(const OrderCreated &event, DoneCallback done, qint64 acknowledgedUs)
 {
     m_redis->eval(MarkAcceptedScript, {m_names.orderKey(event.orderId)},
                   {event.item.toUtf8(), QByteArray::number(event.quantity),
                    isoTimestamp(event.createdAt).toUtf8(),
-                   isoTimestamp(QDateTime::currentDateTimeUtc()).toUtf8()},
+                   isoTimestamp(QDateTime::currentDateTimeUtc()).toUtf8(),
+                   QByteArray::number(acknowledgedUs >= 0 ? acknowledgedUs : journey::nowMicros())},
                   [done = std::move(done)](const RedisReply &reply) {
                       const QString problem = replyProblem(reply, "markAccepted");
                       if (done)

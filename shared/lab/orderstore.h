@@ -12,6 +12,9 @@
 //               only when absent: notifier-service may already have advanced it)
 //   reason, payment, payment_reason, inventory, inventory_reason, decided, published,
 //   listed, updated_at   notifier-service's (see outcomescripts.h)
+//   trace_id, t_<hop>    the order's journey (journey.h): t_received and trace_id by the
+//               claim, t_kafka_acknowledged by markAccepted, the other stamps by the
+//               scripts of payment-, inventory- and notifier-service
 //
 // Life of a claim (order-service, POST /create_order):
 //   claim()        -> New: hash created as pending; produce order.created
@@ -72,7 +75,8 @@ struct OrderRecord
     bool isVisible() const;
 
     /// The GET /orders/{id} view: order_id, item, quantity, status, reason, created_at,
-    /// updated_at, payment, payment_reason, inventory, inventory_reason (those present).
+    /// updated_at, payment, payment_reason, inventory, inventory_reason (those present),
+    /// trace_id and timeline (journey::Timeline::toJson(), the hops stamped so far).
     /// payment/inventory holding a JSON object are embedded as objects, else strings.
     QJsonObject toJson() const;
 
@@ -115,8 +119,12 @@ public:
     /// redis must outlive every call's callback (callbacks never touch the store).
     OrderStore(RedisClient *redis, const Names &names, qint64 staleClaimMs = DefaultStaleClaimMs);
 
-    void claim(const OrderRequest &order, const QDateTime &createdAt, ClaimCallback done);
-    void markAccepted(const OrderCreated &event, DoneCallback done);
+    /// receivedUs: the journey's "received" stamp (now when < 0); traceId: the trace the
+    /// order.created record will carry (journey::TraceContext).
+    void claim(const OrderRequest &order, const QDateTime &createdAt, ClaimCallback done,
+               qint64 receivedUs = -1, const QByteArray &traceId = {});
+    /// acknowledgedUs: the "kafka_acknowledged" stamp (now when < 0); kept if one is there.
+    void markAccepted(const OrderCreated &event, DoneCallback done, qint64 acknowledgedUs = -1);
     /// After a failed delivery; error non-empty when Redis failed (the claim then
     /// expires as stale; see docs/RELIABILITY.md for what that leaves open).
     void voidClaim(qint64 orderId, qint64 claimAt, VoidCallback done);

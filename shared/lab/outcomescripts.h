@@ -13,7 +13,9 @@
 //   order:{id}            hash shared with order-service; the notifier writes payment,
 //                         payment_reason, inventory, inventory_reason, status, reason,
 //                         decided (the decision time), published, listed, updated_at and
-//                         fills item/quantity/created_at only when they are missing
+//                         fills item/quantity/created_at only when they are missing;
+//                         each script stamps its hop of the journey there (journey.h):
+//                         t_payment_decided, t_stock_decided, t_correlated, t_notified
 //   notifications:recent  list of the last 100 published notifications, newest first
 //
 // Each function runs one script and calls `done` exactly once on the owner's thread
@@ -54,8 +56,9 @@ inline constexpr int RecentNotifications = 100;
 /// (and error empty) when the order.created event, created at orderCreatedAt, belongs
 /// to an attempt order-service voided (OrderStore::AdmitFunction): nothing was stored.
 using PaymentDone = std::function<void(const std::optional<lab::PaymentOutcome> &stored, const QString &error)>;
+/// stampUs: the journey's "payment_decided" stamp, stored with a first decision only.
 void decidePayment(RedisClient &redis, const Names &names, const PaymentOutcome &candidate,
-                   const QDateTime &orderCreatedAt, PaymentDone done);
+                   const QDateTime &orderCreatedAt, qint64 stampUs, PaymentDone done);
 
 // ---------------------------------------------------------------- inventory
 
@@ -76,8 +79,9 @@ using ReserveDone = std::function<void(const lab::outcomes::Reservation &result,
 /// rejected; otherwise the stock (created at `initialStock` on first use) is taken if it
 /// suffices, else the order is rejected naming what is left. `now` stamps a new decision.
 /// The event of an attempt order-service voided is refused (Reservation::voided).
+/// stampUs: the journey's "stock_decided" stamp, stored with a new decision only.
 void reserveStock(RedisClient &redis, const Names &names, const OrderCreated &order,
-                  qint64 initialStock, const QDateTime &now, ReserveDone done);
+                  qint64 initialStock, const QDateTime &now, qint64 stampUs, ReserveDone done);
 
 /// What releaseStock() did.
 enum class ReleaseAction
@@ -124,14 +128,17 @@ using CorrelateDone = std::function<void(const lab::outcomes::Correlation &resul
 
 /// Records the outcome on order:{id} and decides the order at most once: failed as soon
 /// as either side failed (with that side's reason), confirmed when both succeeded.
+/// stampUs: the journey's "correlated" stamp, stored when this call decides. The
+/// notification to publish carries the journey so far (Notification::timeline).
 void correlate(RedisClient &redis, const Names &names, const OutcomeEvent &event,
-               const QDateTime &now, CorrelateDone done);
+               const QDateTime &now, qint64 stampUs, CorrelateDone done);
 
 /// After the notification reached Kafka: marks the order published and, once per order,
 /// puts the notification on notifications:recent (trimmed to RecentNotifications).
+/// stampUs: the journey's "notified" stamp (the first publication's is kept).
 using MarkDone = std::function<void(bool listedNow, const QString &error)>;
 void markPublished(RedisClient &redis, const Names &names, const Notification &notification,
-                   MarkDone done);
+                   qint64 stampUs, MarkDone done);
 
 /// Reads notifications:recent, oldest first, skipping (and logging) entries that do not
 /// parse.

@@ -3,7 +3,8 @@
 # directory, every port free and different from the running lab), its JVM warm-up
 # leaves nothing behind, Kafka's JMX listens on loopback only, the seed's curl flow,
 # a service killed with SIGKILL comes back healthy within 10 s, a second `./lab up`
-# does no harm, and `./lab down` leaves no process behind.
+# does no harm, Prometheus scrapes every service (and sees the consumer lag), and
+# `./lab down` leaves no process behind.
 set -uo pipefail
 root="${1:?usage: lab-up.sh REPO_ROOT}"
 passed=0 failed=0
@@ -18,7 +19,7 @@ export LAB_STATE="$state" LAB_INFRA=local  # ./lab up from nothing, its own infr
 export LAB_REDIS_PORT=$(free_port) LAB_KAFKA_PORT=$(free_port) LAB_KAFKA_CONTROLLER_PORT=$(free_port)
 export LAB_ES_PORT=$(free_port) LAB_ES_HEAP=512m LAB_KAFKA_JMX_PORT=$(free_port)
 export LAB_ORDER_PORT=$(free_port) LAB_SEARCH_PORT=$(free_port) LAB_PAYMENT_PORT=$(free_port)
-export LAB_INVENTORY_PORT=$(free_port) LAB_NOTIFIER_PORT=$(free_port)
+export LAB_INVENTORY_PORT=$(free_port) LAB_NOTIFIER_PORT=$(free_port) LAB_PROMETHEUS_PORT=$(free_port)
 echo "state $state; order :$LAB_ORDER_PORT search :$LAB_SEARCH_PORT kafka :$LAB_KAFKA_PORT es :$LAB_ES_PORT"
 
 cleanup() {
@@ -80,6 +81,30 @@ grant=$(curl -s -o /dev/null -D - -X OPTIONS "http://127.0.0.1:$LAB_ORDER_PORT/c
 refused=$(curl -s -o /dev/null -w '%{http_code}' -X OPTIONS "http://127.0.0.1:$LAB_ORDER_PORT/create_order" \
   -H 'Origin: http://evil.example' -H 'Access-Control-Request-Method: POST')
 [[ "$refused" == 403 ]] && ok "the Order API refuses another origin" || fail "preflight from http://evil.example answered $refused"
+
+# Prometheus (on by default): every service's /metrics scraped (it sends Host
+# 127.0.0.1:<port>, which the services allow), and the consumer lag is a series
+prom="http://127.0.0.1:$LAB_PROMETHEUS_PORT"
+grep -q "Prometheus .*$LAB_PROMETHEUS_PORT" "$state/up.log" && ok "./lab up names Prometheus' URL" \
+  || fail "./lab up does not print Prometheus' URL"
+ups=""
+for _ in $(seq 1 60); do # a hang bound (30 s; the scrape interval is 5 s)
+  ups=$(curl -s "$prom/api/v1/query?query=up" | python3 -c 'import json,sys
+print(" ".join(sorted(r["metric"]["job"] for r in json.load(sys.stdin)["data"]["result"] if r["value"][1] == "1")))' 2>/dev/null)
+  [[ "$ups" == "inventory-service notifier-service order-service payment-service prometheus search-service" ]] && break
+  sleep 0.5
+done
+[[ "$ups" == "inventory-service notifier-service order-service payment-service prometheus search-service" ]] \
+  && ok "Prometheus scrapes every service (up == 1)" || fail "Prometheus sees up for: '$ups'"
+lag=""
+for _ in $(seq 1 60); do
+  lag=$(curl -s "$prom/api/v1/query?query=lab_kafka_consumer_group_lag" | grep -o '"group":"payment-service"')
+  [[ -n "$lag" ]] && break
+  sleep 0.5
+done
+[[ -n "$lag" ]] && ok "Prometheus has the consumer lag of payment-service" || fail "no lab_kafka_consumer_group_lag{group=\"payment-service\"}"
+rules=$(curl -s "$prom/api/v1/rules" | grep -o '"name":"ConsumerLagHigh"')
+[[ -n "$rules" ]] && ok "Prometheus loaded the lab's alert rules" || fail "no alert rules loaded"
 
 # SIGKILL the payment-service process (not its supervisor): back and healthy within 10 s
 sup=$(cat "$state/run/payment-service.pid")
@@ -147,7 +172,7 @@ left="$left $(pgrep -f -- "$state" | tr '\n' ' ')"
 [[ -z "${left// /}" ]] && ok "./lab down leaves no process behind ($(wc -w <<<"$pids") checked)" \
   || { fail "processes left:$left"; ps -o pid,cmd -p ${left// /,} ; }
 for p in $LAB_ORDER_PORT $LAB_SEARCH_PORT $LAB_PAYMENT_PORT $LAB_INVENTORY_PORT $LAB_NOTIFIER_PORT \
-         $LAB_KAFKA_PORT $LAB_ES_PORT $LAB_REDIS_PORT $LAB_KAFKA_JMX_PORT; do
+         $LAB_KAFKA_PORT $LAB_ES_PORT $LAB_REDIS_PORT $LAB_KAFKA_JMX_PORT $LAB_PROMETHEUS_PORT; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then fail "port $p still open after down"; fi
 done
 

@@ -57,6 +57,15 @@ private slots:
     void parsesParameters();
     void rejectsBadParameters_data();
     void rejectsBadParameters();
+    void parsesFilters();
+    void rejectsBadFilters_data();
+    void rejectsBadFilters();
+    void buildsFilterQuery();
+    void statsDefaultsToTheLastHourByMinute();
+    void statsRejectsBadParameters_data();
+    void statsRejectsBadParameters();
+    void statsQueryIsADateHistogramByStatus();
+    void statsAnswerCountsEveryBucket();
     void buildsMatchQueryForItem();
     void buildsMatchAllWithoutItem();
     void keepsHostileItemAsOneString_data();
@@ -135,6 +144,143 @@ void TestSearchQuery::rejectsBadParameters()
     QVERIFY(!parsed.ok());
     QCOMPARE(parsed.field, field);
     QVERIFY(!parsed.error.isEmpty());
+}
+
+void TestSearchQuery::parsesFilters()
+{
+    const auto parsed = SearchQuery::fromUrlQuery(
+        "item=mouse&status=failed&from_time=2026-11-25T14%3A00%3A00%2B02%3A00&to_time=1795618276123&from=5");
+    QVERIFY2(parsed.ok(), qPrintable(parsed.error));
+    QCOMPARE(parsed.value->status, QStringLiteral("failed"));
+    QCOMPARE(lab::isoTimestamp(parsed.value->fromTime), QStringLiteral("2026-11-25T12:00:00.000Z"));
+    QCOMPARE(parsed.value->toTime.toMSecsSinceEpoch(), qint64(1795618276123));
+    QCOMPARE(parsed.value->from, 5); // paging keeps its name
+}
+
+void TestSearchQuery::rejectsBadFilters_data()
+{
+    QTest::addColumn<QByteArray>("query");
+    QTest::addColumn<QString>("field");
+    QTest::newRow("status unknown") << QByteArray("status=paid") << QStringLiteral("status");
+    QTest::newRow("status case") << QByteArray("status=Confirmed") << QStringLiteral("status");
+    QTest::newRow("from_time without zone") << QByteArray("from_time=2026-11-25T14:00:00") << QStringLiteral("from_time");
+    QTest::newRow("from_time text") << QByteArray("from_time=today") << QStringLiteral("from_time");
+    QTest::newRow("to_time before 1970") << QByteArray("to_time=1969-12-31T23:00:00Z") << QStringLiteral("to_time");
+    QTest::newRow("to_time huge epoch") << QByteArray("to_time=9999999999999999") << QStringLiteral("to_time");
+    QTest::newRow("empty range") << QByteArray("from_time=1000&to_time=1000") << QStringLiteral("to_time");
+}
+
+void TestSearchQuery::rejectsBadFilters()
+{
+    QFETCH(QByteArray, query);
+    QFETCH(QString, field);
+    const auto parsed = SearchQuery::fromUrlQuery(query);
+    QVERIFY(!parsed.ok());
+    QCOMPARE(parsed.field, field);
+}
+
+void TestSearchQuery::buildsFilterQuery()
+{
+    SearchQuery q;
+    q.item = QStringLiteral("mouse");
+    q.status = QStringLiteral("confirmed");
+    q.fromTime = QDateTime::fromMSecsSinceEpoch(1000, Qt::UTC);
+    const QJsonObject boolean = q.toElastic().value("query").toObject().value("bool").toObject();
+    QCOMPARE(boolean.value("must").toArray().first().toObject().value("match").toObject().value("item").toObject()
+                 .value("query").toString(), QStringLiteral("mouse"));
+    const QJsonArray filter = boolean.value("filter").toArray();
+    QCOMPARE(filter.size(), 2);
+    QCOMPARE(filter.at(0).toObject().value("term").toObject().value("status").toString(), QStringLiteral("confirmed"));
+    const QJsonObject range = filter.at(1).toObject().value("range").toObject().value("timestamp").toObject();
+    QCOMPARE(range.value("gte").toString(), QStringLiteral("1970-01-01T00:00:01.000Z"));
+    QVERIFY(!range.contains("lt"));
+}
+
+void TestSearchQuery::statsDefaultsToTheLastHourByMinute()
+{
+    const QDateTime now = QDateTime::fromMSecsSinceEpoch(1764082276123, Qt::UTC);
+    const auto parsed = StatsQuery::fromUrlQuery("", now);
+    QVERIFY2(parsed.ok(), qPrintable(parsed.error));
+    QCOMPARE(parsed.value->interval, QStringLiteral("1m"));
+    QCOMPARE(parsed.value->intervalMs, qint64(60000));
+    QCOMPARE(parsed.value->filter.toTime, now);
+    QCOMPARE(parsed.value->filter.fromTime, now.addSecs(-3600));
+    QCOMPARE(StatsQuery::parseInterval("30s"), qint64(30000));
+    QCOMPARE(StatsQuery::parseInterval("2h"), qint64(7200000));
+    QCOMPARE(StatsQuery::parseInterval("1d"), qint64(86400000));
+    // the largest request: exactly MaxBuckets buckets
+    QVERIFY(StatsQuery::fromUrlQuery("interval=1m&from=0&to=60000000", now).ok());
+}
+
+void TestSearchQuery::statsRejectsBadParameters_data()
+{
+    QTest::addColumn<QByteArray>("query");
+    QTest::addColumn<QString>("field");
+    QTest::newRow("interval no unit") << QByteArray("interval=10") << QStringLiteral("interval");
+    QTest::newRow("interval unit") << QByteArray("interval=1y") << QStringLiteral("interval");
+    QTest::newRow("interval zero") << QByteArray("interval=0s") << QStringLiteral("interval");
+    QTest::newRow("interval negative") << QByteArray("interval=-1m") << QStringLiteral("interval");
+    QTest::newRow("interval 1000") << QByteArray("interval=1000s") << QStringLiteral("interval");
+    QTest::newRow("interval calendar") << QByteArray("interval=1M") << QStringLiteral("interval");
+    QTest::newRow("1001 buckets") << QByteArray("interval=1m&from=0&to=60000001") << QStringLiteral("interval");
+    QTest::newRow("a day by seconds") << QByteArray("interval=1s&from=0&to=86400000") << QStringLiteral("interval");
+    QTest::newRow("from garbage") << QByteArray("from=x") << QStringLiteral("from");
+    QTest::newRow("to before from") << QByteArray("from=2000&to=1000") << QStringLiteral("to");
+    QTest::newRow("from after the default to") << QByteArray("from=9999999999999") << QStringLiteral("from");
+    QTest::newRow("status") << QByteArray("status=void") << QStringLiteral("status");
+}
+
+void TestSearchQuery::statsRejectsBadParameters()
+{
+    QFETCH(QByteArray, query);
+    QFETCH(QString, field);
+    const auto parsed = StatsQuery::fromUrlQuery(query, QDateTime::fromMSecsSinceEpoch(1764082276123, Qt::UTC));
+    QVERIFY(!parsed.ok());
+    QCOMPARE(parsed.field, field);
+    QVERIFY(!parsed.error.isEmpty());
+}
+
+void TestSearchQuery::statsQueryIsADateHistogramByStatus()
+{
+    const auto parsed = StatsQuery::fromUrlQuery("interval=5m&from=600000&to=1800000&status=failed");
+    QVERIFY(parsed.ok());
+    const QJsonObject es = parsed.value->toElastic();
+    QCOMPARE(es.value("size").toInt(), 0);
+    const QJsonObject histogram = es.value("aggs").toObject().value("orders").toObject();
+    const QJsonObject dh = histogram.value("date_histogram").toObject();
+    QCOMPARE(dh.value("field").toString(), QStringLiteral("timestamp"));
+    QCOMPARE(dh.value("fixed_interval").toString(), QStringLiteral("5m"));
+    QCOMPARE(dh.value("min_doc_count").toInt(), 0);
+    QCOMPARE(dh.value("extended_bounds").toObject().value("min").toInteger(), qint64(600000));
+    QCOMPARE(dh.value("extended_bounds").toObject().value("max").toInteger(), qint64(1799999));
+    QCOMPARE(histogram.value("aggs").toObject().value("statuses").toObject().value("terms").toObject()
+                 .value("field").toString(), QStringLiteral("status"));
+    const QJsonArray filter = es.value("query").toObject().value("bool").toObject().value("filter").toArray();
+    QCOMPARE(filter.at(0).toObject().value("term").toObject().value("status").toString(), QStringLiteral("failed"));
+}
+
+void TestSearchQuery::statsAnswerCountsEveryBucket()
+{
+    const auto parsed = StatsQuery::fromUrlQuery("interval=1m&from=60000&to=180000");
+    QVERIFY(parsed.ok());
+    const QJsonObject empty = parsed.value->emptyAnswer();
+    QCOMPARE(empty.value("buckets").toArray().size(), 2);
+    QCOMPARE(empty.value("buckets").toArray().at(1).toObject().value("start").toString(),
+             QStringLiteral("1970-01-01T00:02:00.000Z"));
+    const QJsonObject body = QJsonDocument::fromJson(R"({"hits": {"total": {"value": 3}},
+        "aggregations": {"statuses": {"buckets": [{"key": "confirmed", "doc_count": 2}, {"key": "failed", "doc_count": 1}]},
+        "orders": {"buckets": [
+            {"key": 60000, "doc_count": 3, "statuses": {"buckets": [{"key": "confirmed", "doc_count": 2}, {"key": "failed", "doc_count": 1}]}},
+            {"key": 120000, "doc_count": 0, "statuses": {"buckets": []}}]}}})").object();
+    const QJsonObject a = parsed.value->answer(body);
+    QCOMPARE(a.value("total").toInt(), 3);
+    QCOMPARE(a.value("statuses").toObject().value("created").toInt(), 0);
+    QCOMPARE(a.value("statuses").toObject().value("failed").toInt(), 1);
+    const QJsonArray buckets = a.value("buckets").toArray();
+    QCOMPARE(buckets.size(), 2);
+    QCOMPARE(buckets.at(0).toObject().value("start").toString(), QStringLiteral("1970-01-01T00:01:00.000Z"));
+    QCOMPARE(buckets.at(0).toObject().value("statuses").toObject().value("confirmed").toInt(), 2);
+    QCOMPARE(buckets.at(1).toObject().value("total").toInt(), 0);
 }
 
 void TestSearchQuery::buildsMatchQueryForItem()
