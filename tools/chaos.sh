@@ -37,7 +37,7 @@ state="$(mktemp -d /var/tmp/kafka-lab/chaos.XXXXXX)"
 chmod a+rx "$state"
 export LAB_STATE="$state" LAB_INFRA=local  # its own infrastructure, whatever the caller uses
 export LAB_REDIS_PORT=$(free_port) LAB_KAFKA_PORT=$(free_port) LAB_KAFKA_CONTROLLER_PORT=$(free_port)
-export LAB_ES_PORT=$(free_port) LAB_ES_HEAP="${LAB_ES_HEAP:-512m}" LAB_KAFKA_HEAP="${LAB_KAFKA_HEAP:-512m}"
+export LAB_ES_PORT=$(free_port) LAB_KAFKA_JMX_PORT=$(free_port) LAB_ES_HEAP="${LAB_ES_HEAP:-512m}" LAB_KAFKA_HEAP="${LAB_KAFKA_HEAP:-512m}"
 # what the test's labtest:: helpers and ServiceStack read
 export LAB_KAFKA_BROKERS="127.0.0.1:$LAB_KAFKA_PORT" LAB_REDIS_HOST=127.0.0.1
 export LAB_ELASTICSEARCH_URL="http://127.0.0.1:$LAB_ES_PORT"

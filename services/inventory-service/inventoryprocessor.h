@@ -37,7 +37,8 @@ public:
     void handle(const lab::KafkaMessage &message, lab::EventWorker::Finish finish);
 
 private:
-    void reserve(const lab::OrderCreated &order, lab::EventWorker::Finish finish);
+    /// record: the order.created record (its headers carry the journey so far).
+    void reserve(const lab::OrderCreated &order, const lab::KafkaMessage &record, lab::EventWorker::Finish finish);
     void release(const lab::PaymentOutcome &payment, lab::EventWorker::Finish finish);
 
     StockPolicy m_policy;

@@ -31,7 +31,8 @@ public:
     void handle(const lab::KafkaMessage &message, lab::EventWorker::Finish finish);
 
 private:
-    void publish(const lab::PaymentOutcome &outcome, lab::EventWorker::Finish finish);
+    void publish(const lab::PaymentOutcome &outcome, const lab::KafkaHeaders &headers,
+                 lab::EventWorker::Finish finish);
 
     PaymentPolicy m_policy;
     lab::Names m_names;

@@ -7,8 +7,11 @@
 #include "lab/topics.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QThread>
 
+#include <algorithm>
+#include <chrono>
 #include <utility>
 #include <vector>
 
@@ -274,63 +277,284 @@ KafkaError deleteTopics(const QString &brokers, const QStringList &topics, int t
     return {};
 }
 
-struct ConsumerLag::Private
+// ---------------------------------------------------------------- inspection
+
+struct Inspector::Private
 {
     QString brokers;
-    QStringList topics;
     rdk::HandlePtr rk;
+    KafkaError creationError;
 };
 
-ConsumerLag::ConsumerLag(const QString &brokers, const QStringList &topics) : d(std::make_unique<Private>())
+namespace {
+
+/// A consumer handle without a group (offsets, metadata, admin requests, assign()).
+rdk::HandlePtr groupLessConsumer(const QString &brokers, const char *clientId, KafkaError *error)
 {
-    d->brokers = brokers;
-    d->topics = topics;
+    char errstr[512];
+    rdk::ConfPtr conf(rd_kafka_conf_new());
+    const QList<QPair<const char *, QByteArray>> settings = {
+        {"bootstrap.servers", brokers.toUtf8()},
+        {"client.id", clientId},
+        // assign() needs a group id; this one never joins a group or commits (explicit
+        // offsets, no auto commit)
+        {"group.id", clientId},
+        {"enable.auto.commit", "false"},
+        {"enable.auto.offset.store", "false"},
+        {"log_level", "3"},
+        // a tail reads at most a few hundred small records: no 64 MiB prefetch
+        {"queued.max.messages.kbytes", "1024"},
+    };
+    for (const auto &[key, value] : settings)
+        if (rd_kafka_conf_set(conf.get(), key, value.constData(), errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
+            *error = KafkaError::local(QStringLiteral("invalid setting %1: %2").arg(QLatin1String(key), QString::fromUtf8(errstr)), true);
+            return nullptr;
+        }
+    rdk::HandlePtr rk(rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), errstr, sizeof errstr));
+    if (!rk) {
+        *error = KafkaError::local(QStringLiteral("cannot create a Kafka client: %1").arg(QString::fromUtf8(errstr)), true);
+        return nullptr;
+    }
+    conf.release();
+    return rk;
 }
 
-ConsumerLag::~ConsumerLag() = default;
-
-qint64 ConsumerLag::measure(const QString &group, KafkaError *error, int timeoutMs)
+/// Metadata of the existing topics among `topics`: name -> partition ids and leaders.
+KafkaError existingPartitions(rd_kafka_t *rk, const QStringList &topics, int timeoutMs,
+                              QList<TopicOffsets> *out)
 {
-    if (!d->rk && !(d->rk = adminClient(d->brokers, error)))
-        return -1;
-    rd_kafka_t *rk = d->rk.get();
-    // Committed offsets of every partition the group committed on (OffsetFetch through
-    // the admin API: no group membership, no rebalance).
-    rd_kafka_ListConsumerGroupOffsets_t *request = rd_kafka_ListConsumerGroupOffsets_new(group.toUtf8().constData(),
-                                                                                          nullptr);
-    rdk::QueuePtr queue(rd_kafka_queue_new(rk));
-    rdk::AdminOptionsPtr options = adminOptions(rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, timeoutMs);
-    rd_kafka_ListConsumerGroupOffsets(rk, &request, 1, options.get(), queue.get());
-    rd_kafka_ListConsumerGroupOffsets_destroy(request);
-    rdk::EventPtr ev = awaitResult(queue.get(), timeoutMs, "committed offsets", error);
-    if (*error)
-        return -1;
-    size_t n = 0;
-    const rd_kafka_group_result_t **groups =
-        rd_kafka_ListConsumerGroupOffsets_result_groups(rd_kafka_event_ListConsumerGroupOffsets_result(ev.get()), &n);
-    qint64 lag = 0;
-    for (size_t g = 0; g < n; ++g) {
-        if (const rd_kafka_error_t *e = rd_kafka_group_result_error(groups[g])) {
-            *error = KafkaError::fromCode(rd_kafka_error_code(e), QString::fromUtf8(rd_kafka_error_string(e)));
-            return -1;
-        }
-        const rd_kafka_topic_partition_list_t *committed = rd_kafka_group_result_partitions(groups[g]);
-        for (int i = 0; committed && i < committed->cnt; ++i) {
-            const rd_kafka_topic_partition_t &tp = committed->elems[i];
-            if (tp.offset < 0 || !d->topics.contains(QString::fromUtf8(tp.topic)))
-                continue;
-            int64_t low = 0, high = 0;
-            if (const rd_kafka_resp_err_t err =
-                    rd_kafka_query_watermark_offsets(rk, tp.topic, tp.partition, &low, &high, timeoutMs)) {
-                *error = KafkaError::fromCode(err, QStringLiteral("end offset of %1 [%2]")
-                                                       .arg(QString::fromUtf8(tp.topic))
-                                                       .arg(tp.partition));
-                return -1;
-            }
-            lag += qMax<int64_t>(0, high - tp.offset);
+    const rd_kafka_metadata_t *raw = nullptr;
+    // all topics in one request: the lab has a handful (a test namespace's are few too)
+    if (const rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 1, nullptr, &raw, timeoutMs))
+        return KafkaError::fromCode(err, QStringLiteral("no metadata within %1 ms: %2")
+                                             .arg(timeoutMs).arg(QString::fromUtf8(rd_kafka_err2str(err))));
+    rdk::MetadataPtr metadata(raw);
+    QHash<QString, TopicOffsets> found;
+    for (int i = 0; i < metadata->topic_cnt; ++i) {
+        const rd_kafka_metadata_topic_t &t = metadata->topics[i];
+        const QString name = QString::fromUtf8(t.topic);
+        if (t.err || !topics.contains(name))
+            continue;
+        TopicOffsets topic{name, {}};
+        for (int p = 0; p < t.partition_cnt; ++p)
+            topic.partitions.append({t.partitions[p].id, -1, -1, t.partitions[p].leader});
+        std::sort(topic.partitions.begin(), topic.partitions.end(),
+                  [](const PartitionOffsets &a, const PartitionOffsets &b) { return a.partition < b.partition; });
+        found.insert(name, topic);
+    }
+    out->clear();
+    for (const QString &t : topics) // in the order asked
+        if (found.contains(t))
+            out->append(found.value(t));
+    return {};
+}
+
+} // namespace
+
+Inspector::Inspector(const QString &brokers) : d(std::make_unique<Private>())
+{
+    d->brokers = brokers;
+    d->rk = groupLessConsumer(brokers, "lab-inspector", &d->creationError);
+}
+
+Inspector::~Inspector() = default;
+
+KafkaError Inspector::creationError() const
+{
+    return d->creationError;
+}
+
+KafkaError Inspector::topicOffsets(const QStringList &topics, int timeoutMs, QList<TopicOffsets> *out)
+{
+    if (!d->rk)
+        return d->creationError;
+    rd_kafka_poll(d->rk.get(), 0); // serves (and frees) queued error events: nobody else polls this handle
+    if (const KafkaError e = existingPartitions(d->rk.get(), topics, timeoutMs, out))
+        return e;
+    if (out->isEmpty())
+        return {};
+    // offsets_for_times with the special timestamps -2 (earliest) and -1 (latest): one
+    // ListOffsets request per broker for every partition, instead of a watermark query
+    // per partition.
+    for (const qint64 which : {qint64(RD_KAFKA_OFFSET_BEGINNING), qint64(RD_KAFKA_OFFSET_END)}) {
+        rdk::PartitionListPtr list(rd_kafka_topic_partition_list_new(8));
+        for (const TopicOffsets &t : std::as_const(*out))
+            for (const PartitionOffsets &p : t.partitions)
+                rd_kafka_topic_partition_list_add(list.get(), t.topic.toUtf8().constData(), p.partition)->offset = which;
+        if (const rd_kafka_resp_err_t err = rd_kafka_offsets_for_times(d->rk.get(), list.get(), timeoutMs))
+            return KafkaError::fromCode(err, QStringLiteral("no %1 offsets within %2 ms: %3")
+                                                 .arg(which == RD_KAFKA_OFFSET_END ? QLatin1String("end") : QLatin1String("start"))
+                                                 .arg(timeoutMs).arg(QString::fromUtf8(rd_kafka_err2str(err))));
+        for (int i = 0; i < list->cnt; ++i) {
+            const rd_kafka_topic_partition_t &e = list->elems[i];
+            if (e.err)
+                continue; // stays -1: unknown
+            for (TopicOffsets &t : *out)
+                if (t.topic == QLatin1String(e.topic))
+                    for (PartitionOffsets &p : t.partitions)
+                        if (p.partition == e.partition)
+                            (which == RD_KAFKA_OFFSET_END ? p.end : p.start) = e.offset;
         }
     }
-    return lag;
+    return {};
+}
+
+KafkaError Inspector::groupOffsets(const std::function<bool(const QString &)> &wanted, const QStringList &topics,
+                                   int timeoutMs, QList<GroupOffsets> *out)
+{
+    out->clear();
+    if (!d->rk)
+        return d->creationError;
+    rd_kafka_t *rk = d->rk.get();
+    rdk::QueuePtr queue(rd_kafka_queue_new(rk));
+    KafkaError error;
+
+    rd_kafka_ListConsumerGroups(rk, adminOptions(rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS, timeoutMs).get(), queue.get());
+    rdk::EventPtr listed = awaitResult(queue.get(), timeoutMs, "consumer group listing", &error);
+    if (error)
+        return error;
+    size_t n = 0;
+    const rd_kafka_ConsumerGroupListing_t **groups =
+        rd_kafka_ListConsumerGroups_result_valid(rd_kafka_event_ListConsumerGroups_result(listed.get()), &n);
+    QList<QByteArray> ids;
+    for (size_t i = 0; i < n; ++i) {
+        const QString id = QString::fromUtf8(rd_kafka_ConsumerGroupListing_group_id(groups[i]));
+        if (wanted(id)) {
+            ids.append(id.toUtf8());
+            out->append({id, QString::fromUtf8(rd_kafka_consumer_group_state_name(
+                                 rd_kafka_ConsumerGroupListing_state(groups[i]))), -1, {}});
+        }
+    }
+    if (ids.isEmpty())
+        return {};
+
+    // members (the listing has the state already): one request for every group
+    std::vector<const char *> raw;
+    for (const QByteArray &id : std::as_const(ids))
+        raw.push_back(id.constData());
+    rd_kafka_DescribeConsumerGroups(rk, raw.data(), raw.size(),
+                                    adminOptions(rk, RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS, timeoutMs).get(),
+                                    queue.get());
+    rdk::EventPtr described = awaitResult(queue.get(), timeoutMs, "consumer group description", &error);
+    if (error)
+        return error;
+    const rd_kafka_ConsumerGroupDescription_t **descriptions =
+        rd_kafka_DescribeConsumerGroups_result_groups(rd_kafka_event_DescribeConsumerGroups_result(described.get()), &n);
+    for (size_t i = 0; i < n; ++i) {
+        if (rd_kafka_ConsumerGroupDescription_error(descriptions[i]))
+            continue;
+        const QString id = QString::fromUtf8(rd_kafka_ConsumerGroupDescription_group_id(descriptions[i]));
+        for (GroupOffsets &g : *out)
+            if (g.group == id) {
+                g.members = int(rd_kafka_ConsumerGroupDescription_member_count(descriptions[i]));
+                g.state = QString::fromUtf8(
+                    rd_kafka_consumer_group_state_name(rd_kafka_ConsumerGroupDescription_state(descriptions[i])));
+            }
+    }
+
+    for (GroupOffsets &g : *out) {
+        // NULL partitions: every partition the group committed on
+        rd_kafka_ListConsumerGroupOffsets_t *request = rd_kafka_ListConsumerGroupOffsets_new(g.group.toUtf8().constData(), nullptr);
+        rd_kafka_ListConsumerGroupOffsets(rk, &request, 1,
+                                          adminOptions(rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, timeoutMs).get(),
+                                          queue.get());
+        rd_kafka_ListConsumerGroupOffsets_destroy(request);
+        rdk::EventPtr answered = awaitResult(queue.get(), timeoutMs, "committed offset listing", &error);
+        if (error)
+            return error;
+        const rd_kafka_group_result_t **results =
+            rd_kafka_ListConsumerGroupOffsets_result_groups(rd_kafka_event_ListConsumerGroupOffsets_result(answered.get()), &n);
+        for (size_t i = 0; i < n; ++i) {
+            if (rd_kafka_group_result_error(results[i]))
+                continue;
+            const rd_kafka_topic_partition_list_t *parts = rd_kafka_group_result_partitions(results[i]);
+            for (int p = 0; parts && p < parts->cnt; ++p) {
+                const rd_kafka_topic_partition_t &e = parts->elems[p];
+                const QString topic = QString::fromUtf8(e.topic);
+                if (!e.err && e.offset >= 0 && topics.contains(topic))
+                    g.committed.append({topic, e.partition, e.offset});
+            }
+        }
+        std::sort(g.committed.begin(), g.committed.end(), [](const CommittedOffset &a, const CommittedOffset &b) {
+            return a.topic != b.topic ? a.topic < b.topic : a.partition < b.partition;
+        });
+    }
+    out->erase(std::remove_if(out->begin(), out->end(), [](const GroupOffsets &g) { return g.committed.isEmpty(); }),
+               out->end());
+    std::sort(out->begin(), out->end(), [](const GroupOffsets &a, const GroupOffsets &b) { return a.group < b.group; });
+    return {};
+}
+
+KafkaError Inspector::tail(const QString &topic, int n, int timeoutMs, KafkaMessageList *out)
+{
+    out->clear();
+    if (!d->rk)
+        return d->creationError;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    QList<TopicOffsets> offsets;
+    if (const KafkaError e = topicOffsets({topic}, timeoutMs, &offsets))
+        return e;
+    if (offsets.isEmpty())
+        return KafkaError::fromCode(RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, QStringLiteral("topic %1 does not exist").arg(topic));
+    KafkaError error;
+    rdk::HandlePtr consumer = groupLessConsumer(d->brokers, "lab-inspector-tail", &error);
+    if (!consumer)
+        return error;
+    const QByteArray name = topic.toUtf8();
+    rdk::PartitionListPtr assignment(rd_kafka_topic_partition_list_new(8));
+    QHash<qint32, qint64> lastWanted; // partition -> offset of its newest record
+    for (const PartitionOffsets &p : std::as_const(offsets.first().partitions)) {
+        if (p.end <= p.start || p.end < 0)
+            continue; // empty
+        rd_kafka_topic_partition_list_add(assignment.get(), name.constData(), p.partition)->offset =
+            std::max(p.start, p.end - n);
+        lastWanted.insert(p.partition, p.end - 1);
+    }
+    if (lastWanted.isEmpty())
+        return {};
+    if (const rd_kafka_resp_err_t err = rd_kafka_assign(consumer.get(), assignment.get()))
+        return KafkaError::fromCode(err, QStringLiteral("cannot read %1: %2").arg(topic, QString::fromUtf8(rd_kafka_err2str(err))));
+    while (!lastWanted.isEmpty()) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+        if (left <= 0)
+            break; // what arrived so far (a partition whose leader is away stays short)
+        rdk::MessagePtr m(rd_kafka_consumer_poll(consumer.get(), int(std::min<qint64>(left, 100))));
+        if (!m || m->err)
+            continue;
+        if (m->offset > lastWanted.value(m->partition, -1))
+            continue; // stored after we looked
+        KafkaMessage msg;
+        msg.topic = topic;
+        msg.partition = m->partition;
+        msg.offset = m->offset;
+        if (m->key)
+            msg.key = QByteArray(static_cast<const char *>(m->key), qsizetype(m->key_len));
+        if (m->payload)
+            msg.value = QByteArray(static_cast<const char *>(m->payload), qsizetype(m->len));
+        rd_kafka_timestamp_type_t tsType;
+        const int64_t ts = rd_kafka_message_timestamp(m.get(), &tsType);
+        msg.timestampMs = tsType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? -1 : ts;
+        msg.headers = rdk::copyHeaders(m.get());
+        out->append(std::move(msg));
+        if (m->offset >= lastWanted.value(m->partition))
+            lastWanted.remove(m->partition);
+    }
+    rd_kafka_assign(consumer.get(), nullptr);
+    std::stable_sort(out->begin(), out->end(), [](const KafkaMessage &a, const KafkaMessage &b) {
+        return a.timestampMs != b.timestampMs ? a.timestampMs < b.timestampMs
+                                              : (a.partition != b.partition ? a.partition < b.partition : a.offset < b.offset);
+    });
+    if (out->size() > n)
+        out->erase(out->begin(), out->end() - n);
+    return {};
+}
+
+bool isNamespaceGroup(const Names &names, const QString &group)
+{
+    if (names.ns().isEmpty())
+        return !group.contains(QLatin1Char('.'));
+    const QString prefix = names.ns() + QLatin1Char('.');
+    return group.startsWith(prefix) && !group.mid(prefix.size()).contains(QLatin1Char('.'));
 }
 
 QStringList contractTopics(const Names &names)

@@ -11,12 +11,15 @@
 #pragma once
 
 #include "lab/kafkaerror.h"
+#include "lab/kafkamessage.h"
 #include "lab/names.h"
 
+#include <QList>
 #include <QMap>
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 
 namespace lab::kafkaadmin {
@@ -58,27 +61,76 @@ KafkaError ensureContractTopics(const QString &brokers, const Names &names, int 
 /// timeoutMs. Used by lab-admin and the tests to remove a namespace's topics.
 KafkaError deleteTopics(const QString &brokers, const QStringList &topics, int timeoutMs = 10000);
 
-/// Consumer groups' lag: the records of `topics` Kafka holds beyond a group's committed
-/// offsets (end offset minus committed offset, summed over the partitions the group
-/// committed on). One admin connection, kept for every measure(); for tools
-/// (`lab-admin consumer-lag`, ./lab soak).
-class ConsumerLag
+
+/// The contract topics in names' namespace.
+QStringList contractTopics(const Names &names);
+
+// ---------------------------------------------------------------- inspection
+// What an operator asks Kafka during an incident (lag, partitions, the latest records),
+// answered with blocking calls bounded by timeoutMs: call them off the event loop
+// (lab::KafkaInspector runs them on its own thread).
+
+struct PartitionOffsets
+{
+    qint32 partition = -1;
+    qint64 start = -1; ///< low watermark: the oldest offset still stored
+    qint64 end = -1;   ///< high watermark: the offset the next record gets
+    qint32 leader = -1;
+};
+struct TopicOffsets
+{
+    QString topic;
+    QList<PartitionOffsets> partitions; ///< by partition id
+};
+struct CommittedOffset
+{
+    QString topic;
+    qint32 partition = -1;
+    qint64 offset = -1; ///< the next offset the group will read
+};
+struct GroupOffsets
+{
+    QString group;
+    QString state;    ///< Stable, Empty, PreparingRebalance... (librdkafka's names)
+    int members = -1; ///< -1 when the description failed
+    QList<CommittedOffset> committed; ///< only for the topics asked about
+};
+
+/// One long-lived connection for inspection calls (a consumer handle without a group:
+/// it reads offsets and metadata and runs admin requests, and never joins or commits).
+/// Use it from one thread at a time.
+class Inspector
 {
 public:
-    ConsumerLag(const QString &brokers, const QStringList &topics);
-    ~ConsumerLag();
-    ConsumerLag(const ConsumerLag &) = delete;
-    ConsumerLag &operator=(const ConsumerLag &) = delete;
+    explicit Inspector(const QString &brokers);
+    ~Inspector();
+    Inspector(const Inspector &) = delete;
+    Inspector &operator=(const Inspector &) = delete;
 
-    /// The lag of one group; -1 and *error set when Kafka did not answer.
-    qint64 measure(const QString &group, KafkaError *error, int timeoutMs = 5000);
+    KafkaError creationError() const;
+
+    /// Partitions of each existing topic of `topics` with their watermarks (one metadata
+    /// request and two offset lookups for all of them). Topics that do not exist are
+    /// left out.
+    KafkaError topicOffsets(const QStringList &topics, int timeoutMs, QList<TopicOffsets> *out);
+    /// The consumer groups whose id `wanted` accepts, with their state, member count and
+    /// committed offsets on `topics` (ListConsumerGroups, DescribeConsumerGroups, then
+    /// ListConsumerGroupOffsets once per group: librdkafka 2.0 takes one group a call).
+    /// Groups without a committed offset on those topics are left out.
+    KafkaError groupOffsets(const std::function<bool(const QString &group)> &wanted, const QStringList &topics,
+                            int timeoutMs, QList<GroupOffsets> *out);
+    /// The last n records of a topic across its partitions (at most n per partition
+    /// are read, then the newest n by timestamp are kept, oldest first). A consumer of
+    /// its own without a group: reads only, commits nothing. Bounded by timeoutMs.
+    KafkaError tail(const QString &topic, int n, int timeoutMs, KafkaMessageList *out);
 
 private:
     struct Private;
     std::unique_ptr<Private> d;
 };
 
-/// The contract topics in names' namespace.
-QStringList contractTopics(const Names &names);
+/// The consumer groups of a namespace: "<ns>.<service>" ids when ns is set, ids
+/// without a dot otherwise (what Names::group() makes).
+bool isNamespaceGroup(const Names &names, const QString &group);
 
 } // namespace lab::kafkaadmin

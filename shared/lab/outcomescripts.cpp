@@ -2,6 +2,7 @@
 // the calls around them (see outcomescripts.h for the key layout).
 #include "outcomescripts.h"
 
+#include "journey.h"
 #include "log.h"
 #include "orderstore.h"
 #include "redisclient.h"
@@ -27,7 +28,8 @@ end
 )lua");
 
 // KEYS[1] payment:{id}, KEYS[2] order:{id}; ARGV[1] the candidate outcome JSON,
-// ARGV[2] the order.created event's created_at, ARGV[3] the undecided retention in ms.
+// ARGV[2] the order.created event's created_at, ARGV[3] the undecided retention in ms,
+// ARGV[4] the journey stamp (µs).
 // The first outcome stored wins; every call answers the stored one. 0 when the event is
 // a voided attempt's (lab_admit, orderstore.h) and nothing was stored.
 const QByteArray kPaymentDecide = QByteArray(OrderStore::AdmitFunction) + kLifetimeFunctions + QByteArrayLiteral(R"lua(
@@ -39,12 +41,15 @@ if not lab_admit(KEYS[2], ARGV[2]) then
   return 0
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', lab_lifetime(KEYS[2], ARGV[3]))
+redis.call('HSET', KEYS[2], 't_payment_decided', ARGV[4])
+lab_keep(KEYS[2], ARGV[3]) -- the stamp made the order hash if it had gone
 return ARGV[1]
 )lua");
 
 // KEYS[1] reservation:{id}, KEYS[2] stock:{item}, KEYS[3] order:{id}
 // ARGV[1] item, ARGV[2] quantity, ARGV[3] initial stock of the item, ARGV[4] now (ISO-8601),
-// ARGV[5] the order.created event's created_at, ARGV[6] the undecided retention in ms
+// ARGV[5] the order.created event's created_at, ARGV[6] the undecided retention in ms,
+// ARGV[7] the journey stamp (µs)
 // Returns {outcome, remaining, reason, at, fresh}: outcome reserved|rejected, fresh 1
 // when this call decided; outcome void (nothing done) for a voided attempt's event.
 // The stock key never expires.
@@ -64,6 +69,8 @@ if redis.call('HGET', r, 'state') == 'cancelled' then
   redis.call('HSET', r, 'outcome', 'rejected', 'remaining', -1, 'reason', reason,
              'item', item, 'quantity', qty, 'at', now)
   lab_keep(r, lab_lifetime(KEYS[3], ARGV[6]))
+  redis.call('HSET', KEYS[3], 't_stock_decided', ARGV[7])
+  lab_keep(KEYS[3], ARGV[6])
   return {'rejected', -1, reason, now, 1}
 end
 redis.call('SET', KEYS[2], ARGV[3], 'NX')
@@ -73,12 +80,16 @@ if stock >= qty then
   redis.call('HSET', r, 'state', 'reserved', 'outcome', 'reserved', 'remaining', left,
              'item', item, 'quantity', qty, 'at', now)
   lab_keep(r, lab_lifetime(KEYS[3], ARGV[6]))
+  redis.call('HSET', KEYS[3], 't_stock_decided', ARGV[7])
+  lab_keep(KEYS[3], ARGV[6])
   return {'reserved', left, '', now, 1}
 end
 local reason = string.format('insufficient stock for %s: %d left, %d requested', item, stock, qty)
 redis.call('HSET', r, 'state', 'rejected', 'outcome', 'rejected', 'remaining', stock,
            'reason', reason, 'item', item, 'quantity', qty, 'at', now)
 lab_keep(r, lab_lifetime(KEYS[3], ARGV[6]))
+redis.call('HSET', KEYS[3], 't_stock_decided', ARGV[7])
+lab_keep(KEYS[3], ARGV[6])
 return {'rejected', stock, reason, now, 1}
 )lua");
 
@@ -106,8 +117,11 @@ return {'unchanged', -1}
 // KEYS[1] order:{id}
 // ARGV[1] payment|inventory, ARGV[2] 1 (succeeded) or 0 (failed), ARGV[3] reason,
 // ARGV[4] item, ARGV[5] quantity, ARGV[6] created_at fallback, ARGV[7] now,
-// ARGV[8] the undecided retention in ms (an order hash created here)
-// Returns {publish, decided_now, status, reason, item, quantity, created_at, decided}.
+// ARGV[8] the undecided retention in ms (an order hash created here), ARGV[9] the
+// journey stamp (µs) of a decision taken now
+// Returns {publish, decided_now, status, reason, item, quantity, created_at, decided,
+// trace_id, t_received, t_kafka_acknowledged, t_payment_decided, t_stock_decided,
+// t_correlated} (the journey so far, for the notification).
 const QByteArray kCorrelate = kLifetimeFunctions + QByteArrayLiteral(R"lua(
 local key = KEYS[1]
 local kind, ok, reason, now = ARGV[1], ARGV[2] == '1', ARGV[3], ARGV[7]
@@ -144,22 +158,25 @@ if not redis.call('HGET', key, 'decided') then
   end
   if status == 'failed' then
     redis.call('HSET', key, 'status', status, 'reason', why or 'failed', 'decided', now,
-               'updated_at', now)
+               'updated_at', now, 't_correlated', ARGV[9])
     decided_now = 1
   elseif status == 'confirmed' then
-    redis.call('HSET', key, 'status', status, 'decided', now, 'updated_at', now)
+    redis.call('HSET', key, 'status', status, 'decided', now, 'updated_at', now,
+               't_correlated', ARGV[9])
     decided_now = 1
   else
     redis.call('HSET', key, 'status', status, 'updated_at', now)
   end
 end
 local f = redis.call('HMGET', key, 'status', 'reason', 'item', 'quantity', 'created_at',
-                     'decided', 'published')
+                     'decided', 'published', 'trace_id', 't_received', 't_kafka_acknowledged',
+                     't_payment_decided', 't_stock_decided', 't_correlated')
 local publish = 0
 if f[6] and not f[7] then
   publish = 1
 end
-return {publish, decided_now, f[1] or '', f[2] or '', f[3] or '', f[4] or '', f[5] or '', f[6] or ''}
+return {publish, decided_now, f[1] or '', f[2] or '', f[3] or '', f[4] or '', f[5] or '', f[6] or '',
+        f[8] or '', f[9] or '', f[10] or '', f[11] or '', f[12] or '', f[13] or ''}
 )lua");
 
 // KEYS[1] order:{id}, KEYS[2] notifications:recent, KEYS[3] payment:{id},
@@ -168,9 +185,11 @@ return {publish, decided_now, f[1] or '', f[2] or '', f[3] or '', f[4] or '', f[
 // in ms: the order is decided and published, so each of its keys expires after it
 // (a key made later, e.g. a reservation after a payment failure decided the order,
 // takes what is left of the order hash's lifetime). The list is bounded by LTRIM.
+// ARGV[4] the journey's "notified" stamp (µs; the first publication's is kept).
 // Returns 1 when the notification was put on the list by this call.
 const QByteArray kMarkPublished = QByteArrayLiteral(R"lua(
 redis.call('HSET', KEYS[1], 'published', '1')
+redis.call('HSETNX', KEYS[1], 't_notified', ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[3], ARGV[3])
 redis.call('PEXPIRE', KEYS[4], ARGV[3])
@@ -217,12 +236,13 @@ const QByteArray &markPublishedScript() { return kMarkPublished; }
 // ---------------------------------------------------------------- payment
 
 void decidePayment(RedisClient &redis, const Names &names, const OrderRetention &retention,
-                   const PaymentOutcome &candidate, const QDateTime &orderCreatedAt, PaymentDone done)
+                   const PaymentOutcome &candidate, const QDateTime &orderCreatedAt, qint64 stampUs,
+                   PaymentDone done)
 {
     const qint64 orderId = candidate.orderId;
     redis.eval(kPaymentDecide, {names.paymentKey(orderId), names.orderKey(orderId)},
                {candidate.toJson(), isoTimestamp(orderCreatedAt).toUtf8(),
-                QByteArray::number(retention.undecidedMs)},
+                QByteArray::number(retention.undecidedMs), QByteArray::number(stampUs)},
                [orderId, done = std::move(done)](const RedisReply &reply) {
                    if (reply.isError())
                        return done({}, replyError(reply));
@@ -276,13 +296,14 @@ bool parseReservationReply(const RedisReply &reply, Reservation *out, QString *e
 }
 
 void reserveStock(RedisClient &redis, const Names &names, const OrderRetention &retention,
-                  const OrderCreated &order, qint64 initialStock, const QDateTime &now, ReserveDone done)
+                  const OrderCreated &order, qint64 initialStock, const QDateTime &now, qint64 stampUs,
+                  ReserveDone done)
 {
     redis.eval(kReserveStock,
                {names.reservationKey(order.orderId), names.stockKey(order.item), names.orderKey(order.orderId)},
                {order.item.toUtf8(), QByteArray::number(order.quantity),
                 QByteArray::number(initialStock), iso(now), isoTimestamp(order.createdAt).toUtf8(),
-                QByteArray::number(retention.undecidedMs)},
+                QByteArray::number(retention.undecidedMs), QByteArray::number(stampUs)},
                [done = std::move(done)](const RedisReply &reply) {
                    Reservation r;
                    QString error;
@@ -353,7 +374,7 @@ bool parseCorrelationReply(const RedisReply &reply, qint64 orderId, Correlation 
         *error = replyError(reply);
         return false;
     }
-    if (reply.type != RedisReply::Type::Array || reply.array.size() != 8) {
+    if (reply.type != RedisReply::Type::Array || reply.array.size() != 14) {
         *error = shapeError("correlate", reply);
         return false;
     }
@@ -383,6 +404,14 @@ bool parseCorrelationReply(const RedisReply &reply, qint64 orderId, Correlation 
         n.createdAt = parseTimestamp(text(a.at(6)));
         if (!n.createdAt.isValid())
             n.createdAt = n.notifiedAt;
+        // the journey so far: malformed stamps are left out, never an error
+        QHash<QString, QString> fields{{QString::fromLatin1(journey::TraceIdField), text(a.at(8))}};
+        const journey::Hop hops[] = {journey::Hop::Received, journey::Hop::KafkaAcknowledged,
+                                     journey::Hop::PaymentDecided, journey::Hop::StockDecided,
+                                     journey::Hop::Correlated};
+        for (int i = 0; i < 5; ++i)
+            fields.insert(QString::fromLatin1(journey::redisField(hops[i])), text(a.at(9 + i)));
+        n.timeline = journey::Timeline::fromFields(fields);
         c.publish = n;
     }
     *out = c;
@@ -390,7 +419,7 @@ bool parseCorrelationReply(const RedisReply &reply, qint64 orderId, Correlation 
 }
 
 void correlate(RedisClient &redis, const Names &names, const OrderRetention &retention,
-               const OutcomeEvent &event, const QDateTime &now, CorrelateDone done)
+               const OutcomeEvent &event, const QDateTime &now, qint64 stampUs, CorrelateDone done)
 {
     const bool payment = event.kind == OutcomeEvent::Kind::Payment;
     const qint64 orderId = event.orderId;
@@ -398,7 +427,7 @@ void correlate(RedisClient &redis, const Names &names, const OrderRetention &ret
                {payment ? QByteArrayLiteral("payment") : QByteArrayLiteral("inventory"),
                 event.ok ? QByteArrayLiteral("1") : QByteArrayLiteral("0"), event.reason.toUtf8(),
                 event.item.toUtf8(), QByteArray::number(event.quantity), iso(event.at), iso(now),
-                QByteArray::number(retention.undecidedMs)},
+                QByteArray::number(retention.undecidedMs), QByteArray::number(stampUs)},
                [orderId, done = std::move(done)](const RedisReply &reply) {
                    Correlation c;
                    QString error;
@@ -409,14 +438,15 @@ void correlate(RedisClient &redis, const Names &names, const OrderRetention &ret
 }
 
 void markPublished(RedisClient &redis, const Names &names, const OrderRetention &retention,
-                   const Notification &notification, MarkDone done)
+                   const Notification &notification, qint64 stampUs, MarkDone done)
 {
     Notification listed = notification;
     listed.backlog = false;
     const qint64 id = notification.orderId;
     redis.eval(kMarkPublished,
                {names.orderKey(id), names.recentNotificationsKey(), names.paymentKey(id), names.reservationKey(id)},
-               {listed.toJson(), QByteArray::number(RecentNotifications), QByteArray::number(retention.decidedMs)},
+               {listed.toJson(), QByteArray::number(RecentNotifications), QByteArray::number(retention.decidedMs),
+                QByteArray::number(stampUs)},
                [done = std::move(done)](const RedisReply &reply) {
                    if (reply.isError())
                        return done(false, replyError(reply));

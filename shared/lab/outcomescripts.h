@@ -13,7 +13,9 @@
 //   order:{id}            hash shared with order-service; the notifier writes payment,
 //                         payment_reason, inventory, inventory_reason, status, reason,
 //                         decided (the decision time), published, listed, updated_at and
-//                         fills item/quantity/created_at only when they are missing
+//                         fills item/quantity/created_at only when they are missing;
+//                         each script stamps its hop of the journey there (journey.h):
+//                         t_payment_decided, t_stock_decided, t_correlated, t_notified
 //   notifications:recent  list of the last 100 published notifications, newest first
 //
 // Expiry (OrderRetention, config.h): every key of an order is created with what is left
@@ -60,8 +62,10 @@ inline constexpr int RecentNotifications = 100;
 /// (and error empty) when the order.created event, created at orderCreatedAt, belongs
 /// to an attempt order-service voided (OrderStore::AdmitFunction): nothing was stored.
 using PaymentDone = std::function<void(const std::optional<lab::PaymentOutcome> &stored, const QString &error)>;
+/// stampUs: the journey's "payment_decided" stamp, stored with a first decision only.
 void decidePayment(RedisClient &redis, const Names &names, const OrderRetention &retention,
-                   const PaymentOutcome &candidate, const QDateTime &orderCreatedAt, PaymentDone done);
+                   const PaymentOutcome &candidate, const QDateTime &orderCreatedAt, qint64 stampUs,
+                   PaymentDone done);
 
 // ---------------------------------------------------------------- inventory
 
@@ -82,8 +86,10 @@ using ReserveDone = std::function<void(const lab::outcomes::Reservation &result,
 /// rejected; otherwise the stock (created at `initialStock` on first use) is taken if it
 /// suffices, else the order is rejected naming what is left. `now` stamps a new decision.
 /// The event of an attempt order-service voided is refused (Reservation::voided).
+/// stampUs: the journey's "stock_decided" stamp, stored with a new decision only.
 void reserveStock(RedisClient &redis, const Names &names, const OrderRetention &retention,
-                  const OrderCreated &order, qint64 initialStock, const QDateTime &now, ReserveDone done);
+                  const OrderCreated &order, qint64 initialStock, const QDateTime &now, qint64 stampUs,
+                  ReserveDone done);
 
 /// What releaseStock() did.
 enum class ReleaseAction
@@ -130,15 +136,18 @@ using CorrelateDone = std::function<void(const lab::outcomes::Correlation &resul
 
 /// Records the outcome on order:{id} and decides the order at most once: failed as soon
 /// as either side failed (with that side's reason), confirmed when both succeeded.
+/// stampUs: the journey's "correlated" stamp, stored when this call decides. The
+/// notification to publish carries the journey so far (Notification::timeline).
 void correlate(RedisClient &redis, const Names &names, const OrderRetention &retention,
-               const OutcomeEvent &event, const QDateTime &now, CorrelateDone done);
+               const OutcomeEvent &event, const QDateTime &now, qint64 stampUs, CorrelateDone done);
 
 /// After the notification reached Kafka: marks the order published, sets
 /// retention.decidedMs on its keys and, once per order, puts the notification on
 /// notifications:recent (trimmed to RecentNotifications).
+/// stampUs: the journey's "notified" stamp (the first publication's is kept).
 using MarkDone = std::function<void(bool listedNow, const QString &error)>;
 void markPublished(RedisClient &redis, const Names &names, const OrderRetention &retention,
-                   const Notification &notification, MarkDone done);
+                   const Notification &notification, qint64 stampUs, MarkDone done);
 
 /// Reads notifications:recent, oldest first, skipping (and logging) entries that do not
 /// parse.

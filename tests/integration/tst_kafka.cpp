@@ -221,6 +221,49 @@ private slots:
         QVERIFY(!consumer.isRunning());
     }
 
+    // Record headers go through the bridge both ways, in order, a repeated name and an
+    // empty value included (the journey's traceparent and lab-hop-* stamps ride on them),
+    // and the inspector reads them back in a tail.
+    void shouldCarryRecordHeaders()
+    {
+        LAB_REQUIRE_KAFKA();
+        const QString topic = labtest::uniqueName(QStringLiteral("tst-kafka-hdr"));
+        QCOMPARE(createTopic(topic, 1), QString());
+        KafkaProducer producer(labtest::kafkaBrokers());
+        const lab::KafkaHeaders headers{{"traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},
+                                        {"lab-hop-received", "1795618276123000"},
+                                        {"dup", "first"}, {"dup", "second"}, {"empty", ""}};
+        int delivered = 0;
+        producer.produce(topic, "k", "with", headers, [&](const KafkaError &e, qint32, qint64) { delivered += e ? 0 : 1; });
+        producer.produce(topic, "k", "without", [&](const KafkaError &e, qint32, qint64) { delivered += e ? 0 : 1; });
+        QTRY_COMPARE_WITH_TIMEOUT(delivered, 2, kWaitMs);
+
+        KafkaConsumer consumer(labtest::kafkaBrokers(), labtest::uniqueName(QStringLiteral("tst-grp-hdr")), {topic},
+                               consumerConfig());
+        Collector c;
+        c.attach(&consumer, true);
+        consumer.start();
+        QTRY_COMPARE_WITH_TIMEOUT(c.messages.size(), 2, kWaitMs);
+        QCOMPARE(c.messages.at(0).headers, headers);
+        QCOMPARE(c.messages.at(0).header("dup"), QByteArray("second"));
+        QVERIFY(c.messages.at(0).header("absent").isNull());
+        QVERIFY(c.messages.at(1).headers.isEmpty());
+        consumer.stop();
+
+        lab::kafkaadmin::Inspector inspector(labtest::kafkaBrokers());
+        KafkaMessageList tail;
+        const KafkaError e = inspector.tail(topic, 5, kWaitMs, &tail);
+        QVERIFY2(e.isOk(), qPrintable(e.toString()));
+        QCOMPARE(tail.size(), 2);
+        QCOMPARE(tail.at(0).value, QByteArray("with"));
+        QCOMPARE(tail.at(0).headers, headers);
+        QCOMPARE(tail.at(1).value, QByteArray("without"));
+        KafkaMessageList one;
+        QVERIFY(inspector.tail(topic, 1, kWaitMs, &one).isOk());
+        QCOMPARE(one.size(), 1);
+        QCOMPARE(one.at(0).value, QByteArray("without"));
+    }
+
     // A Broadcast reader (notifier-service's fan-out) starts a given number of records
     // before the end offsets it finds, emits caughtUp() once it has handed those out,
     // and then reads every record Kafka stores. Records flow the whole time; several

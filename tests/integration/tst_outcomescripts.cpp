@@ -79,7 +79,7 @@ private:
     {
         std::optional<Reservation> got;
         QString error;
-        reserveStock(*m_redis, m_names, m_retention, o, initial, QDateTime::currentDateTimeUtc(),
+        reserveStock(*m_redis, m_names, m_retention, o, initial, QDateTime::currentDateTimeUtc(), lab::journey::nowMicros(),
                      [&](const Reservation &r, const QString &e) { got = r; error = e; });
         [&] { QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 10000); }();
         [&] { QVERIFY2(error.isEmpty(), qPrintable(error)); }();
@@ -101,7 +101,7 @@ private:
     {
         std::optional<Correlation> got;
         QString error;
-        correlate(*m_redis, m_names, m_retention, e, QDateTime::currentDateTimeUtc(),
+        correlate(*m_redis, m_names, m_retention, e, QDateTime::currentDateTimeUtc(), lab::journey::nowMicros(),
                   [&](const Correlation &c, const QString &err) { got = c; error = err; });
         [&] { QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 10000); }();
         [&] { QVERIFY2(error.isEmpty(), qPrintable(error)); }();
@@ -112,7 +112,7 @@ private:
     {
         std::optional<bool> got;
         QString error;
-        markPublished(*m_redis, m_names, m_retention, n, [&](bool listed, const QString &e) { got = listed; error = e; });
+        markPublished(*m_redis, m_names, m_retention, n, lab::journey::nowMicros(), [&](bool listed, const QString &e) { got = listed; error = e; });
         [&] { QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 10000); }();
         [&] { QVERIFY2(error.isEmpty(), qPrintable(error)); }();
         return got.value_or(false);
@@ -143,7 +143,7 @@ private:
     {
         std::optional<std::optional<lab::PaymentOutcome>> got;
         QString error;
-        decidePayment(*m_redis, m_names, m_retention, p, orderCreatedAt,
+        decidePayment(*m_redis, m_names, m_retention, p, orderCreatedAt, lab::journey::nowMicros(),
                       [&](const std::optional<lab::PaymentOutcome> &stored, const QString &e) { got = stored; error = e; });
         [&] { QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 10000); }();
         [&] { QVERIFY2(error.isEmpty(), qPrintable(error)); }();
@@ -191,7 +191,7 @@ private slots:
         lab::PaymentOutcome second = payment(1, QStringLiteral("mouse"), 2, false, QStringLiteral("later, different"));
         QList<lab::PaymentOutcome> got;
         for (const auto &candidate : {first, second})
-            decidePayment(*m_redis, m_names, m_retention, candidate, QDateTime::currentDateTimeUtc(),
+            decidePayment(*m_redis, m_names, m_retention, candidate, QDateTime::currentDateTimeUtc(), lab::journey::nowMicros(),
                           [&](const std::optional<lab::PaymentOutcome> &stored, const QString &error) {
                 QVERIFY2(error.isEmpty(), qPrintable(error));
                 QVERIFY(stored);
@@ -215,7 +215,7 @@ private slots:
         call(*m_redis, {"HSET", m_names.orderKey(7), "state", "void", "created_at", createdAt, "claim_at", "1"});
 
         std::optional<std::optional<lab::PaymentOutcome>> decided;
-        decidePayment(*m_redis, m_names, m_retention, payment(7, o.item, o.quantity, true), o.createdAt,
+        decidePayment(*m_redis, m_names, m_retention, payment(7, o.item, o.quantity, true), o.createdAt, lab::journey::nowMicros(),
                       [&](const std::optional<lab::PaymentOutcome> &stored, const QString &error) {
                           QVERIFY2(error.isEmpty(), qPrintable(error));
                           decided = stored;
@@ -289,7 +289,7 @@ private slots:
         int reserved = 0, rejected = 0, answered = 0;
         for (qint64 id = 1; id <= 50; ++id)
             reserveStock(*m_redis, m_names, m_retention, order(id, QStringLiteral("gpu"), 1), 10, QDateTime::currentDateTimeUtc(),
-                         [&](const Reservation &r, const QString &error) {
+                         lab::journey::nowMicros(), [&](const Reservation &r, const QString &error) {
                              QVERIFY2(error.isEmpty(), qPrintable(error));
                              ++answered;
                              (r.reserved ? reserved : rejected)++;
@@ -393,7 +393,7 @@ private slots:
         for (int i = 0; i < 3; ++i)
             for (auto kind : {OutcomeEvent::Kind::Payment, OutcomeEvent::Kind::Inventory})
                 correlate(*m_redis, m_names, m_retention, outcome(kind, 3, true), QDateTime::currentDateTimeUtc(),
-                          [&](const Correlation &c, const QString &error) {
+                          lab::journey::nowMicros(), [&](const Correlation &c, const QString &error) {
                               QVERIFY2(error.isEmpty(), qPrintable(error));
                               ++answered;
                               decided += c.decidedNow ? 1 : 0;
@@ -517,7 +517,7 @@ private slots:
             n.item = QStringLiteral("mouse");
             n.quantity = 1;
             n.createdAt = n.notifiedAt = QDateTime::currentDateTimeUtc();
-            markPublished(*m_redis, m_names, m_retention, n, [](bool, const QString &) {});
+            markPublished(*m_redis, m_names, m_retention, n, lab::journey::nowMicros(), [](bool, const QString &) {});
         }
         QList<lab::Notification> list;
         QTRY_VERIFY_WITH_TIMEOUT((list = recent()).size() == RecentNotifications && list.last().orderId == 105, 10000);

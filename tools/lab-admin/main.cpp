@@ -16,6 +16,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QHash>
 #include <QThread>
 
 #include <librdkafka/rdkafka.h>
@@ -117,15 +118,28 @@ int main(int argc, char *argv[])
         for (const char *service : {"payment-service", "inventory-service", "notifier-service", "search-service"})
             groups << names.group(QString::fromLatin1(service));
         const qint64 every = config.intValue(QStringLiteral("every"));
-        lab::kafkaadmin::ConsumerLag probe(brokers, topics);
+        lab::kafkaadmin::Inspector inspector(brokers);
         for (;;) {
-            for (const QString &group : groups) {
-                lab::KafkaError error;
-                const qint64 lag = probe.measure(group, &error);
-                if (error)
-                    std::fprintf(stderr, "lab-admin: %s\n", qPrintable(error.toString()));
-                std::printf("%lld\t%s\t%lld\n", QDateTime::currentMSecsSinceEpoch(), qPrintable(group), lag);
-            }
+            // end offset minus committed offset, summed over the partitions each group
+            // committed on; -1 when Kafka did not answer
+            QHash<QString, qint64> lag;
+            QList<lab::kafkaadmin::TopicOffsets> ends;
+            QList<lab::kafkaadmin::GroupOffsets> committed;
+            lab::KafkaError error = inspector.topicOffsets(topics, 5000, &ends);
+            if (!error)
+                error = inspector.groupOffsets([&groups](const QString &g) { return groups.contains(g); }, topics,
+                                               5000, &committed);
+            if (error)
+                std::fprintf(stderr, "lab-admin: %s\n", qPrintable(error.toString()));
+            for (const lab::kafkaadmin::GroupOffsets &g : std::as_const(committed))
+                for (const lab::kafkaadmin::CommittedOffset &c : g.committed)
+                    for (const lab::kafkaadmin::TopicOffsets &t : std::as_const(ends))
+                        for (const lab::kafkaadmin::PartitionOffsets &p : t.partitions)
+                            if (t.topic == c.topic && p.partition == c.partition && p.end >= 0)
+                                lag[g.group] += qMax<qint64>(0, p.end - c.offset);
+            for (const QString &group : std::as_const(groups))
+                std::printf("%lld\t%s\t%lld\n", QDateTime::currentMSecsSinceEpoch(), qPrintable(group),
+                            error ? -1 : lag.value(group, 0));
             std::fflush(stdout);
             if (every <= 0)
                 return 0;
