@@ -1,6 +1,7 @@
 #include "apireply.h"
 
 #include <QJsonObject>
+#include <QLocale>
 
 QString ApiReply::message() const
 {
@@ -25,8 +26,8 @@ QString ApiReply::summary() const
 {
     if (!answered()) {
         if (timedOut)
-            return QStringLiteral("no answer within %1 s").arg(double(elapsedMs) / 1000.0, 0, 'f', 1);
-        return QStringLiteral("no answer: %1").arg(networkError.isEmpty() ? QStringLiteral("unknown error") : networkError);
+            return tr("no answer within %1 s").arg(QLocale().toString(double(elapsedMs) / 1000.0, 'f', 1));
+        return tr("no answer: %1").arg(networkError.isEmpty() ? tr("unknown error") : networkError);
     }
     QString s = QStringLiteral("%1 %2").arg(httpStatus).arg(reasonPhrase(httpStatus));
     const QString m = message();
@@ -34,34 +35,34 @@ QString ApiReply::summary() const
         s += QStringLiteral(": ") + m;
     const QString f = field();
     if (!f.isEmpty())
-        s += QStringLiteral(" (field: %1)").arg(f);
+        s += QLatin1Char(' ') + tr("(field: %1)").arg(f);
     return s;
 }
 
 QString ApiReply::reasonPhrase(int status)
 {
     switch (status) {
-    case 200: return QStringLiteral("OK");
-    case 201: return QStringLiteral("Created");
-    case 202: return QStringLiteral("Accepted");
-    case 204: return QStringLiteral("No Content");
-    case 400: return QStringLiteral("Bad Request");
-    case 401: return QStringLiteral("Unauthorized");
-    case 403: return QStringLiteral("Forbidden");
-    case 404: return QStringLiteral("Not Found");
-    case 405: return QStringLiteral("Method Not Allowed");
-    case 409: return QStringLiteral("Conflict");
-    case 411: return QStringLiteral("Length Required");
-    case 413: return QStringLiteral("Payload Too Large");
-    case 415: return QStringLiteral("Unsupported Media Type");
-    case 429: return QStringLiteral("Too Many Requests");
-    case 431: return QStringLiteral("Request Header Fields Too Large");
-    case 500: return QStringLiteral("Internal Server Error");
-    case 502: return QStringLiteral("Bad Gateway");
-    case 503: return QStringLiteral("Service Unavailable");
-    case 504: return QStringLiteral("Gateway Timeout");
-    default: return status >= 500 ? QStringLiteral("Server Error")
-                  : status >= 400 ? QStringLiteral("Client Error")
+    case 200: return tr("OK");
+    case 201: return tr("Created");
+    case 202: return tr("Accepted");
+    case 204: return tr("No Content");
+    case 400: return tr("Bad Request");
+    case 401: return tr("Unauthorized");
+    case 403: return tr("Forbidden");
+    case 404: return tr("Not Found");
+    case 405: return tr("Method Not Allowed");
+    case 409: return tr("Conflict");
+    case 411: return tr("Length Required");
+    case 413: return tr("Payload Too Large");
+    case 415: return tr("Unsupported Media Type");
+    case 429: return tr("Too Many Requests");
+    case 431: return tr("Request Header Fields Too Large");
+    case 500: return tr("Internal Server Error");
+    case 502: return tr("Bad Gateway");
+    case 503: return tr("Service Unavailable");
+    case 504: return tr("Gateway Timeout");
+    default: return status >= 500 ? tr("Server Error")
+                  : status >= 400 ? tr("Client Error")
                                   : QString();
     }
 }

@@ -4,11 +4,14 @@
 #pragma once
 
 #include <QByteArray>
+#include <QCoreApplication>
 #include <QJsonDocument>
 #include <QString>
 
 struct ApiReply
 {
+    Q_DECLARE_TR_FUNCTIONS(ApiReply)
+public:
     int httpStatus = 0;       ///< 0 when the server never answered
     QByteArray body;
     QString networkError;     ///< transport problem (refused, timeout, ...) when httpStatus == 0
@@ -24,7 +27,9 @@ struct ApiReply
     /// The "field" an API error names, or empty.
     QString field() const;
     /// "200 OK: Order created", "409 Conflict: ... (field: order_id)", "no answer: ...".
+    /// The console's words are translated; the API's message is quoted as it came.
     QString summary() const;
 
+    /// The HTTP reason phrase, in the console's language.
     static QString reasonPhrase(int status);
 };

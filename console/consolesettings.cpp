@@ -1,5 +1,7 @@
 #include "consolesettings.h"
 
+#include "language.h"
+
 #include <QCommandLineParser>
 #include <QSettings>
 
@@ -13,6 +15,7 @@ const QString kInventory = QStringLiteral("endpoints/inventory_health");
 const QString kToken = QStringLiteral("auth/token");
 const QString kTimeout = QStringLiteral("network/request_timeout_ms");
 const QString kHealthInterval = QStringLiteral("network/health_interval_ms");
+const QString kLanguage = QStringLiteral("ui/language");
 
 bool isHttp(const QUrl &u)
 {
@@ -51,6 +54,8 @@ ConsoleSettings ConsoleSettings::load(QSettings &store)
     const int interval = store.value(kHealthInterval).toInt(&ok);
     if (ok && interval >= 500)
         c.healthIntervalMs = interval;
+    if (const QString lang = store.value(kLanguage).toString(); language::isAvailable(lang))
+        c.language = lang;
     return c;
 }
 
@@ -67,20 +72,25 @@ void ConsoleSettings::save(QSettings &store) const
         store.setValue(kToken, apiToken);
     store.setValue(kTimeout, requestTimeoutMs);
     store.setValue(kHealthInterval, healthIntervalMs);
+    if (language.isEmpty())
+        store.remove(kLanguage);
+    else
+        store.setValue(kLanguage, language);
     store.sync();
 }
 
 void ConsoleSettings::addOptions(QCommandLineParser &parser)
 {
     parser.addOptions({
-        {QStringLiteral("order-url"), QStringLiteral("Order API base URL (default http://127.0.0.1:5000)."), QStringLiteral("url")},
-        {QStringLiteral("search-url"), QStringLiteral("Search API base URL (default http://127.0.0.1:5100)."), QStringLiteral("url")},
-        {QStringLiteral("notifier-url"), QStringLiteral("Notifier WebSocket URL (default ws://127.0.0.1:8000/ws)."), QStringLiteral("url")},
-        {QStringLiteral("payment-url"), QStringLiteral("payment-service health URL (default http://127.0.0.1:5200/healthz)."), QStringLiteral("url")},
-        {QStringLiteral("inventory-url"), QStringLiteral("inventory-service health URL (default http://127.0.0.1:5300/healthz)."), QStringLiteral("url")},
-        {QStringLiteral("host"), QStringLiteral("Host of every endpoint not given explicitly (default ports kept)."), QStringLiteral("host")},
-        {QStringLiteral("token"), QStringLiteral("API token sent as 'Authorization: Bearer' on POST."), QStringLiteral("token")},
-        {QStringLiteral("timeout-ms"), QStringLiteral("Request timeout in milliseconds (default 10000)."), QStringLiteral("ms")},
+        {QStringLiteral("order-url"), tr("Order API base URL (default %1).").arg(QStringLiteral("http://127.0.0.1:5000")), tr("url")},
+        {QStringLiteral("search-url"), tr("Search API base URL (default %1).").arg(QStringLiteral("http://127.0.0.1:5100")), tr("url")},
+        {QStringLiteral("notifier-url"), tr("Notifier WebSocket URL (default %1).").arg(QStringLiteral("ws://127.0.0.1:8000/ws")), tr("url")},
+        {QStringLiteral("payment-url"), tr("payment-service health URL (default %1).").arg(QStringLiteral("http://127.0.0.1:5200/healthz")), tr("url")},
+        {QStringLiteral("inventory-url"), tr("inventory-service health URL (default %1).").arg(QStringLiteral("http://127.0.0.1:5300/healthz")), tr("url")},
+        {QStringLiteral("host"), tr("Host of every endpoint not given explicitly (default ports kept)."), tr("host")},
+        {QStringLiteral("token"), tr("API token sent as 'Authorization: Bearer' on POST."), tr("token")},
+        {QStringLiteral("timeout-ms"), tr("Request timeout in milliseconds (default 10000)."), tr("ms")},
+        {QStringLiteral("lang"), tr("Language of the console: en or vi (default: the saved setting, else the system's)."), tr("code")},
     });
 }
 
@@ -90,7 +100,7 @@ bool ConsoleSettings::applyOptions(const QCommandLineParser &parser, QString *er
     if (parser.isSet(QStringLiteral("host"))) {
         const QString host = parser.value(QStringLiteral("host")).trimmed();
         if (host.isEmpty() || host.contains(QLatin1Char('/'))) {
-            *error = QStringLiteral("--host: '%1' is not a host name").arg(host);
+            *error = tr("--host: '%1' is not a host name").arg(host);
             return false;
         }
         for (QUrl *u : {&next.orderUrl, &next.searchUrl, &next.notifierUrl, &next.paymentHealthUrl,
@@ -111,8 +121,7 @@ bool ConsoleSettings::applyOptions(const QCommandLineParser &parser, QString *er
             continue;
         const QUrl u(parser.value(name).trimmed());
         if (!f.usable(u)) {
-            *error = QStringLiteral("--%1: '%2' is not a URL like %3")
-                         .arg(name, parser.value(name), QString::fromLatin1(f.expect));
+            *error = tr("--%1: '%2' is not a URL like %3").arg(name, parser.value(name), QString::fromLatin1(f.expect));
             return false;
         }
         *f.target = u;
@@ -125,11 +134,19 @@ bool ConsoleSettings::applyOptions(const QCommandLineParser &parser, QString *er
         bool ok = false;
         const int ms = parser.value(QStringLiteral("timeout-ms")).toInt(&ok);
         if (!ok || ms < 100 || ms > 600000) {
-            *error = QStringLiteral("--timeout-ms: expected 100 to 600000, got '%1'")
-                         .arg(parser.value(QStringLiteral("timeout-ms")));
+            *error = tr("--timeout-ms: expected 100 to 600000, got '%1'").arg(parser.value(QStringLiteral("timeout-ms")));
             return false;
         }
         next.requestTimeoutMs = ms;
+    }
+    if (parser.isSet(QStringLiteral("lang"))) {
+        const QString lang = parser.value(QStringLiteral("lang")).trimmed().toLower();
+        if (!language::isAvailable(lang)) {
+            *error = tr("--lang: expected %1, got '%2'")
+                         .arg(language::available().join(QStringLiteral(" | ")), parser.value(QStringLiteral("lang")));
+            return false;
+        }
+        next.language = lang;
     }
     *this = next;
     return true;
@@ -138,17 +155,17 @@ bool ConsoleSettings::applyOptions(const QCommandLineParser &parser, QString *er
 QString ConsoleSettings::problem() const
 {
     if (!isHttp(orderUrl))
-        return QStringLiteral("Order API URL must look like http://host:5000");
+        return tr("Order API URL must look like %1").arg(QStringLiteral("http://host:5000"));
     if (!isHttp(searchUrl))
-        return QStringLiteral("Search API URL must look like http://host:5100");
+        return tr("Search API URL must look like %1").arg(QStringLiteral("http://host:5100"));
     if (!isWs(notifierUrl))
-        return QStringLiteral("Notifier URL must look like ws://host:8000/ws");
+        return tr("Notifier URL must look like %1").arg(QStringLiteral("ws://host:8000/ws"));
     if (!isHttp(paymentHealthUrl))
-        return QStringLiteral("Payment health URL must look like http://host:5200/healthz");
+        return tr("Payment health URL must look like %1").arg(QStringLiteral("http://host:5200/healthz"));
     if (!isHttp(inventoryHealthUrl))
-        return QStringLiteral("Inventory health URL must look like http://host:5300/healthz");
+        return tr("Inventory health URL must look like %1").arg(QStringLiteral("http://host:5300/healthz"));
     if (apiToken.contains(QLatin1Char('\n')) || apiToken.contains(QLatin1Char('\r')))
-        return QStringLiteral("API token must be a single line");
+        return tr("API token must be a single line");
     return {};
 }
 

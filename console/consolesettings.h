@@ -1,8 +1,10 @@
 // consolesettings.h: where the console finds the lab: the endpoints of the five services
-// and the optional API token. Defaults to the local stack of `./lab up`; persisted with
-// QSettings; command-line flags (--order-url, ...) override both for one session.
+// and the optional API token; and the language it speaks. Defaults to the local stack of
+// `./lab up`; persisted with QSettings; command-line flags (--order-url, ..., --lang)
+// override both for one session.
 #pragma once
 
+#include <QCoreApplication>
 #include <QList>
 #include <QString>
 #include <QUrl>
@@ -20,6 +22,8 @@ struct ServiceEndpoint
 
 struct ConsoleSettings
 {
+    Q_DECLARE_TR_FUNCTIONS(ConsoleSettings)
+public:
     QUrl orderUrl{QStringLiteral("http://127.0.0.1:5000")};
     QUrl searchUrl{QStringLiteral("http://127.0.0.1:5100")};
     QUrl notifierUrl{QStringLiteral("ws://127.0.0.1:8000/ws")};
@@ -28,13 +32,14 @@ struct ConsoleSettings
     QString apiToken;               ///< sent as "Authorization: Bearer <token>" on POST when set
     int requestTimeoutMs = 10000;   ///< order, search and status requests
     int healthIntervalMs = 2000;    ///< Health tab refresh period
+    QString language;               ///< "en", "vi", or empty: the system's (see language.h)
 
     /// Reads what was saved; a missing or unusable key keeps its default.
     static ConsoleSettings load(QSettings &store);
     void save(QSettings &store) const;
 
     /// Declares --order-url, --search-url, --notifier-url, --payment-url, --inventory-url,
-    /// --host, --token, --timeout-ms.
+    /// --host, --token, --timeout-ms, --lang.
     static void addOptions(QCommandLineParser &parser);
     /// Applies the flags that were given. Returns false and sets *error for a bad value.
     bool applyOptions(const QCommandLineParser &parser, QString *error);

@@ -1,6 +1,7 @@
 #include "feedclient.h"
 
 #include <QDateTime>
+#include <QLocale>
 #include <QLoggingCategory>
 #include <QWebSocket>
 
@@ -21,7 +22,7 @@ FeedClient::FeedClient(QObject *parent)
     m_connectTimeout.setSingleShot(true);
     m_connectTimeout.setInterval(5000);
     connect(&m_connectTimeout, &QTimer::timeout, this, [this] {
-        m_lastError = QStringLiteral("no WebSocket handshake within %1 s").arg(m_connectTimeout.interval() / 1000.0);
+        m_lastError = tr("no WebSocket handshake within %1 s").arg(QLocale().toString(m_connectTimeout.interval() / 1000.0));
         if (m_socket)
             m_socket->abort(); // ends in onDisconnected -> scheduleReconnect
     });
@@ -32,7 +33,7 @@ FeedClient::FeedClient(QObject *parent)
             return;
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         if (m_lastPingMs > m_lastPongMs && now - m_lastPongMs > PongTimeoutMs) {
-            m_lastError = QStringLiteral("the notifier stopped answering pings");
+            m_lastError = tr("the notifier stopped answering pings");
             m_socket->abort();
             return;
         }
@@ -94,16 +95,16 @@ QString FeedClient::stateText() const
 {
     switch (m_state) {
     case State::Stopped:
-        return QStringLiteral("stopped");
+        return tr("stopped");
     case State::Connecting:
-        return m_backoff.attempts() > 0 ? QStringLiteral("connecting… (attempt %1)").arg(m_backoff.attempts() + 1)
-                                        : QStringLiteral("connecting…");
+        return m_backoff.attempts() > 0 ? tr("connecting… (attempt %1)").arg(m_backoff.attempts() + 1)
+                                        : tr("connecting…");
     case State::Connected:
-        return QStringLiteral("connected");
+        return tr("connected");
     case State::WaitingToReconnect: {
         const double secs = (m_retryTimer.isActive() ? m_retryTimer.remainingTime() : 0) / 1000.0;
-        QString s = QStringLiteral("disconnected, retrying in %1 s (attempt %2)")
-                        .arg(secs, 0, 'f', secs < 10 ? 1 : 0)
+        QString s = tr("disconnected, retrying in %1 s (attempt %2)")
+                        .arg(QLocale().toString(secs, 'f', secs < 10 ? 1 : 0))
                         .arg(m_backoff.attempts() + 1);
         if (!m_lastError.isEmpty())
             s += QStringLiteral(": ") + m_lastError;
@@ -117,7 +118,7 @@ void FeedClient::openSocket()
 {
     dropSocket();
     if (!m_url.isValid()) {
-        m_lastError = QStringLiteral("no notifier URL configured");
+        m_lastError = tr("no notifier URL configured");
         scheduleReconnect();
         return;
     }
@@ -181,7 +182,7 @@ void FeedClient::onDisconnected(QWebSocket *socket)
         else if (socket->error() != QAbstractSocket::UnknownSocketError)
             m_lastError = socket->errorString();
         else
-            m_lastError = QStringLiteral("connection closed");
+            m_lastError = tr("connection closed");
     }
     m_socket = nullptr;
     socket->deleteLater();

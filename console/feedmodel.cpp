@@ -32,8 +32,7 @@ FeedModel::AddResult FeedModel::addMessage(const QByteArray &json)
     const auto parsed = lab::Notification::fromJson(json);
     if (!parsed.ok()) {
         ++m_invalid;
-        m_lastError = parsed.field.isEmpty() ? parsed.error
-                                             : QStringLiteral("%1 (field %2)").arg(parsed.error, parsed.field);
+        m_lastError = parsed.field.isEmpty() ? parsed.error : tr("%1 (field %2)").arg(parsed.error, parsed.field);
         emit countsChanged();
         return AddResult::Invalid;
     }
@@ -146,9 +145,10 @@ QVariant FeedModel::data(const QModelIndex &index, int role) const
         case OrderIdColumn: return QString::number(e->orderId);
         case ItemColumn: return e->item;
         case QuantityColumn: return display::number(e->quantity);
-        case StatusColumn: return e->confirmed ? QStringLiteral("✔ confirmed") : QStringLiteral("✖ failed");
+        case StatusColumn:
+            return (e->confirmed ? QStringLiteral("✔ ") : QStringLiteral("✖ ")) + display::statusText(e->status());
         case ReasonColumn: return e->reason;
-        case SourceColumn: return e->backlog ? QStringLiteral("backlog") : QStringLiteral("live");
+        case SourceColumn: return e->backlog ? tr("backlog") : tr("live");
         }
         break;
     case StatusRole:
@@ -189,11 +189,14 @@ QVariant FeedModel::data(const QModelIndex &index, int role) const
         }
         break;
     case Qt::ToolTipRole:
-        return QStringLiteral("order %1 · created %2 · decided %3%4")
-            .arg(e->orderId)
-            .arg(display::dateTime(e->createdAt), display::dateTime(e->notifiedAt),
-                 e->backlog ? QStringLiteral(" · replayed from the notifier's backlog on connect")
-                            : QString());
+    {
+        QString tip = tr("order %1 · created %2 · decided %3")
+                          .arg(QString::number(e->orderId), display::dateTime(e->createdAt),
+                               display::dateTime(e->notifiedAt));
+        if (e->backlog)
+            tip += QStringLiteral(" · ") + tr("replayed from the notifier's backlog on connect");
+        return tip;
+    }
     }
     return {};
 }
@@ -203,13 +206,13 @@ QVariant FeedModel::headerData(int section, Qt::Orientation orientation, int rol
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case TimeColumn: return QStringLiteral("Time");
-    case OrderIdColumn: return QStringLiteral("Order ID");
-    case ItemColumn: return QStringLiteral("Item");
-    case QuantityColumn: return QStringLiteral("Quantity");
-    case StatusColumn: return QStringLiteral("Status");
-    case ReasonColumn: return QStringLiteral("Reason");
-    case SourceColumn: return QStringLiteral("Source");
+    case TimeColumn: return tr("Time");
+    case OrderIdColumn: return tr("Order ID");
+    case ItemColumn: return tr("Item");
+    case QuantityColumn: return tr("Quantity");
+    case StatusColumn: return tr("Status");
+    case ReasonColumn: return tr("Reason");
+    case SourceColumn: return tr("Source");
     }
     return {};
 }

@@ -1,5 +1,6 @@
 #include "healthcard.h"
 
+#include "orderrow.h"
 #include "theme.h"
 
 #include <QGridLayout>
@@ -65,7 +66,7 @@ void HealthCard::setState(HealthReport::State state, const QString &text)
     m_state = state;
     const QString color = HealthReport::stateColor(state);
     theme::setPill(m_pill, text.isEmpty() ? HealthReport::stateName(state) : text, color);
-    m_pill->setProperty("state", HealthReport::stateName(state));
+    m_pill->setProperty("state", HealthReport::stateKey(state));
     // A coloured edge makes the state readable across the room.
     setStyleSheet(QStringLiteral("QFrame#%1 { border-left: 5px solid %2; border-top-left-radius: 0; "
                                  "border-bottom-left-radius: 0; }")
@@ -77,14 +78,14 @@ void HealthCard::setReport(const HealthReport &report)
     setState(report.state);
     QStringList parts;
     if (report.state == HealthReport::State::Up) {
-        parts << QStringLiteral("HTTP 200 in %1 ms").arg(report.latencyMs);
+        parts << tr("HTTP 200 in %1 ms").arg(display::number(report.latencyMs)).toHtmlEscaped();
     } else if (report.state != HealthReport::State::Unknown) {
         parts << QStringLiteral("<span style='color:%1'>%2</span>")
                      .arg(HealthReport::stateColor(report.state), report.error.toHtmlEscaped());
     }
     if (report.checkedAt.isValid())
-        parts << QStringLiteral("<span style='color:#6b7280'>checked %1</span>")
-                     .arg(report.checkedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss")));
+        parts << QStringLiteral("<span style='color:#6b7280'>%1</span>")
+                     .arg(tr("checked %1").arg(display::time(report.checkedAt)).toHtmlEscaped());
     m_detail->setText(parts.join(QStringLiteral(" · ")));
 
     QStringList checks;
@@ -94,7 +95,8 @@ void HealthCard::setReport(const HealthReport &report)
                            c.ok ? QString() : QStringLiteral(": <span style='color:%1'>%2</span>")
                                                   .arg(QString::fromLatin1(theme::Red), c.detail.toHtmlEscaped()));
     if (checks.isEmpty() && report.state == HealthReport::State::Down)
-        checks << QStringLiteral("<span style='color:#6b7280'>no answer, so no dependency checks</span>");
+        checks << QStringLiteral("<span style='color:#6b7280'>%1</span>")
+                      .arg(tr("no answer, so no dependency checks").toHtmlEscaped());
     m_checks->setText(checks.join(QStringLiteral("&nbsp;&nbsp;&nbsp;")));
 }
 
@@ -102,20 +104,21 @@ void HealthCard::setBacking(const BackingStatus &status)
 {
     // A backing service that a client cannot use is down for that client: red, not amber.
     if (status.state == HealthReport::State::Unhealthy)
-        setState(HealthReport::State::Down, QStringLiteral("FAILING"));
+        setState(HealthReport::State::Down, tr("FAILING"));
     else if (status.state == HealthReport::State::Unknown)
-        setState(status.state, QStringLiteral("NO REPORT"));
+        setState(status.state, tr("NO REPORT"));
     else
         setState(status.state);
     if (status.state == HealthReport::State::Unknown) {
-        m_detail->setText(QStringLiteral("<span style='color:#6b7280'>no running service reports on it</span>"));
+        m_detail->setText(QStringLiteral("<span style='color:#6b7280'>%1</span>")
+                              .arg(tr("no running service reports on it").toHtmlEscaped()));
     } else if (!status.failingBy.isEmpty()) {
         QStringList lines;
         for (const QString &f : status.failingBy)
             lines << QStringLiteral("%1 %2").arg(dot(false), f.toHtmlEscaped());
         m_detail->setText(lines.join(QStringLiteral("<br>")));
     } else {
-        m_detail->setText(QStringLiteral("ok according to %1").arg(status.okBy.join(QStringLiteral(", "))));
+        m_detail->setText(tr("ok according to %1").arg(status.okBy.join(QStringLiteral(", "))).toHtmlEscaped());
     }
     m_checks->clear();
 }

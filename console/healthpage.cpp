@@ -2,6 +2,7 @@
 
 #include "apiclient.h"
 #include "healthcard.h"
+#include "orderrow.h"
 #include "theme.h"
 
 #include <QCheckBox>
@@ -9,6 +10,7 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QPushButton>
 #include <QVBoxLayout>
 
@@ -19,10 +21,10 @@ HealthPage::HealthPage(ApiClient *api, QWidget *parent)
     m_summary = new QLabel(this);
     m_summary->setObjectName(QStringLiteral("health-summary"));
     m_summary->setProperty("heading", true);
-    m_auto = new QCheckBox(QStringLiteral("Refresh automatically"), this);
+    m_auto = new QCheckBox(tr("Refresh automatically"), this);
     m_auto->setObjectName(QStringLiteral("health-auto"));
     m_auto->setChecked(true);
-    m_refresh = new QPushButton(QStringLiteral("Refresh now"), this);
+    m_refresh = new QPushButton(tr("Refresh now"), this);
     m_refresh->setObjectName(QStringLiteral("health-refresh"));
     m_updated = new QLabel(this);
     m_updated->setObjectName(QStringLiteral("health-updated"));
@@ -36,9 +38,9 @@ HealthPage::HealthPage(ApiClient *api, QWidget *parent)
     top->addWidget(m_auto);
     top->addWidget(m_refresh);
 
-    auto *servicesTitle = new QLabel(QStringLiteral("Services"), this);
+    auto *servicesTitle = new QLabel(tr("Services"), this);
     servicesTitle->setProperty("muted", true);
-    auto *backingTitle = new QLabel(QStringLiteral("Backing services (as the services report them)"), this);
+    auto *backingTitle = new QLabel(tr("Backing services (as the services report them)"), this);
     backingTitle->setProperty("muted", true);
 
     m_serviceGrid = new QGridLayout;
@@ -77,9 +79,9 @@ HealthPage::HealthPage(ApiClient *api, QWidget *parent)
     const QStringList backing{QStringLiteral("Kafka"), QStringLiteral("Redis"), QStringLiteral("Elasticsearch")};
     for (int i = 0; i < backing.size(); ++i)
         m_backingGrid->addWidget(m_cards.value(QStringLiteral("backing:") + backing.at(i)), 0, i);
-    m_cards.value(QStringLiteral("backing:Kafka"))->setSubtitle(QStringLiteral("event log: order.created, payment.*, inventory.*"));
-    m_cards.value(QStringLiteral("backing:Redis"))->setSubtitle(QStringLiteral("correlation, dedupe, stock"));
-    m_cards.value(QStringLiteral("backing:Elasticsearch"))->setSubtitle(QStringLiteral("order-logs index, search"));
+    m_cards.value(QStringLiteral("backing:Kafka"))->setSubtitle(tr("event log: %1").arg(QStringLiteral("order.created, payment.*, inventory.*")));
+    m_cards.value(QStringLiteral("backing:Redis"))->setSubtitle(tr("correlation, dedupe, stock"));
+    m_cards.value(QStringLiteral("backing:Elasticsearch"))->setSubtitle(tr("%1 index, search").arg(QStringLiteral("order-logs")));
 }
 
 void HealthPage::setEndpoints(const QList<ServiceEndpoint> &endpoints, int intervalMs)
@@ -140,9 +142,9 @@ void HealthPage::refresh()
                 m_answersThisRound = 0;
                 ++m_rounds;
             }
-            m_updated->setText(QStringLiteral("updated %1 · every %2 s")
-                                   .arg(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")))
-                                   .arg(m_timer.interval() / 1000.0));
+            m_updated->setText(tr("updated %1 · every %2 s")
+                                   .arg(display::time(QDateTime::currentDateTime()),
+                                        QLocale().toString(m_timer.interval() / 1000.0)));
             emit summaryChanged(upCount(), total());
         });
     }
@@ -179,8 +181,7 @@ void HealthPage::updateBacking()
     const int up = upCount();
     const int n = total();
     const bool allUp = up == n && n > 0;
-    m_summary->setText(m_reports.isEmpty() ? QStringLiteral("Checking services…")
-                                           : QStringLiteral("%1 of %2 services up").arg(up).arg(n));
+    m_summary->setText(m_reports.isEmpty() ? tr("Checking services…") : tr("%1 of %2 services up").arg(up).arg(n));
     m_summary->setStyleSheet(m_reports.isEmpty() ? QString()
                              : QStringLiteral("color: %1;").arg(QString::fromLatin1(allUp ? theme::Green : theme::Red)));
 }

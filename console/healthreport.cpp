@@ -25,7 +25,7 @@ HealthReport HealthReport::fromReply(const ApiReply &reply)
                 || c.detail.compare(QLatin1String("up"), Qt::CaseInsensitive) == 0;
         } else if (v.isBool()) {
             c.ok = v.toBool();
-            c.detail = c.ok ? QStringLiteral("ok") : QStringLiteral("failing");
+            c.detail = c.ok ? QStringLiteral("ok") : tr("failing");
         } else if (v.isObject()) {
             const QJsonObject o = v.toObject();
             const QString status = o.value(QLatin1String("status")).toString();
@@ -33,7 +33,7 @@ HealthReport HealthReport::fromReply(const ApiReply &reply)
                 || status.compare(QLatin1String("up"), Qt::CaseInsensitive) == 0;
             c.detail = o.value(QLatin1String("detail")).toString(o.value(QLatin1String("error")).toString(status));
         } else {
-            c.detail = QStringLiteral("unknown");
+            c.detail = tr("unknown");
         }
         r.checks.append(c);
     }
@@ -48,7 +48,7 @@ HealthReport HealthReport::fromReply(const ApiReply &reply)
                 if (!c.ok)
                     failing.append(c.name);
             why = failing.isEmpty() ? reply.summary()
-                                    : QStringLiteral("unavailable: %1").arg(failing.join(QStringLiteral(", ")));
+                                    : tr("unavailable: %1").arg(failing.join(QStringLiteral(", ")));
         }
         r.error = QStringLiteral("HTTP %1 %2: %3")
                       .arg(reply.httpStatus)
@@ -60,12 +60,23 @@ HealthReport HealthReport::fromReply(const ApiReply &reply)
 QString HealthReport::stateName(State state)
 {
     switch (state) {
-    case State::Up: return QStringLiteral("UP");
-    case State::Unhealthy: return QStringLiteral("UNHEALTHY");
-    case State::Down: return QStringLiteral("DOWN");
+    case State::Up: return tr("UP");
+    case State::Unhealthy: return tr("UNHEALTHY");
+    case State::Down: return tr("DOWN");
     case State::Unknown: break;
     }
-    return QStringLiteral("CHECKING");
+    return tr("CHECKING");
+}
+
+QString HealthReport::stateKey(State state)
+{
+    switch (state) {
+    case State::Up: return QStringLiteral("up");
+    case State::Unhealthy: return QStringLiteral("unhealthy");
+    case State::Down: return QStringLiteral("down");
+    case State::Unknown: break;
+    }
+    return QStringLiteral("unknown");
 }
 
 QString HealthReport::stateColor(State state)

@@ -6,6 +6,7 @@
 
 #include "apireply.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QList>
 #include <QMap>
@@ -20,6 +21,8 @@ struct HealthCheckEntry
 
 struct HealthReport
 {
+    Q_DECLARE_TR_FUNCTIONS(HealthReport)
+public:
     enum class State { Unknown, Up, Unhealthy, Down };
 
     State state = State::Unknown;
@@ -30,7 +33,8 @@ struct HealthReport
     QDateTime checkedAt;
 
     static HealthReport fromReply(const ApiReply &reply);
-    static QString stateName(State state);   ///< "UP", "UNHEALTHY", "DOWN", "…"
+    static QString stateName(State state);   ///< "UP", "UNHEALTHY", "DOWN", "CHECKING", translated
+    static QString stateKey(State state);    ///< "up", "unhealthy", "down", "unknown": never translated
     static QString stateColor(State state);
 };
 

@@ -28,23 +28,23 @@ LiveFeedPage::LiveFeedPage(FeedModel *model, FeedClient *client, QWidget *parent
     m_detail->setObjectName(QStringLiteral("feed-detail"));
     m_detail->setProperty("muted", true);
     m_detail->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_reconnect = new QPushButton(QStringLiteral("Reconnect"), this);
+    m_reconnect = new QPushButton(tr("Reconnect"), this);
     m_reconnect->setObjectName(QStringLiteral("feed-reconnect"));
-    m_reconnect->setToolTip(QStringLiteral("Drop the WebSocket and connect again now; the notifier "
-                                           "replays its backlog, which never adds duplicates here."));
+    m_reconnect->setToolTip(tr("Drop the WebSocket and connect again now; the notifier "
+                               "replays its backlog, which never adds duplicates here."));
 
     m_statusFilter = new QComboBox(this);
     m_statusFilter->setObjectName(QStringLiteral("feed-filter"));
-    m_statusFilter->addItem(QStringLiteral("All outcomes"), int(FeedFilter::Status::All));
-    m_statusFilter->addItem(QStringLiteral("Confirmed only"), int(FeedFilter::Status::Confirmed));
-    m_statusFilter->addItem(QStringLiteral("Failed only"), int(FeedFilter::Status::Failed));
+    m_statusFilter->addItem(tr("All outcomes"), int(FeedFilter::Status::All));
+    m_statusFilter->addItem(tr("Confirmed only"), int(FeedFilter::Status::Confirmed));
+    m_statusFilter->addItem(tr("Failed only"), int(FeedFilter::Status::Failed));
     m_text = new QLineEdit(this);
     m_text->setObjectName(QStringLiteral("feed-search"));
-    m_text->setPlaceholderText(QStringLiteral("Filter by order id, item or reason"));
+    m_text->setPlaceholderText(tr("Filter by order id, item or reason"));
     m_text->setClearButtonEnabled(true);
-    m_clear = new QPushButton(QStringLiteral("Clear"), this);
+    m_clear = new QPushButton(tr("Clear"), this);
     m_clear->setObjectName(QStringLiteral("feed-clear"));
-    m_clear->setToolTip(QStringLiteral("Empty the list (orders already seen will not come back)"));
+    m_clear->setToolTip(tr("Empty the list (orders already seen will not come back)"));
     m_counts = new QLabel(this);
     m_counts->setObjectName(QStringLiteral("feed-counts"));
 
@@ -68,12 +68,12 @@ LiveFeedPage::LiveFeedPage(FeedModel *model, FeedClient *client, QWidget *parent
     m_table->setColumnWidth(FeedModel::QuantityColumn, 100);
     m_table->setColumnWidth(FeedModel::StatusColumn, 130);
     m_table->setColumnWidth(FeedModel::SourceColumn, 80);
-    m_table->setToolTip(QStringLiteral("Double-click an order for its full status"));
+    m_table->setToolTip(tr("Double-click an order for its full status"));
     m_empty = new EmptyHint(m_table, QString());
 
     auto *stateRow = new QHBoxLayout;
     stateRow->setSpacing(10);
-    stateRow->addWidget(new QLabel(QStringLiteral("Notifier"), this));
+    stateRow->addWidget(new QLabel(tr("Notifier"), this));
     stateRow->addWidget(m_state);
     stateRow->addWidget(m_detail, 1);
     stateRow->addWidget(m_reconnect);
@@ -126,19 +126,19 @@ void LiveFeedPage::updateState()
     switch (m_client->state()) {
     case FeedClient::State::Connected:
         color = QString::fromLatin1(theme::Green);
-        text = QStringLiteral("● connected");
+        text = QStringLiteral("● ") + tr("connected");
         break;
     case FeedClient::State::Connecting:
         color = QString::fromLatin1(theme::Orange);
-        text = QStringLiteral("◌ connecting");
+        text = QStringLiteral("◌ ") + tr("connecting");
         break;
     case FeedClient::State::WaitingToReconnect:
         color = QString::fromLatin1(theme::Red);
-        text = QStringLiteral("○ disconnected");
+        text = QStringLiteral("○ ") + tr("disconnected");
         break;
     case FeedClient::State::Stopped:
         color = QString::fromLatin1(theme::Grey);
-        text = QStringLiteral("stopped");
+        text = tr("stopped");
         break;
     }
     theme::setPill(m_state, text, color);
@@ -146,7 +146,7 @@ void LiveFeedPage::updateState()
     if (m_client->state() != FeedClient::State::Connected)
         detail += QStringLiteral(" · ") + m_client->stateText();
     else if (m_client->connections() > 1)
-        detail += QStringLiteral(" · reconnected %1×").arg(m_client->connections() - 1);
+        detail += QStringLiteral(" · ") + tr("reconnected %1×").arg(m_client->connections() - 1);
     m_detail->setText(detail);
     m_detail->setToolTip(detail);
 }
@@ -154,20 +154,22 @@ void LiveFeedPage::updateState()
 void LiveFeedPage::updateCounts()
 {
     m_empty->setText(m_model->rowCount() > 0
-                         ? QStringLiteral("No outcome matches the filter.")
-                         : QStringLiteral("Waiting for order outcomes…\nEach order appears here the moment "
-                                          "the notifier decides it (confirmed or failed)."));
-    QString text = QStringLiteral("<b>%1</b> shown · <span style='color:%2'><b>%3</b> confirmed</span> · "
-                                  "<span style='color:%4'><b>%5</b> failed</span>")
+                         ? tr("No outcome matches the filter.")
+                         : tr("Waiting for order outcomes…\nEach order appears here the moment "
+                              "the notifier decides it (confirmed or failed)."));
+    // Rich text: the counts are bold and coloured; the words around them are translated.
+    QString text = tr("<b>%1</b> shown · <span style='color:%2'><b>%3</b> confirmed</span> · "
+                      "<span style='color:%4'><b>%5</b> failed</span>")
                        .arg(display::number(m_filter->rowCount()), QString::fromLatin1(theme::Green),
                             display::number(m_model->confirmedCount()), QString::fromLatin1(theme::Red),
                             display::number(m_model->failedCount()));
     if (m_model->duplicateCount() > 0)
-        text += QStringLiteral(" · %1 repeats ignored").arg(m_model->duplicateCount());
+        text += QStringLiteral(" · ") + tr("repeats ignored: %1").arg(display::number(m_model->duplicateCount()));
     if (m_model->invalidCount() > 0)
-        text += QStringLiteral(" · <span style='color:%1'>%2 unreadable (%3)</span>")
-                    .arg(QString::fromLatin1(theme::Orange))
-                    .arg(m_model->invalidCount())
-                    .arg(m_model->lastError().toHtmlEscaped());
+        text += QStringLiteral(" · <span style='color:%1'>%2</span>")
+                    .arg(QString::fromLatin1(theme::Orange),
+                         tr("unreadable: %1 (%2)")
+                             .arg(display::number(m_model->invalidCount()), m_model->lastError())
+                             .toHtmlEscaped());
     m_counts->setText(text);
 }

@@ -4,6 +4,7 @@
 #include "feedclient.h"
 #include "feedmodel.h"
 #include "healthpage.h"
+#include "language.h"
 #include "livefeedpage.h"
 #include "orderdialog.h"
 #include "orderpage.h"
@@ -29,7 +30,7 @@ MainWindow::MainWindow(const ConsoleSettings &settings, bool persist, QWidget *p
     , m_persist(persist)
 {
     setObjectName(QStringLiteral("main-window"));
-    setWindowTitle(QStringLiteral("Ops console · Kafka order lab"));
+    setWindowTitle(tr("Ops console · Kafka order lab"));
     resize(1240, 800);
 
     m_api = new ApiClient(m_settings, this);
@@ -49,11 +50,11 @@ MainWindow::MainWindow(const ConsoleSettings &settings, bool persist, QWidget *p
     m_healthPage->setObjectName(QStringLiteral("page-health"));
     m_throughputPage = new ThroughputPage(m_tabs);
     m_throughputPage->setObjectName(QStringLiteral("page-throughput"));
-    m_tabs->addTab(m_orderPage, QStringLiteral("New order"));
-    m_tabs->addTab(m_searchPage, QStringLiteral("Search"));
-    m_tabs->addTab(m_feedPage, QStringLiteral("Live feed"));
-    m_tabs->addTab(m_healthPage, QStringLiteral("Health"));
-    m_tabs->addTab(m_throughputPage, QStringLiteral("Throughput"));
+    m_tabs->addTab(m_orderPage, tr("New order"));
+    m_tabs->addTab(m_searchPage, tr("Search"));
+    m_tabs->addTab(m_feedPage, tr("Live feed"));
+    m_tabs->addTab(m_healthPage, tr("Health"));
+    m_tabs->addTab(m_throughputPage, tr("Throughput"));
     setCentralWidget(m_tabs);
 
     m_feedStatus = new QLabel(this);
@@ -92,43 +93,56 @@ MainWindow::MainWindow(const ConsoleSettings &settings, bool persist, QWidget *p
     m_feedClient->start();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // Open order dialogs are children, deleted by ~QWidget after m_orderDialogs is gone:
+    // delete them while the hash their destroyed() handler edits still exists.
+    const QList<QPointer<OrderDialog>> dialogs = m_orderDialogs.values();
+    m_orderDialogs.clear();
+    for (const QPointer<OrderDialog> &d : dialogs)
+        delete d.data();
+}
 
 void MainWindow::buildMenus()
 {
-    QMenu *console = menuBar()->addMenu(QStringLiteral("&Console"));
-    QAction *settings = console->addAction(QStringLiteral("&Settings…"), this, [this] { openSettings(); });
+    QMenu *console = menuBar()->addMenu(tr("&Console"));
+    QAction *settings = console->addAction(tr("&Settings…"), this, [this] { openSettings(); });
     settings->setObjectName(QStringLiteral("action-settings"));
     settings->setShortcut(QKeySequence(QStringLiteral("Ctrl+,")));
-    QAction *reconnect = console->addAction(QStringLiteral("&Reconnect live feed"), m_feedClient,
+    QAction *reconnect = console->addAction(tr("&Reconnect live feed"), m_feedClient,
                                             &FeedClient::reconnectNow);
     reconnect->setObjectName(QStringLiteral("action-reconnect"));
     reconnect->setShortcut(QKeySequence(QStringLiteral("Ctrl+R")));
-    QAction *health = console->addAction(QStringLiteral("Refresh &health"), m_healthPage, &HealthPage::refresh);
+    QAction *health = console->addAction(tr("Refresh &health"), m_healthPage, &HealthPage::refresh);
     health->setObjectName(QStringLiteral("action-refresh-health"));
     health->setShortcut(QKeySequence(QStringLiteral("F5")));
     console->addSeparator();
-    QAction *quit = console->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
+    QAction *quit = console->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setObjectName(QStringLiteral("action-quit"));
     quit->setShortcut(QKeySequence::Quit);
 
-    QMenu *view = menuBar()->addMenu(QStringLiteral("&View"));
+    QMenu *view = menuBar()->addMenu(tr("&View"));
     for (int i = 0; i < m_tabs->count(); ++i) {
         QAction *a = view->addAction(m_tabs->tabText(i), this, [this, i] { m_tabs->setCurrentIndex(i); });
         a->setObjectName(QStringLiteral("action-tab-%1").arg(i + 1));
         a->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(i + 1)));
     }
 
-    QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
-    QAction *about = help->addAction(QStringLiteral("&About"), this, [this] {
-        QMessageBox::about(this, QStringLiteral("About ops-console"),
-                           QStringLiteral("<h3>ops-console %1</h3>"
-                                          "<p>Desktop console of the Kafka order lab: create orders, search "
-                                          "the order log, watch outcomes live and keep an eye on the services.</p>"
-                                          "<p>Order API <code>%2</code><br>Search API <code>%3</code><br>"
-                                          "Notifier <code>%4</code></p>")
-                               .arg(QApplication::applicationVersion(), m_settings.orderUrl.toString(),
-                                    m_settings.searchUrl.toString(), m_settings.notifierUrl.toString()));
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *about = help->addAction(tr("&About"), this, [this] {
+        auto *box = new QMessageBox(QMessageBox::Information, tr("About ops-console"),
+                                    tr("<h3>ops-console %1</h3>"
+                                       "<p>Desktop console of the Kafka order lab: create orders, search "
+                                       "the order log, watch outcomes live and keep an eye on the services.</p>"
+                                       "<p>Order API <code>%2</code><br>Search API <code>%3</code><br>"
+                                       "Notifier <code>%4</code></p>")
+                                        .arg(QApplication::applicationVersion(), m_settings.orderUrl.toString(),
+                                             m_settings.searchUrl.toString(), m_settings.notifierUrl.toString()),
+                                    QMessageBox::Ok, this);
+        box->setObjectName(QStringLiteral("about-box"));
+        language::setStandardButtonTexts(box);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
     });
     about->setObjectName(QStringLiteral("action-about"));
 }
@@ -140,9 +154,11 @@ void MainWindow::applySettings(const ConsoleSettings &settings)
     m_feedClient->setUrl(settings.notifierUrl);
     m_healthPage->setEndpoints(settings.healthEndpoints(), settings.healthIntervalMs);
     m_orderPage->settingsChanged();
-    m_endpointStatus->setText(QStringLiteral("order %1 · search %2%3")
-                                  .arg(settings.orderUrl.authority(), settings.searchUrl.authority(),
-                                       settings.apiToken.isEmpty() ? QString() : QStringLiteral(" · token set")));
+    m_endpointStatus->setText(settings.apiToken.isEmpty()
+                                  ? tr("order %1 · search %2").arg(settings.orderUrl.authority(),
+                                                                   settings.searchUrl.authority())
+                                  : tr("order %1 · search %2 · token set")
+                                        .arg(settings.orderUrl.authority(), settings.searchUrl.authority()));
     updateFeedStatus();
 }
 
@@ -174,7 +190,10 @@ SettingsDialog *MainWindow::openSettings()
             QSettings store;
             s.save(store);
         }
+        const bool newLanguage = s.language != m_settings.language;
         applySettings(s);
+        if (newLanguage)
+            statusBar()->showMessage(tr("The new language applies at the next start of the console."), 15000);
     });
     dialog->open();
     return dialog;
@@ -187,19 +206,19 @@ void MainWindow::updateFeedStatus()
     switch (m_feedClient->state()) {
     case FeedClient::State::Connected:
         color = QString::fromLatin1(theme::Green);
-        text = QStringLiteral("live feed connected");
+        text = tr("live feed connected");
         break;
     case FeedClient::State::Connecting:
         color = QString::fromLatin1(theme::Orange);
-        text = QStringLiteral("live feed connecting…");
+        text = tr("live feed connecting…");
         break;
     case FeedClient::State::WaitingToReconnect:
         color = QString::fromLatin1(theme::Red);
-        text = QStringLiteral("live feed disconnected");
+        text = tr("live feed disconnected");
         break;
     case FeedClient::State::Stopped:
         color = QString::fromLatin1(theme::Grey);
-        text = QStringLiteral("live feed stopped");
+        text = tr("live feed stopped");
         break;
     }
     m_feedStatus->setText(QStringLiteral("<span style='color:%1'>●</span> %2").arg(color, text));
@@ -212,10 +231,8 @@ void MainWindow::updateHealthStatus(int up, int total)
 {
     const int down = m_healthPage->downCount();
     const QString color = QString::fromLatin1(down > 0 ? theme::Red : up == total ? theme::Green : theme::Grey);
-    m_healthStatus->setText(QStringLiteral("<span style='color:%1'>●</span> %2 of %3 services up")
-                                .arg(color)
-                                .arg(up)
-                                .arg(total));
-    m_tabs->setTabText(HealthTab, down == 0 ? QStringLiteral("Health") : QStringLiteral("Health (%1 down)").arg(down));
+    m_healthStatus->setText(QStringLiteral("<span style='color:%1'>●</span> %2")
+                                .arg(color, tr("%1 of %2 services up").arg(up).arg(total)));
+    m_tabs->setTabText(HealthTab, down == 0 ? tr("Health") : tr("Health (%1 down)").arg(down));
     m_tabs->tabBar()->setTabTextColor(HealthTab, down == 0 ? QColor() : QColor(color));
 }

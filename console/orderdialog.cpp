@@ -1,6 +1,7 @@
 #include "orderdialog.h"
 
 #include "apiclient.h"
+#include "language.h"
 #include "orderrow.h"
 #include "theme.h"
 
@@ -65,10 +66,10 @@ OrderDialog::OrderDialog(ApiClient *api, qint64 orderId, QWidget *parent)
     , m_orderId(orderId)
 {
     setObjectName(QStringLiteral("order-dialog"));
-    setWindowTitle(QStringLiteral("Order %1").arg(orderId));
+    setWindowTitle(tr("Order %1").arg(orderId));
     resize(620, 500);
 
-    m_title = new QLabel(QStringLiteral("Order %1").arg(orderId), this);
+    m_title = new QLabel(tr("Order %1").arg(orderId), this);
     m_title->setObjectName(QStringLiteral("order-dialog-title"));
     m_title->setProperty("heading", true);
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -82,7 +83,7 @@ OrderDialog::OrderDialog(ApiClient *api, qint64 orderId, QWidget *parent)
     m_fields = new QTreeWidget(this);
     m_fields->setObjectName(QStringLiteral("order-dialog-fields"));
     m_fields->setColumnCount(2);
-    m_fields->setHeaderLabels({QStringLiteral("Field"), QStringLiteral("Value")});
+    m_fields->setHeaderLabels({tr("Field"), tr("Value")});
     m_fields->setAlternatingRowColors(true);
     m_fields->setRootIsDecorated(true);
     m_fields->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
@@ -97,14 +98,15 @@ OrderDialog::OrderDialog(ApiClient *api, qint64 orderId, QWidget *parent)
 
     auto *tabs = new QTabWidget(this);
     tabs->setObjectName(QStringLiteral("order-dialog-tabs"));
-    tabs->addTab(m_fields, QStringLiteral("Status"));
-    tabs->addTab(m_raw, QStringLiteral("Raw JSON"));
+    tabs->addTab(m_fields, tr("Status"));
+    tabs->addTab(m_raw, tr("Raw JSON"));
 
-    m_refresh = new QPushButton(QStringLiteral("Refresh"), this);
+    m_refresh = new QPushButton(tr("Refresh"), this);
     m_refresh->setObjectName(QStringLiteral("order-dialog-refresh"));
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     buttons->setObjectName(QStringLiteral("order-dialog-buttons"));
     buttons->addButton(m_refresh, QDialogButtonBox::ActionRole);
+    language::setStandardButtonTexts(buttons);
 
     auto *head = new QHBoxLayout;
     head->addWidget(m_title);
@@ -131,7 +133,7 @@ void OrderDialog::refresh()
         return;
     m_loading = true;
     m_refresh->setEnabled(false);
-    theme::setPill(m_state, QStringLiteral("loading…"), QString::fromLatin1(theme::Grey));
+    theme::setPill(m_state, tr("loading…"), QString::fromLatin1(theme::Grey));
     m_message->setText(QStringLiteral("GET %1/orders/%2").arg(m_api->settings().orderUrl.toString()).arg(m_orderId));
     m_api->fetchOrder(m_orderId, this, [this](const ApiReply &reply) { showReply(reply); });
 }
@@ -147,11 +149,11 @@ void OrderDialog::showReply(const ApiReply &reply)
     if (!reply.ok()) {
         m_status.clear();
         m_fields->clear();
-        theme::setPill(m_state, reply.httpStatus == 404 ? QStringLiteral("not found") : QStringLiteral("error"),
+        theme::setPill(m_state, reply.httpStatus == 404 ? tr("not found") : tr("error"),
                        QString::fromLatin1(reply.httpStatus == 404 ? theme::Grey : theme::Red));
         m_message->setText(reply.httpStatus == 404
-                               ? QStringLiteral("The order API does not know order %1 (404).").arg(m_orderId)
-                               : QStringLiteral("Could not load the order: %1").arg(reply.summary()));
+                               ? tr("The order API does not know order %1 (404).").arg(m_orderId)
+                               : tr("Could not load the order: %1").arg(reply.summary()));
         emit loaded(false);
         return;
     }
@@ -160,7 +162,7 @@ void OrderDialog::showReply(const ApiReply &reply)
     const QJsonObject order = o.value(QLatin1String("order")).isObject() ? o.value(QLatin1String("order")).toObject() : o;
     const auto row = OrderRow::fromJson(order);
     m_status = order.value(QLatin1String("status")).toString();
-    theme::setPill(m_state, m_status.isEmpty() ? QStringLiteral("unknown") : m_status,
+    theme::setPill(m_state, m_status.isEmpty() ? tr("unknown") : display::statusText(m_status),
                    display::statusColor(m_status));
     QString summary;
     if (row) {
@@ -168,7 +170,8 @@ void OrderDialog::showReply(const ApiReply &reply)
         if (!row->reason.isEmpty())
             summary += QStringLiteral(" — <b>%1</b>").arg(row->reason.toHtmlEscaped());
     }
-    summary += QStringLiteral(" <span style='color:#6b7280'>· loaded in %1 ms</span>").arg(reply.elapsedMs);
+    summary += QStringLiteral(" <span style='color:#6b7280'>· %1</span>")
+                   .arg(tr("loaded in %1 ms").arg(display::number(reply.elapsedMs)).toHtmlEscaped());
     m_message->setText(summary);
 
     m_fields->clear();

@@ -12,9 +12,9 @@ qint64 OrderInput::parseOrderId(const QString &text, QString *error)
 {
     const QString t = text.trimmed();
     const QString rangeMessage =
-        QStringLiteral("order_id must be an integer from 1 to %1").arg(lab::limits::MaxOrderId);
+        tr("order_id must be an integer from 1 to %1").arg(lab::limits::MaxOrderId);
     if (t.isEmpty()) {
-        *error = QStringLiteral("order_id is required");
+        *error = tr("order_id is required");
         return 0;
     }
     for (const QChar c : t) {
@@ -37,12 +37,13 @@ QString OrderInput::itemProblem(const QString &text)
 {
     const QString item = text.trimmed();
     if (item.isEmpty())
-        return QStringLiteral("item must not be empty");
+        return tr("item must not be empty");
     if (item.size() > lab::limits::MaxItemLength)
-        return QStringLiteral("item must be at most %1 characters (now %2)")
+        return tr("item must be at most %1 characters (now %2)")
             .arg(lab::limits::MaxItemLength)
             .arg(item.size());
-    // The API's parser knows the rest (control characters, broken UTF-16).
+    // The API's parser knows the rest (control characters, broken UTF-16); its words are
+    // the API's own and stay English, as the API's answers do.
     const auto parsed = lab::OrderRequest::fromObject(
         {{QStringLiteral("order_id"), 1}, {QStringLiteral("item"), item}, {QStringLiteral("quantity"), 1}});
     if (!parsed.ok())
@@ -53,7 +54,7 @@ QString OrderInput::itemProblem(const QString &text)
 QString OrderInput::quantityProblem(qint64 quantity)
 {
     if (quantity < 1 || quantity > lab::limits::MaxQuantity)
-        return QStringLiteral("quantity must be an integer from 1 to %1").arg(lab::limits::MaxQuantity);
+        return tr("quantity must be an integer from 1 to %1").arg(lab::limits::MaxQuantity);
     return {};
 }
 

@@ -3,6 +3,7 @@
 // contract (lab/events.h); the final check runs the API's own parser on the body.
 #pragma once
 
+#include <QCoreApplication>
 #include <QJsonObject>
 #include <QString>
 #include <QValidator>
@@ -12,12 +13,13 @@ struct OrderInputCheck
 {
     bool ok = false;
     QString field;     ///< "order_id", "item" or "quantity" when !ok
-    QString message;   ///< the reason, worded like the API's error
+    QString message;   ///< the reason, worded like the API's error (in the console's language)
     QJsonObject body;  ///< the request body when ok (item trimmed)
 };
 
 class OrderInput
 {
+    Q_DECLARE_TR_FUNCTIONS(OrderInput)
 public:
     /// order_id as typed: digits only, 1 .. 2^53-1. Returns 0 and sets *error if not.
     static qint64 parseOrderId(const QString &text, QString *error);

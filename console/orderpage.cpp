@@ -29,25 +29,25 @@ OrderPage::OrderPage(ApiClient *api, QWidget *parent)
     : QWidget(parent)
     , m_api(api)
 {
-    auto *formBox = new QGroupBox(QStringLiteral("New order"), this);
+    auto *formBox = new QGroupBox(tr("New order"), this);
     formBox->setObjectName(QStringLiteral("order-form"));
 
     m_orderId = new QLineEdit(formBox);
     m_orderId->setObjectName(QStringLiteral("order-id"));
     m_orderId->setValidator(new OrderIdValidator(m_orderId));
     m_orderId->setPlaceholderText(QStringLiteral("1 … %1").arg(OrderInput::maxOrderId()));
-    m_orderId->setToolTip(QStringLiteral("An integer from 1 to %1 (2^53-1). Reusing an id with a "
-                                         "different item or quantity is refused (409).")
+    m_orderId->setToolTip(tr("An integer from 1 to %1 (2^53-1). Reusing an id with a "
+                             "different item or quantity is refused (409).")
                               .arg(OrderInput::maxOrderId()));
     m_orderId->setMinimumWidth(200);
 
-    m_randomId = new QPushButton(QStringLiteral("Random id"), formBox);
+    m_randomId = new QPushButton(tr("Random id"), formBox);
     m_randomId->setObjectName(QStringLiteral("order-random-id"));
-    m_randomId->setToolTip(QStringLiteral("Fill in a random unused-looking order id"));
+    m_randomId->setToolTip(tr("Fill in a random unused-looking order id"));
 
     m_item = new QLineEdit(formBox);
     m_item->setObjectName(QStringLiteral("order-item"));
-    m_item->setPlaceholderText(QStringLiteral("e.g. mouse"));
+    m_item->setPlaceholderText(tr("e.g. mouse"));
     m_item->setMaxLength(4 * OrderInput::maxItemLength()); // room to trim; the check says why
     m_item->setClearButtonEnabled(true);
     m_itemCount = new QLabel(formBox);
@@ -62,9 +62,9 @@ OrderPage::OrderPage(ApiClient *api, QWidget *parent)
     m_quantity->setAccelerated(true);
     m_quantity->setMinimumWidth(160);
     m_quantity->setMinimumHeight(m_item->sizeHint().height());
-    m_quantity->setToolTip(QStringLiteral("1 to 1,000,000"));
+    m_quantity->setToolTip(tr("%1 to %2").arg(display::number(1), display::number(OrderInput::maxQuantity())));
 
-    m_submit = new QPushButton(QStringLiteral("Create order"), formBox);
+    m_submit = new QPushButton(tr("Create order"), formBox);
     m_submit->setObjectName(QStringLiteral("order-submit"));
     m_submit->setProperty("primary", true);
     m_submit->setDefault(true);
@@ -94,9 +94,9 @@ OrderPage::OrderPage(ApiClient *api, QWidget *parent)
     form->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
     form->setHorizontalSpacing(14);
     form->setVerticalSpacing(10);
-    form->addRow(QStringLiteral("Order ID"), idRow);
-    form->addRow(QStringLiteral("Item"), itemRow);
-    form->addRow(QStringLiteral("Quantity"), qtyRow);
+    form->addRow(tr("Order ID"), idRow);
+    form->addRow(tr("Item"), itemRow);
+    form->addRow(tr("Quantity"), qtyRow);
     auto *formLayout = new QVBoxLayout(formBox);
     formLayout->addLayout(form);
     formLayout->addSpacing(6);
@@ -118,16 +118,15 @@ OrderPage::OrderPage(ApiClient *api, QWidget *parent)
     resultLayout->addWidget(m_resultTitle);
     resultLayout->addWidget(m_resultDetail);
     resultLayout->addStretch(1);
-    auto *resultBox = new QGroupBox(QStringLiteral("API answer"), this);
+    auto *resultBox = new QGroupBox(tr("API answer"), this);
     auto *resultBoxLayout = new QVBoxLayout(resultBox);
     resultBoxLayout->addWidget(m_result);
 
-    auto *historyBox = new QGroupBox(QStringLiteral("Sent this session"), this);
+    auto *historyBox = new QGroupBox(tr("Sent this session"), this);
     m_history = new QTableWidget(0, HColumns, historyBox);
     m_history->setObjectName(QStringLiteral("order-history"));
-    m_history->setHorizontalHeaderLabels({QStringLiteral("Time"), QStringLiteral("Order ID"), QStringLiteral("Item"),
-                                          QStringLiteral("Quantity"), QStringLiteral("API answer"),
-                                          QStringLiteral("Outcome")});
+    m_history->setHorizontalHeaderLabels({tr("Time"), tr("Order ID"), tr("Item"), tr("Quantity"), tr("API answer"),
+                                          tr("Outcome")});
     m_history->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_history->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_history->setAlternatingRowColors(true);
@@ -142,9 +141,9 @@ OrderPage::OrderPage(ApiClient *api, QWidget *parent)
     m_history->setColumnWidth(HQuantity, 90);
     m_history->setColumnWidth(HOutcome, 240);
     m_history->setShowGrid(false);
-    m_history->setToolTip(QStringLiteral("Double-click an order for its full status"));
-    new EmptyHint(m_history, QStringLiteral("Orders you send appear here, with the API's answer and then "
-                                            "their outcome from the live feed."));
+    m_history->setToolTip(tr("Double-click an order for its full status"));
+    new EmptyHint(m_history, tr("Orders you send appear here, with the API's answer and then "
+                                "their outcome from the live feed."));
     auto *historyLayout = new QVBoxLayout(historyBox);
     historyLayout->addWidget(m_history);
 
@@ -179,7 +178,7 @@ OrderPage::OrderPage(ApiClient *api, QWidget *parent)
 void OrderPage::revalidate()
 {
     const QString item = m_item->text().trimmed();
-    m_itemCount->setText(QStringLiteral("%1 / %2").arg(item.size()).arg(OrderInput::maxItemLength()));
+    m_itemCount->setText(QStringLiteral("%1 / %2").arg(display::number(item.size()), display::number(OrderInput::maxItemLength())));
     m_itemCount->setStyleSheet(item.size() > OrderInput::maxItemLength() ? QStringLiteral("color: #c62828;")
                                                                        : QString());
 
@@ -191,10 +190,10 @@ void OrderPage::revalidate()
                                                    && !m_item->text().isEmpty());
     theme::setStyleProperty(m_quantity, "invalid", c.field == QLatin1String("quantity"));
     if (c.ok) {
-        m_hint->setText(QStringLiteral("Ready to send order %1.").arg(c.body.value(QLatin1String("order_id")).toInteger()));
+        m_hint->setText(tr("Ready to send order %1.").arg(c.body.value(QLatin1String("order_id")).toInteger()));
         m_hint->setStyleSheet(QStringLiteral("color: #1b7f3b;"));
     } else if (untouched) {
-        m_hint->setText(QStringLiteral("Enter an order id (or pick a random one), an item and a quantity."));
+        m_hint->setText(tr("Enter an order id (or pick a random one), an item and a quantity."));
         m_hint->setStyleSheet(QStringLiteral("color: #6b7280;"));
     } else {
         m_hint->setText(c.message);
@@ -210,17 +209,16 @@ void OrderPage::submit()
     const OrderInputCheck c = OrderInput::check(m_orderId->text(), m_item->text(), m_quantity->value());
     if (!c.ok) {
         markField(c.field);
-        setResult(QStringLiteral("error"), QStringLiteral("✖ Not sent"),
-                  QStringLiteral("%1 (field: %2)").arg(c.message, c.field));
+        setResult(QStringLiteral("error"), tr("✖ Not sent"), tr("%1 (field: %2)").arg(c.message, c.field));
         return;
     }
     const qint64 id = c.body.value(QLatin1String("order_id")).toInteger();
     const QString item = c.body.value(QLatin1String("item")).toString();
     const qint64 quantity = c.body.value(QLatin1String("quantity")).toInteger();
     m_busy = true;
-    m_submit->setText(QStringLiteral("Sending…"));
+    m_submit->setText(tr("Sending…"));
     revalidate();
-    setResult(QStringLiteral("busy"), QStringLiteral("Sending order %1…").arg(id),
+    setResult(QStringLiteral("busy"), tr("Sending order %1…").arg(id),
               QStringLiteral("POST %1/create_order").arg(m_api->settings().orderUrl.toString()));
     m_api->createOrder(c.body, this, [this, id, item, quantity](const ApiReply &reply) {
         finished(id, item, quantity, reply);
@@ -230,20 +228,20 @@ void OrderPage::submit()
 void OrderPage::finished(qint64 orderId, const QString &item, qint64 quantity, const ApiReply &reply)
 {
     m_busy = false;
-    m_submit->setText(QStringLiteral("Create order"));
+    m_submit->setText(tr("Create order"));
     revalidate();
-    const QString timing = QStringLiteral(" · %1 ms").arg(reply.elapsedMs);
+    const QString timing = QStringLiteral(" · %1 ms").arg(display::number(reply.elapsedMs));
     if (reply.ok()) {
         m_lastAccepted = orderId;
-        setResult(QStringLiteral("ok"), QStringLiteral("✔ Order %1 created").arg(orderId),
-                  reply.summary() + timing + QStringLiteral("\nWaiting for payment and inventory…"));
+        setResult(QStringLiteral("ok"), tr("✔ Order %1 created").arg(orderId),
+                  reply.summary() + timing + QLatin1Char('\n') + tr("Waiting for payment and inventory…"));
     } else if (reply.answered()) {
-        setResult(QStringLiteral("error"), QStringLiteral("✖ Order %1 was not accepted").arg(orderId),
+        setResult(QStringLiteral("error"), tr("✖ Order %1 was not accepted").arg(orderId),
                   reply.summary() + timing);
         markField(reply.field());
     } else {
-        setResult(QStringLiteral("error"), QStringLiteral("✖ No answer from order-service"),
-                  QStringLiteral("%1 (POST %2/create_order). Nothing was created; it is safe to retry.")
+        setResult(QStringLiteral("error"), tr("✖ No answer from order-service"),
+                  tr("%1 (POST %2/create_order). Nothing was created; it is safe to retry.")
                       .arg(reply.summary(), m_api->settings().orderUrl.toString()));
     }
 
@@ -257,9 +255,8 @@ void OrderPage::finished(qint64 orderId, const QString &item, qint64 quantity, c
     }
     const QString answer = reply.answered() ? QStringLiteral("%1 %2").arg(reply.httpStatus).arg(reply.message())
                                             : reply.summary();
-    const QStringList cells{QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")),
-                            QString::number(orderId), item, display::number(quantity), answer,
-                            reply.ok() ? QStringLiteral("waiting…") : QStringLiteral("—")};
+    const QStringList cells{display::time(QDateTime::currentDateTime()), QString::number(orderId), item,
+                            display::number(quantity), answer, reply.ok() ? tr("waiting…") : QStringLiteral("—")};
     for (int c = 0; c < HColumns; ++c) {
         if (c == HOutcome && reuse)
             continue; // keep the outcome we already know
@@ -286,7 +283,7 @@ void OrderPage::noteOutcome(const FeedEntry &entry)
         if (!m_history->item(row, HOrderId) || m_history->item(row, HOrderId)->text() != id
             || !m_history->item(row, HAnswer)->data(Qt::UserRole).toBool())
             continue; // only the accepted submissions of this order have an outcome
-        QString text = entry.status();
+        QString text = display::statusText(entry.status());
         if (!entry.reason.isEmpty())
             text += QStringLiteral(": ") + entry.reason;
         auto *it = new QTableWidgetItem(text);
@@ -295,20 +292,21 @@ void OrderPage::noteOutcome(const FeedEntry &entry)
         QFont f = it->font();
         f.setBold(true);
         it->setFont(f);
-        it->setToolTip(QStringLiteral("%1 · decided %2").arg(text, display::dateTime(entry.notifiedAt)));
+        it->setToolTip(tr("%1 · decided %2").arg(text, display::dateTime(entry.notifiedAt)));
         m_history->setItem(row, HOutcome, it);
     }
     if (entry.orderId == m_lastAccepted && m_result->property("kind").toString() == QLatin1String("ok")) {
         const QString detail = m_resultDetail->text().section(QLatin1Char('\n'), 0, 0);
-        m_resultDetail->setText(detail + QStringLiteral("\nOutcome: %1%2 (decided %3)")
-                                             .arg(entry.status(),
-                                                  entry.reason.isEmpty() ? QString() : QStringLiteral(", ") + entry.reason,
-                                                  display::timeOfDay(entry.notifiedAt)));
+        const QString outcome = entry.reason.isEmpty()
+            ? display::statusText(entry.status())
+            : QStringLiteral("%1, %2").arg(display::statusText(entry.status()), entry.reason);
+        m_resultDetail->setText(detail + QLatin1Char('\n')
+                                + tr("Outcome: %1 (decided %2)").arg(outcome, display::timeOfDay(entry.notifiedAt)));
         if (!entry.confirmed)
-            setResult(QStringLiteral("error"), QStringLiteral("✖ Order %1 failed").arg(entry.orderId),
+            setResult(QStringLiteral("error"), tr("✖ Order %1 failed").arg(entry.orderId),
                       m_resultDetail->text());
         else
-            m_resultTitle->setText(QStringLiteral("✔ Order %1 confirmed").arg(entry.orderId));
+            m_resultTitle->setText(tr("✔ Order %1 confirmed").arg(entry.orderId));
     }
 }
 
@@ -316,10 +314,10 @@ void OrderPage::settingsChanged()
 {
     if (!m_result->property("kind").toString().isEmpty())
         return;
-    setResult(QString(), QStringLiteral("Ready"),
-              QStringLiteral("Orders go to %1/create_order.\nThe API answers once Kafka has stored the "
-                             "order; its outcome (confirmed or failed) then follows in the live feed "
-                             "and in the list below.")
+    setResult(QString(), tr("Ready"),
+              tr("Orders go to %1/create_order.\nThe API answers once Kafka has stored the "
+                 "order; its outcome (confirmed or failed) then follows in the live feed "
+                 "and in the list below.")
                   .arg(m_api->settings().orderUrl.toString()));
 }
 

@@ -68,7 +68,7 @@ QList<OrderRow> OrderRow::listFromJson(const QByteArray &json, QString *error, i
     if (skipped)
         *skipped = 0;
     if (parseError.error != QJsonParseError::NoError) {
-        *error = QStringLiteral("the answer is not JSON: %1").arg(parseError.errorString());
+        *error = tr("the answer is not JSON: %1").arg(parseError.errorString());
         return rows;
     }
     QJsonArray array;
@@ -85,7 +85,7 @@ QList<OrderRow> OrderRow::listFromJson(const QByteArray &json, QString *error, i
             }
         }
         if (!found) {
-            *error = QStringLiteral("the answer is not a list of orders");
+            *error = tr("the answer is not a list of orders");
             return rows;
         }
     }
@@ -106,7 +106,19 @@ namespace display {
 
 QString dateTime(const QDateTime &t)
 {
-    return t.isValid() ? t.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : QString();
+    if (!t.isValid())
+        return {};
+    const QLocale locale;
+    QString format = locale.dateFormat(QLocale::ShortFormat);
+    if (!format.contains(QLatin1String("yyyy"))) // "M/d/yy": two-digit years confuse
+        format.replace(QLatin1String("yy"), QLatin1String("yyyy"));
+    const QDateTime local = t.toLocalTime();
+    return locale.toString(local.date(), format) + QLatin1Char(' ') + time(local);
+}
+
+QString time(const QDateTime &t)
+{
+    return t.isValid() ? t.toLocalTime().toString(QStringLiteral("HH:mm:ss")) : QString();
 }
 
 QString timeOfDay(const QDateTime &t)
@@ -116,7 +128,24 @@ QString timeOfDay(const QDateTime &t)
 
 QString number(qint64 n)
 {
-    return QLocale(QLocale::English).toString(n);
+    return QLocale().toString(n);
+}
+
+QString statusText(const QString &status)
+{
+    if (status == QLatin1String("confirmed"))
+        return QCoreApplication::translate("display", "confirmed");
+    if (status == QLatin1String("failed"))
+        return QCoreApplication::translate("display", "failed");
+    if (status == QLatin1String("created"))
+        return QCoreApplication::translate("display", "created");
+    if (status == QLatin1String("paid"))
+        return QCoreApplication::translate("display", "paid");
+    if (status == QLatin1String("reserved"))
+        return QCoreApplication::translate("display", "reserved");
+    if (status == QLatin1String("pending"))
+        return QCoreApplication::translate("display", "pending");
+    return status;
 }
 
 QString statusColor(const QString &status)

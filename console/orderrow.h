@@ -3,6 +3,7 @@
 // optional fields still becomes a row; one without a usable order_id does not.
 #pragma once
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QJsonObject>
 #include <QList>
@@ -11,6 +12,8 @@
 
 struct OrderRow
 {
+    Q_DECLARE_TR_FUNCTIONS(OrderRow)
+public:
     qint64 orderId = 0;
     QString item;
     qint64 quantity = 0;
@@ -25,14 +28,22 @@ struct OrderRow
     static QList<OrderRow> listFromJson(const QByteArray &json, QString *error, int *skipped = nullptr);
 };
 
-/// Display helpers shared by the tables and dialogs.
+/// Display helpers shared by the tables and dialogs, in the console's language: they
+/// format with the default QLocale, which language::apply() sets. The clock is 24-hour in
+/// every language, like the services' logs and the browser page.
 namespace display {
-/// Local time "2026-11-25 15:51:16" (milliseconds dropped), "" when invalid.
+/// Local date and time, the date in the language's order with a 4-digit year:
+/// "11/25/2026 15:51:16" (English), "25/11/2026 15:51:16" (Vietnamese); "" when invalid.
 QString dateTime(const QDateTime &t);
+/// Local "15:51:16".
+QString time(const QDateTime &t);
 /// Local "15:51:16.123" for the live feed.
 QString timeOfDay(const QDateTime &t);
-/// 1234567 -> "1,234,567".
+/// 1234567 -> "1,234,567" (English), "1.234.567" (Vietnamese).
 QString number(qint64 n);
+/// A status word of the API ("confirmed", "failed", "created", ...) in the console's
+/// language; a word it does not know is shown as it came.
+QString statusText(const QString &status);
 /// Foreground/background colours of a status word (confirmed green, failed red, ...).
 QString statusColor(const QString &status);
 QString statusTint(const QString &status);

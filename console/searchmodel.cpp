@@ -46,7 +46,7 @@ QVariant SearchModel::data(const QModelIndex &index, int role) const
         case OrderIdColumn: return QString::number(r.orderId);
         case ItemColumn: return r.item;
         case QuantityColumn: return display::number(r.quantity);
-        case StatusColumn: return r.status.isEmpty() ? QStringLiteral("—") : r.status;
+        case StatusColumn: return r.status.isEmpty() ? QStringLiteral("—") : display::statusText(r.status);
         case TimeColumn: return display::dateTime(r.timestamp);
         }
         break;
@@ -82,8 +82,8 @@ QVariant SearchModel::data(const QModelIndex &index, int role) const
         break;
     case Qt::ToolTipRole:
         if (!r.reason.isEmpty())
-            return QStringLiteral("%1: %2").arg(r.status, r.reason);
-        return QStringLiteral("Double-click for the order's full status");
+            return QStringLiteral("%1: %2").arg(display::statusText(r.status), r.reason);
+        return tr("Double-click for the order's full status");
     }
     return {};
 }
@@ -93,11 +93,11 @@ QVariant SearchModel::headerData(int section, Qt::Orientation orientation, int r
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case OrderIdColumn: return QStringLiteral("Order ID");
-    case ItemColumn: return QStringLiteral("Item");
-    case QuantityColumn: return QStringLiteral("Quantity");
-    case StatusColumn: return QStringLiteral("Status");
-    case TimeColumn: return QStringLiteral("Time");
+    case OrderIdColumn: return tr("Order ID");
+    case ItemColumn: return tr("Item");
+    case QuantityColumn: return tr("Quantity");
+    case StatusColumn: return tr("Status");
+    case TimeColumn: return tr("Time");
     }
     return {};
 }

@@ -2,6 +2,7 @@
 
 #include "apiclient.h"
 #include "emptyhint.h"
+#include "orderrow.h"
 #include "searchmodel.h"
 
 #include <QComboBox>
@@ -20,10 +21,10 @@ SearchPage::SearchPage(ApiClient *api, QWidget *parent)
 {
     m_item = new QLineEdit(this);
     m_item->setObjectName(QStringLiteral("search-item"));
-    m_item->setPlaceholderText(QStringLiteral("Item to search for (empty lists every order)"));
+    m_item->setPlaceholderText(tr("Item to search for (empty lists every order)"));
     m_item->setClearButtonEnabled(true);
 
-    m_searchButton = new QPushButton(QStringLiteral("Search"), this);
+    m_searchButton = new QPushButton(tr("Search"), this);
     m_searchButton->setObjectName(QStringLiteral("search-button"));
     m_searchButton->setProperty("primary", true);
     m_searchButton->setMinimumWidth(100);
@@ -31,12 +32,12 @@ SearchPage::SearchPage(ApiClient *api, QWidget *parent)
     m_pageSize = new QComboBox(this);
     m_pageSize->setObjectName(QStringLiteral("search-page-size"));
     for (int n : {10, 25, 50, 100, 250, 1000})
-        m_pageSize->addItem(QStringLiteral("%1 per page").arg(n), n);
+        m_pageSize->addItem(tr("%1 per page").arg(display::number(n)), n);
     m_pageSize->setCurrentIndex(1);
 
-    m_prev = new QPushButton(QStringLiteral("◀ Previous"), this);
+    m_prev = new QPushButton(tr("◀ Previous"), this);
     m_prev->setObjectName(QStringLiteral("search-prev"));
-    m_next = new QPushButton(QStringLiteral("Next ▶"), this);
+    m_next = new QPushButton(tr("Next ▶"), this);
     m_next->setObjectName(QStringLiteral("search-next"));
     m_pageLabel = new QLabel(this);
     m_pageLabel->setObjectName(QStringLiteral("search-page-label"));
@@ -71,8 +72,8 @@ SearchPage::SearchPage(ApiClient *api, QWidget *parent)
     // Newest first, like the API; clicking a header sorts the page by that column.
     m_table->horizontalHeader()->setSortIndicator(SearchModel::TimeColumn, Qt::DescendingOrder);
     m_table->setSortingEnabled(true);
-    m_empty = new EmptyHint(m_table, QStringLiteral("Search the order log: type an item and press Enter\n"
-                                                    "(leave it empty to list every order, newest first)."));
+    m_empty = new EmptyHint(m_table, tr("Search the order log: type an item and press Enter\n"
+                                        "(leave it empty to list every order, newest first)."));
 
     auto *top = new QHBoxLayout;
     top->setSpacing(8);
@@ -105,7 +106,7 @@ SearchPage::SearchPage(ApiClient *api, QWidget *parent)
     connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex &index) {
         emit openOrderRequested(index.data(SearchModel::OrderIdRole).toLongLong());
     });
-    m_status->setText(QStringLiteral("Type an item and press Enter. Double-click an order for its full status."));
+    m_status->setText(tr("Type an item and press Enter. Double-click an order for its full status."));
     updatePager();
 }
 
@@ -134,7 +135,7 @@ void SearchPage::load(int from)
     const quint64 generation = ++m_generation; // a newer request makes older answers stale
     m_busy = true;
     const int size = pageSize();
-    m_status->setText(QStringLiteral("Searching…"));
+    m_status->setText(tr("Searching…"));
     m_status->setStyleSheet(QString());
     updatePager();
     m_api->search(m_query, size, from, this, [this, generation, from, size](const ApiReply &reply) {
@@ -143,8 +144,8 @@ void SearchPage::load(int from)
         m_busy = false;
         if (!reply.ok()) {
             if (m_model->rowCount() == 0)
-                m_empty->setText(QStringLiteral("The search API did not answer as expected."));
-            m_status->setText(QStringLiteral("Search failed: %1").arg(reply.summary()));
+                m_empty->setText(tr("The search API did not answer as expected."));
+            m_status->setText(tr("Search failed: %1").arg(reply.summary()));
             m_status->setStyleSheet(QStringLiteral("color: #c62828;"));
             updatePager();
             emit searchFinished(false);
@@ -154,7 +155,7 @@ void SearchPage::load(int from)
         int skipped = 0;
         const QList<OrderRow> rows = OrderRow::listFromJson(reply.body, &error, &skipped);
         if (!error.isEmpty()) {
-            m_status->setText(QStringLiteral("Search failed: %1").arg(error));
+            m_status->setText(tr("Search failed: %1").arg(error));
             m_status->setStyleSheet(QStringLiteral("color: #c62828;"));
             updatePager();
             emit searchFinished(false);
@@ -162,21 +163,18 @@ void SearchPage::load(int from)
         }
         m_from = from;
         m_lastPageFull = rows.size() >= size;
-        m_empty->setText(from == 0 ? QStringLiteral("No orders match \"%1\".").arg(m_query)
-                                   : QStringLiteral("No more orders: this is past the last page."));
+        m_empty->setText(from == 0 ? tr("No orders match \"%1\".").arg(m_query)
+                                   : tr("No more orders: this is past the last page."));
         m_model->setRows(rows);
+        // Counts read "Orders: 3" rather than "3 orders": the same words fit 1 and many,
+        // in English and in Vietnamese (which has no plural).
+        const QString elapsed = display::number(reply.elapsedMs);
         QString text = rows.isEmpty()
-            ? (from == 0 ? QStringLiteral("No orders match \"%1\".").arg(m_query)
-                         : QStringLiteral("No more orders."))
-            : QStringLiteral("%1 order%2 for \"%3\" in %4 ms")
-                  .arg(rows.size())
-                  .arg(rows.size() == 1 ? "" : "s")
-                  .arg(m_query.isEmpty() ? QStringLiteral("any item") : m_query)
-                  .arg(reply.elapsedMs);
-        if (m_query.isEmpty() && !rows.isEmpty())
-            text.replace(QStringLiteral("\"any item\""), QStringLiteral("any item"));
+            ? (from == 0 ? tr("No orders match \"%1\".").arg(m_query) : tr("No more orders."))
+            : m_query.isEmpty() ? tr("Orders: %1, any item, in %2 ms").arg(display::number(rows.size()), elapsed)
+                                : tr("Orders: %1 for \"%2\" in %3 ms").arg(display::number(rows.size()), m_query, elapsed);
         if (skipped > 0)
-            text += QStringLiteral(" (%1 unreadable skipped)").arg(skipped);
+            text += QLatin1Char(' ') + tr("(unreadable, skipped: %1)").arg(display::number(skipped));
         m_status->setText(text);
         updatePager();
         emit searchFinished(true);
@@ -187,7 +185,7 @@ void SearchPage::updatePager()
 {
     const int n = m_model->rowCount();
     m_pageLabel->setText(n == 0 ? QStringLiteral("—")
-                                : QStringLiteral("orders %1–%2").arg(m_from + 1).arg(m_from + n));
+                                : tr("orders %1–%2").arg(display::number(m_from + 1), display::number(m_from + n)));
     m_prev->setEnabled(!m_busy && m_from > 0);
     m_next->setEnabled(!m_busy && m_lastPageFull);
     m_searchButton->setEnabled(true);

@@ -1,8 +1,10 @@
 #include "settingsdialog.h"
 
+#include "language.h"
 #include "theme.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -16,7 +18,7 @@ SettingsDialog::SettingsDialog(const ConsoleSettings &settings, QWidget *parent)
     : QDialog(parent)
 {
     setObjectName(QStringLiteral("settings-dialog"));
-    setWindowTitle(QStringLiteral("Console settings"));
+    setWindowTitle(tr("Console settings"));
     setMinimumWidth(560);
 
     m_order = urlEdit(QStringLiteral("settings-order-url"), QStringLiteral("http://127.0.0.1:5000"));
@@ -28,9 +30,9 @@ SettingsDialog::SettingsDialog(const ConsoleSettings &settings, QWidget *parent)
     m_token = new QLineEdit(this);
     m_token->setObjectName(QStringLiteral("settings-token"));
     m_token->setEchoMode(QLineEdit::Password);
-    m_token->setPlaceholderText(QStringLiteral("optional"));
-    m_token->setToolTip(QStringLiteral("Sent as 'Authorization: Bearer <token>' when creating orders"));
-    m_showToken = new QCheckBox(QStringLiteral("show"), this);
+    m_token->setPlaceholderText(tr("optional"));
+    m_token->setToolTip(tr("Sent as 'Authorization: Bearer <token>' when creating orders"));
+    m_showToken = new QCheckBox(tr("show"), this);
     m_showToken->setObjectName(QStringLiteral("settings-show-token"));
     connect(m_showToken, &QCheckBox::toggled, this, [this](bool on) {
         m_token->setEchoMode(on ? QLineEdit::Normal : QLineEdit::Password);
@@ -49,26 +51,42 @@ SettingsDialog::SettingsDialog(const ConsoleSettings &settings, QWidget *parent)
     m_interval->setSuffix(QStringLiteral(" ms"));
     m_interval->setGroupSeparatorShown(true);
 
-    auto *endpoints = new QGroupBox(QStringLiteral("Endpoints"), this);
+    m_language = new QComboBox(this);
+    m_language->setObjectName(QStringLiteral("settings-language"));
+    m_language->addItem(tr("As the system (%1)").arg(language::nativeName(language::fromSystem())), QString());
+    for (const QString &code : language::available())
+        m_language->addItem(language::nativeName(code), code);
+
+    auto *endpoints = new QGroupBox(tr("Endpoints"), this);
     auto *form = new QFormLayout(endpoints);
     form->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
     form->setVerticalSpacing(8);
-    form->addRow(QStringLiteral("Order API"), m_order);
-    form->addRow(QStringLiteral("Search API"), m_search);
-    form->addRow(QStringLiteral("Notifier WebSocket"), m_notifier);
-    form->addRow(QStringLiteral("Payment health"), m_payment);
-    form->addRow(QStringLiteral("Inventory health"), m_inventory);
+    form->addRow(tr("Order API"), m_order);
+    form->addRow(tr("Search API"), m_search);
+    form->addRow(tr("Notifier WebSocket"), m_notifier);
+    form->addRow(tr("Payment health"), m_payment);
+    form->addRow(tr("Inventory health"), m_inventory);
 
-    auto *access = new QGroupBox(QStringLiteral("Access and timing"), this);
+    auto *access = new QGroupBox(tr("Access and timing"), this);
     auto *accessForm = new QFormLayout(access);
     accessForm->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
     accessForm->setVerticalSpacing(8);
     auto *tokenRow = new QHBoxLayout;
     tokenRow->addWidget(m_token, 1);
     tokenRow->addWidget(m_showToken);
-    accessForm->addRow(QStringLiteral("API token"), tokenRow);
-    accessForm->addRow(QStringLiteral("Request timeout"), m_timeout);
-    accessForm->addRow(QStringLiteral("Health refresh"), m_interval);
+    accessForm->addRow(tr("API token"), tokenRow);
+    accessForm->addRow(tr("Request timeout"), m_timeout);
+    accessForm->addRow(tr("Health refresh"), m_interval);
+
+    auto *display = new QGroupBox(tr("Display"), this);
+    auto *displayForm = new QFormLayout(display);
+    displayForm->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    auto *languageNote = new QLabel(tr("applies at the next start"), this);
+    languageNote->setProperty("muted", true);
+    auto *languageRow = new QHBoxLayout;
+    languageRow->addWidget(m_language);
+    languageRow->addWidget(languageNote, 1);
+    displayForm->addRow(tr("Language"), languageRow);
 
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("settings-error"));
@@ -76,15 +94,16 @@ SettingsDialog::SettingsDialog(const ConsoleSettings &settings, QWidget *parent)
     m_error->setWordWrap(true);
     m_error->hide();
 
-    auto *note = new QLabel(QStringLiteral("Saved for the next start. Command-line flags (--order-url, …) "
-                                           "override saved values for one session."), this);
+    auto *note = new QLabel(tr("Saved for the next start. Command-line flags (--order-url, …, --lang) "
+                               "override saved values for one session."), this);
     note->setProperty("muted", true);
     note->setWordWrap(true);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     buttons->setObjectName(QStringLiteral("settings-buttons"));
-    auto *defaults = buttons->addButton(QStringLiteral("Local defaults"), QDialogButtonBox::ResetRole);
+    auto *defaults = buttons->addButton(tr("Local defaults"), QDialogButtonBox::ResetRole);
     defaults->setObjectName(QStringLiteral("settings-defaults"));
+    language::setStandardButtonTexts(buttons);
     buttons->button(QDialogButtonBox::Ok)->setObjectName(QStringLiteral("settings-ok"));
     theme::setStyleProperty(buttons->button(QDialogButtonBox::Ok), "primary", true);
     buttons->button(QDialogButtonBox::Cancel)->setObjectName(QStringLiteral("settings-cancel"));
@@ -93,6 +112,7 @@ SettingsDialog::SettingsDialog(const ConsoleSettings &settings, QWidget *parent)
     connect(defaults, &QPushButton::clicked, this, [this] {
         ConsoleSettings d;
         d.apiToken = m_token->text();
+        d.language = m_language->currentData().toString();
         setSettings(d);
     });
 
@@ -101,10 +121,14 @@ SettingsDialog::SettingsDialog(const ConsoleSettings &settings, QWidget *parent)
     layout->setSpacing(10);
     layout->addWidget(endpoints);
     layout->addWidget(access);
+    layout->addWidget(display);
     layout->addWidget(note);
     layout->addWidget(m_error);
     layout->addWidget(buttons);
     setSettings(settings);
+    // Wide enough for the longest label: the word-wrapped note lets Qt settle for the
+    // minimum width otherwise, which squeezes the labels of longer languages.
+    resize(sizeHint());
 }
 
 QLineEdit *SettingsDialog::urlEdit(const QString &name, const QString &placeholder)
@@ -126,6 +150,7 @@ void SettingsDialog::setSettings(const ConsoleSettings &s)
     m_token->setText(s.apiToken);
     m_timeout->setValue(s.requestTimeoutMs);
     m_interval->setValue(s.healthIntervalMs);
+    m_language->setCurrentIndex(qMax(0, m_language->findData(s.language)));
 }
 
 ConsoleSettings SettingsDialog::settings() const
@@ -139,6 +164,7 @@ ConsoleSettings SettingsDialog::settings() const
     s.apiToken = m_token->text().trimmed();
     s.requestTimeoutMs = m_timeout->value();
     s.healthIntervalMs = m_interval->value();
+    s.language = m_language->currentData().toString();
     return s;
 }
 

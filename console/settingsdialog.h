@@ -1,5 +1,6 @@
-// settingsdialog.h: edit where the console finds the services and the optional API
-// token; validates before accepting. The caller applies and persists the result.
+// settingsdialog.h: edit where the console finds the services, the optional API token and
+// the console's language; validates before accepting. The caller applies and persists the
+// result (a new language takes effect at the next start).
 #pragma once
 
 #include "consolesettings.h"
@@ -7,6 +8,7 @@
 #include <QDialog>
 
 class QCheckBox;
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
@@ -35,5 +37,6 @@ private:
     QCheckBox *m_showToken;
     QSpinBox *m_timeout;
     QSpinBox *m_interval;
+    QComboBox *m_language;
     QLabel *m_error;
 };

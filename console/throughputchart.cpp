@@ -3,6 +3,7 @@
 #include "theme.h"
 
 #include <QDateTime>
+#include <QLocale>
 #include <QPainter>
 #include <QPainterPath>
 
@@ -71,8 +72,8 @@ void ThroughputChart::paintEvent(QPaintEvent *)
         return x + 24 + fm.horizontalAdvance(text) + 22;
     };
     qreal lx = plot.left();
-    lx = legend(lx, green, QStringLiteral("confirmed / s"));
-    legend(lx, red, QStringLiteral("failed / s"));
+    lx = legend(lx, green, tr("confirmed / s"));
+    legend(lx, red, tr("failed / s"));
 
     // Horizontal grid and y labels (5 steps).
     const int steps = 5;
@@ -82,8 +83,8 @@ void ThroughputChart::paintEvent(QPaintEvent *)
         p.setPen(QPen(i == 0 ? QColor(0xc5, 0xca, 0xd3) : grid, 1));
         p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
         const double value = double(m_axisMax) * i / steps;
-        const QString label = value == double(qint64(value)) ? QString::number(qint64(value))
-                                                              : QString::number(value, 'f', 1);
+        const QString label = value == double(qint64(value)) ? QLocale().toString(qint64(value))
+                                                              : QLocale().toString(value, 'f', 1);
         p.setPen(axisText);
         p.drawText(QRectF(card.left() + 8, y - fm.height() / 2.0, yLabelWidth, fm.height()),
                    Qt::AlignRight | Qt::AlignVCenter, label);
@@ -92,7 +93,7 @@ void ThroughputChart::paintEvent(QPaintEvent *)
     const int n = int(m_points.size());
     if (n < 2) {
         p.setPen(axisText);
-        p.drawText(plot, Qt::AlignCenter, QStringLiteral("No data yet"));
+        p.drawText(plot, Qt::AlignCenter, tr("No data yet"));
         return;
     }
     auto xOf = [&](int i) { return plot.left() + plot.width() * i / (n - 1); };

@@ -9,6 +9,7 @@
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QVBoxLayout>
 
 ThroughputPage::ThroughputPage(QWidget *parent)
@@ -16,17 +17,17 @@ ThroughputPage::ThroughputPage(QWidget *parent)
 {
     m_window = new QComboBox(this);
     m_window->setObjectName(QStringLiteral("throughput-window"));
-    m_window->addItem(QStringLiteral("Last minute"), 60);
-    m_window->addItem(QStringLiteral("Last 5 minutes"), 300);
-    m_window->addItem(QStringLiteral("Last 15 minutes"), 900);
+    m_window->addItem(tr("Last minute"), 60);
+    m_window->addItem(tr("Last 5 minutes"), 300);
+    m_window->addItem(tr("Last 15 minutes"), 900);
     m_window->setCurrentIndex(1);
 
     QWidget *t1 = nullptr, *t2 = nullptr, *t3 = nullptr, *t4 = nullptr, *t5 = nullptr;
-    m_confirmed = kpi(QStringLiteral("confirmed"), QStringLiteral("confirmed"), &t1);
-    m_failed = kpi(QStringLiteral("failed"), QStringLiteral("failed"), &t2);
-    m_failureRate = kpi(QStringLiteral("failure-rate"), QStringLiteral("failure rate"), &t3);
-    m_rate = kpi(QStringLiteral("rate"), QStringLiteral("orders/s, last 10 s"), &t4);
-    m_peak = kpi(QStringLiteral("peak"), QStringLiteral("peak orders/s"), &t5);
+    m_confirmed = kpi(QStringLiteral("confirmed"), display::statusText(QStringLiteral("confirmed")), &t1);
+    m_failed = kpi(QStringLiteral("failed"), display::statusText(QStringLiteral("failed")), &t2);
+    m_failureRate = kpi(QStringLiteral("failure-rate"), tr("failure rate"), &t3);
+    m_rate = kpi(QStringLiteral("rate"), tr("orders/s, last 10 s"), &t4);
+    m_peak = kpi(QStringLiteral("peak"), tr("peak orders/s"), &t5);
     m_confirmed->setStyleSheet(QStringLiteral("color: %1;").arg(QString::fromLatin1(theme::Green)));
     m_failed->setStyleSheet(QStringLiteral("color: %1;").arg(QString::fromLatin1(theme::Red)));
 
@@ -40,7 +41,8 @@ ThroughputPage::ThroughputPage(QWidget *parent)
         top->addWidget(t, 1);
 
     auto *controls = new QHBoxLayout;
-    auto *caption = new QLabel(QStringLiteral("Order outcomes per second, by the time the notifier decided them"), this);
+    auto *caption = new QLabel(tr("Order outcomes per second, by the time the notifier decided them"), this);
+    caption->setObjectName(QStringLiteral("throughput-caption"));
     caption->setProperty("muted", true);
     controls->addWidget(caption, 1);
     controls->addWidget(m_window);
@@ -108,8 +110,8 @@ void ThroughputPage::redraw()
     m_confirmed->setText(display::number(total.confirmed));
     m_failed->setText(display::number(total.failed));
     m_failureRate->setText(all == 0 ? QStringLiteral("—")
-                                    : QStringLiteral("%1 %").arg(100.0 * total.failed / all, 0, 'f', 1));
+                                    : QStringLiteral("%1 %").arg(QLocale().toString(100.0 * total.failed / all, 'f', 1)));
     const auto recent = m_buckets.total(now, 10);
-    m_rate->setText(QString::number((recent.confirmed + recent.failed) / 10.0, 'f', 1));
+    m_rate->setText(QLocale().toString((recent.confirmed + recent.failed) / 10.0, 'f', 1));
     m_peak->setText(display::number(m_buckets.peak(now, window)));
 }

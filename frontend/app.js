@@ -1,14 +1,19 @@
 // app.js: wires the page together: live feed, stats and chart, the new-order form, the
-// search table and the settings dialog. The logic that tests care about lives in
-// feed.js (reconnect, dedupe), validate.js (order rules) and chart.js.
+// search table, the settings dialog and the EN | VI switch. The logic that tests care
+// about lives in feed.js (reconnect, dedupe), validate.js (order rules) and chart.js;
+// every word comes from i18n.js. Whatever a script writes is written by a function that
+// can run again, so that switching the language re-renders it (LANGUAGE_EVENT).
 
 import { apiUrl, loadSettings, saveSettings } from './config.js';
 import { FeedConnection, FeedStore } from './feed.js';
 import { OutcomeChart, OutcomeSeries } from './chart.js';
-import { validateOrder, suggestOrderId } from './validate.js';
+import { validateOrder, suggestOrderId, MAX_ORDER_ID } from './validate.js';
 import {
-  h, formatTime, formatFullTime, isoTime, formatNumber, formatDuration, statusBadge,
+  h, formatTime, formatFullTime, isoTime, formatNumber, formatPercent, formatDuration, statusBadge,
 } from './format.js';
+import {
+  LANGUAGES, LANGUAGE_EVENT, NATIVE_NAMES, language, setLanguage, t, tNodes,
+} from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
 const CHART_WINDOW_SEC = 300;
@@ -18,8 +23,11 @@ let settings = loadSettings();
 
 // ------------------------------------------------------------------ HTTP helpers
 
-/** fetch() with a timeout; resolves {status, ok, body, text} or rejects with a readable Error. */
-async function request(url, options = {}, what = 'the API') {
+/**
+ * fetch() with a timeout; resolves {status, ok, body, text} or rejects with a readable
+ * Error. `api` is the i18n key naming the API ('net.orderApi', 'net.searchApi').
+ */
+async function request(url, options = {}, api) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
   let response;
@@ -34,10 +42,8 @@ async function request(url, options = {}, what = 'the API') {
       }
     })();
     const err = new Error(controller.signal.aborted
-      ? `${what} at ${origin} did not answer within ${REQUEST_TIMEOUT_MS / 1000} s.`
-      : `Could not reach ${what} at ${origin}. Either it is not running, or it does not allow `
-        + `calls from this page (it must answer with CORS headers for ${location.origin}). `
-        + 'The address can be changed in Settings.');
+      ? t('net.timeout', { api: t(api), origin, seconds: formatNumber(REQUEST_TIMEOUT_MS / 1000) })
+      : t('net.unreachable', { api: t(api), origin, page: location.origin }));
     err.network = true;
     throw err;
   } finally {
@@ -56,7 +62,7 @@ async function request(url, options = {}, what = 'the API') {
 function errorMessage(result) {
   if (result.body && typeof result.body.error === 'string') return result.body.error;
   if (result.text) return result.text.slice(0, 300);
-  return result.statusText || 'no details';
+  return result.statusText || t('net.noDetails');
 }
 
 // ------------------------------------------------------------------ live feed
@@ -90,20 +96,20 @@ function refreshFeedChrome() {
   for (const li of feedList.children) if (!li.hidden) visible += 1;
   $('feed-none').hidden = total === 0 || visible > 0;
   const n = counts.confirmed + counts.failed;
-  $('feed-count').textContent = `${formatNumber(n)} order${n === 1 ? '' : 's'}`
-    + (visible !== total ? ` · ${formatNumber(visible)} shown` : '');
+  $('feed-count').textContent = t('feed.count', { n, count: formatNumber(n) })
+    + (visible !== total ? ` · ${t('feed.shown', { count: formatNumber(visible) })}` : '');
 }
 
 function renderEntry(e, fresh) {
   const latency = e.createdAt !== null && e.notifiedAt !== null ? e.notifiedAt - e.createdAt : null;
   const when = e.notifiedAt ?? e.receivedAt;
   const meta = h('div', { class: 'entry__meta' },
-    h('span', { class: 'entry__id', title: 'order id' }, `#${e.orderId}`),
+    h('span', { class: 'entry__id', title: t('feed.orderId') }, `#${e.orderId}`),
     latency !== null && latency >= 0
-      ? h('span', { class: 'entry__latency', title: 'from accepted to decided' }, `decided in ${formatDuration(latency)}`)
+      ? h('span', { class: 'entry__latency', title: t('feed.latencyTitle') }, t('feed.decidedIn', { duration: formatDuration(latency) }))
       : null,
     e.backlog
-      ? h('span', { class: 'tag', title: 'Replayed by the server when this page connected: it was decided before.' }, 'backlog')
+      ? h('span', { class: 'tag', title: t('feed.backlogTitle') }, t('feed.backlog'))
       : null);
   const li = h('li', {
     class: `entry entry--${e.status}${e.backlog ? ' entry--backlog' : ''}${fresh ? ' entry--fresh' : ''}`,
@@ -117,10 +123,11 @@ function renderEntry(e, fresh) {
   statusBadge(e.status),
   h('div', { class: 'entry__main' },
     h('div', { class: 'entry__title' },
-      h('span', { class: 'entry__item' }, e.item || '(no item)'),
+      e.item ? h('span', { class: 'entry__item', translate: 'no' }, e.item) : h('span', { class: 'entry__item' }, t('feed.noItem')),
       h('span', { class: 'entry__qty' }, `× ${formatNumber(e.quantity)}`)),
     meta,
-    e.status === 'failed' && e.reason ? h('p', { class: 'entry__reason' }, e.reason) : null),
+    // The service's own words (English, by contract).
+    e.status === 'failed' && e.reason ? h('p', { class: 'entry__reason', translate: 'no', lang: 'en' }, e.reason) : null),
   h('time', { class: 'entry__time', datetime: isoTime(when), title: formatFullTime(when) }, formatTime(when)));
   return li;
 }
@@ -206,7 +213,7 @@ function refreshStats() {
   const total = counts.confirmed + counts.failed;
   $('stat-confirmed').textContent = formatNumber(counts.confirmed);
   $('stat-failed').textContent = formatNumber(counts.failed);
-  $('stat-rate').textContent = total ? `${((counts.confirmed / total) * 100).toFixed(total >= 1000 ? 1 : 0)}%` : '–';
+  $('stat-rate').textContent = total ? formatPercent(counts.confirmed / total, total >= 1000) : '–';
   const minute = series.totals(Date.now(), 60);
   $('stat-minute').textContent = formatNumber(minute.confirmed + minute.failed);
   $('stat-latency').textContent = formatDuration(median(latencies));
@@ -214,10 +221,10 @@ function refreshStats() {
   $('legend-confirmed').textContent = formatNumber(win.confirmed);
   $('legend-failed').textContent = formatNumber(win.failed);
   $('chart-hint').textContent = chart.secondsPerBar > 1
-    ? `last 5 minutes · one bar per ${chart.secondsPerBar} s` : 'last 5 minutes';
+    ? t('chart.windowBars', { seconds: formatNumber(chart.secondsPerBar) }) : t('chart.window');
   $('chart').setAttribute('aria-label', win.confirmed + win.failed
-    ? `Last 5 minutes: ${win.confirmed} confirmed and ${win.failed} failed, at most ${win.peak} in one second.`
-    : 'No outcomes in the last 5 minutes.');
+    ? t('chart.summary', { confirmed: formatNumber(win.confirmed), failed: formatNumber(win.failed), peak: formatNumber(win.peak) })
+    : t('chart.empty'));
 }
 
 let lastDatalist = '';
@@ -238,8 +245,10 @@ setInterval(() => {
 
 let connection = null;
 let countdownTimer = null;
+let lastConnection = { state: 'connecting', attempt: 0 };
 
 function showConnection(detail) {
+  lastConnection = detail;
   const conn = $('conn');
   conn.dataset.state = detail.state;
   const label = $('conn-label');
@@ -249,23 +258,24 @@ function showConnection(detail) {
   $('conn-retry').hidden = detail.state !== 'closed';
   $('feed-banner').hidden = detail.state === 'open' || (detail.state === 'connecting' && !detail.attempt);
   if (detail.state === 'open') {
-    label.textContent = 'Live';
-    info.textContent = `connected at ${formatTime(detail.since)}`;
-    $('conn-announce').textContent = 'Live feed connected.';
-    document.title = 'Order Lab · live operations';
+    label.textContent = t('conn.live');
+    info.textContent = t('conn.connectedAt', { time: formatTime(detail.since) });
+    $('conn-announce').textContent = t('conn.announceOpen');
+    document.title = t('page.title');
   } else if (detail.state === 'connecting') {
-    label.textContent = detail.attempt ? 'Reconnecting…' : 'Connecting…';
-    info.textContent = detail.attempt ? `attempt ${detail.attempt + 1}` : 'live feed';
+    label.textContent = detail.attempt ? t('conn.reconnecting') : t('conn.connecting');
+    info.textContent = detail.attempt ? t('conn.attempt', { n: formatNumber(detail.attempt + 1) }) : t('conn.liveFeed');
+    document.title = t('page.title');
   } else {
-    label.textContent = 'Disconnected';
+    label.textContent = t('conn.disconnected');
     const tick = () => {
       const left = detail.retryAt ? Math.max(0, Math.ceil((detail.retryAt - Date.now()) / 1000)) : null;
-      info.textContent = left === null ? 'not retrying' : `retrying in ${left} s`;
+      info.textContent = left === null ? t('conn.notRetrying') : t('conn.retryingIn', { seconds: formatNumber(left) });
     };
     tick();
     countdownTimer = setInterval(tick, 250);
-    if (detail.attempt <= 1) $('conn-announce').textContent = 'Live feed disconnected; reconnecting automatically.';
-    document.title = '(disconnected) Order Lab';
+    if (detail.attempt <= 1) $('conn-announce').textContent = t('conn.announceClosed');
+    document.title = t('page.titleDisconnected');
   }
 }
 
@@ -346,32 +356,41 @@ function setBusy(button, busy) {
   button.setAttribute('aria-busy', String(busy));
 }
 
-function showResult(kind, ...content) {
+// The result box is drawn by a function, kept to draw it again in another language.
+let lastResult = null;
+function showResult(kind, render) {
+  lastResult = { kind, render };
   const box = $('order-result');
   box.className = `result result--${kind}`;
-  box.replaceChildren(...content);
+  box.replaceChildren(...render());
   box.hidden = false;
 }
 
-function outcomeLine(entry) {
+/** Turns the waiting line of the result box into the order's outcome. */
+function showOutcome(slot, entry) {
   const latency = entry.createdAt !== null && entry.notifiedAt !== null ? entry.notifiedAt - entry.createdAt : null;
-  return h('p', { class: `result__outcome result__outcome--${entry.status}` },
-    statusBadge(entry.status),
-    entry.status === 'confirmed'
-      ? ` at ${formatTime(entry.notifiedAt ?? entry.receivedAt)}${latency !== null ? `, decided in ${formatDuration(latency)}` : ''}`
-      : ` ${entry.reason || 'no reason given'}`);
+  slot.className = `result__outcome result__outcome--${entry.status}`;
+  if (entry.status === 'confirmed') {
+    slot.replaceChildren(statusBadge(entry.status),
+      ` ${t('order.confirmedAt', { time: formatTime(entry.notifiedAt ?? entry.receivedAt) })}`
+      + (latency !== null ? `, ${t('order.decidedIn', { duration: formatDuration(latency) })}` : ''));
+  } else {
+    slot.replaceChildren(statusBadge(entry.status), ' ',
+      entry.reason ? h('span', { translate: 'no', lang: 'en' }, entry.reason) : t('order.noReason'));
+  }
 }
 
 async function checkOrderStatus(orderId, slot) {
-  slot.replaceChildren(h('span', { class: 'muted' }, 'Asking the Order API…'));
+  slot.replaceChildren(h('span', { class: 'muted' }, t('order.asking')));
   try {
-    const r = await request(apiUrl(settings.orderApi, `/orders/${orderId}`), { headers: { Accept: 'application/json' } }, 'the Order API');
+    const r = await request(apiUrl(settings.orderApi, `/orders/${orderId}`), { headers: { Accept: 'application/json' } }, 'net.orderApi');
     if (!r.ok) {
       slot.replaceChildren(`HTTP ${r.status}: ${errorMessage(r)}`);
       return;
     }
     const status = r.body?.status;
-    slot.replaceChildren(statusBadge(status), r.body?.reason ? ` ${r.body.reason}` : ` (GET /orders/${orderId})`);
+    slot.replaceChildren(statusBadge(status), ' ',
+      r.body?.reason ? h('span', { translate: 'no', lang: 'en' }, r.body.reason) : `(GET /orders/${orderId})`);
   } catch (e) {
     slot.replaceChildren(e.message);
   }
@@ -382,7 +401,7 @@ function trackOutcome(orderId, slot) {
   const done = (entry) => {
     clearTimeout(waitTimer);
     pendingOrders.delete(orderId);
-    slot.replaceWith(outcomeLine(entry));
+    showOutcome(slot, entry);
   };
   const existing = store.entries.find((e) => e.orderId === orderId);
   if (existing) {
@@ -391,16 +410,16 @@ function trackOutcome(orderId, slot) {
   }
   if (store.has(orderId)) {
     // Known but scrolled out of the kept entries: it was decided long ago.
-    slot.replaceChildren('Already decided earlier; see the search below.');
+    slot.replaceChildren(t('order.decidedEarlier'));
     return;
   }
   pendingOrders.set(orderId, done);
   waitTimer = setTimeout(() => {
     if (!pendingOrders.has(orderId)) return;
-    const check = h('button', { type: 'button', class: 'btn btn--small btn--ghost' }, 'Check status');
+    const check = h('button', { type: 'button', class: 'btn btn--small btn--ghost' }, t('order.checkStatus'));
     const out = h('span', { class: 'result__check' });
     check.addEventListener('click', () => checkOrderStatus(orderId, out));
-    slot.replaceChildren('No outcome on the feed yet. ', check, ' ', out);
+    slot.replaceChildren(`${t('order.noOutcomeYet')} `, check, ' ', out);
   }, 15000);
 }
 
@@ -411,46 +430,50 @@ form.addEventListener('submit', async (ev) => {
   const firstBad = Object.keys(fieldInputs).find((name) => errors[name]);
   if (firstBad) {
     fieldInputs[firstBad].focus();
-    showResult('error', h('strong', {}, 'Please fix the highlighted field' + (Object.keys(errors).length > 1 ? 's' : '')),
-      h('p', {}, 'Nothing was sent.'));
+    const bad = Object.keys(errors).length;
+    showResult('error', () => [h('strong', {}, t('order.fixFields', { n: bad })), h('p', {}, t('order.nothingSent'))]);
     return;
   }
   const button = $('order-submit');
   setBusy(button, true);
-  showResult('pending', h('strong', {}, `Sending order #${order.order_id}…`));
+  showResult('pending', () => [h('strong', {}, t('order.sending', { id: order.order_id }))]);
   const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
   if (settings.token) headers.Authorization = `Bearer ${settings.token}`;
   try {
     const r = await request(apiUrl(settings.orderApi, '/create_order'),
-      { method: 'POST', headers, body: JSON.stringify(order) }, 'the Order API');
+      { method: 'POST', headers, body: JSON.stringify(order) }, 'net.orderApi');
     if (r.ok) {
-      const slot = h('p', { class: 'result__outcome result__outcome--waiting' },
-        h('span', { class: 'dots', 'aria-hidden': 'true' }), 'Waiting for payment and inventory…');
-      showResult('ok',
-        h('strong', {}, `Order #${order.order_id} accepted`),
-        h('p', { class: 'result__meta' }, `${order.item} × ${formatNumber(order.quantity)} · HTTP ${r.status} · `,
-          h('code', {}, r.body?.message ?? r.text)),
-        slot);
-      trackOutcome(order.order_id, slot);
+      showResult('ok', () => {
+        const slot = h('p', { class: 'result__outcome result__outcome--waiting' },
+          h('span', { class: 'dots', 'aria-hidden': 'true' }), t('order.waiting'));
+        trackOutcome(order.order_id, slot);
+        return [
+          h('strong', {}, t('order.accepted', { id: order.order_id })),
+          h('p', { class: 'result__meta' },
+            h('span', { translate: 'no' }, order.item), ` × ${formatNumber(order.quantity)} · HTTP ${r.status} · `,
+            // The API's answer, as it came (English, by contract).
+            h('code', { lang: 'en' }, r.body?.message ?? r.text)),
+          slot,
+        ];
+      });
       // Ready for the next order: same item and quantity, a fresh id.
       newOrderId();
     } else {
       const field = r.body && typeof r.body.field === 'string' ? r.body.field : '';
       if (field && fieldInputs[field]) setFieldError(field, errorMessage(r));
-      const advice = {
-        409: 'That order id was already used for a different order. Press "New ID".',
-        413: 'The request is too large.',
-        401: 'The Order API wants a bearer token: set one in Settings.',
-        403: 'The bearer token was refused: check it in Settings.',
-        503: 'A backing service is down; nothing was accepted. Try again in a moment.',
-      }[r.status];
-      showResult('error',
-        h('strong', {}, `HTTP ${r.status}${r.statusText ? ` ${r.statusText}` : ''}`),
-        h('p', {}, errorMessage(r), field ? h('span', { class: 'muted' }, ` (field ${field})`) : null),
-        advice ? h('p', { class: 'muted' }, advice) : null);
+      const advice = [409, 413, 401, 403, 503].includes(r.status) ? `order.advice${r.status}` : null;
+      // The status line and the message are the API's (English, by contract).
+      showResult('error', () => [
+        h('strong', { lang: 'en' }, `HTTP ${r.status}${r.statusText ? ` ${r.statusText}` : ''}`),
+        h('p', {}, h('span', { lang: 'en' }, errorMessage(r)),
+          field ? h('span', { class: 'muted' }, ` ${t('order.field', { field })}`) : null),
+        advice ? h('p', { class: 'muted' }, t(advice)) : null,
+      ]);
     }
   } catch (e) {
-    showResult('error', h('strong', {}, 'Not sent'), h('p', {}, e.message));
+    // A network failure: our words, in the language shown when it happened.
+    const message = e.message;
+    showResult('error', () => [h('strong', {}, t('order.notSent')), h('p', {}, message)]);
   } finally {
     setBusy(button, false);
   }
@@ -465,13 +488,13 @@ function searchRow(o) {
   const ts = typeof o.timestamp === 'string' ? Date.parse(o.timestamp) : NaN;
   const status = typeof o.status === 'string' && o.status ? o.status : '';
   return h('tr', { dataset: { orderId: String(o.order_id) } },
-    h('td', { class: 'mono', 'data-label': 'Order ID' }, `#${o.order_id}`),
-    h('td', { class: 'cell-item', 'data-label': 'Item' }, String(o.item ?? '')),
-    h('td', { class: 'num mono', 'data-label': 'Quantity' }, formatNumber(o.quantity)),
-    h('td', { class: 'cell-status', 'data-label': 'Status' },
+    h('td', { class: 'mono' }, `#${o.order_id}`),
+    h('td', { class: 'cell-item', translate: 'no' }, String(o.item ?? '')),
+    h('td', { class: 'num mono' }, formatNumber(o.quantity)),
+    h('td', { class: 'cell-status' },
       status ? statusBadge(status) : h('span', { class: 'muted' }, '–'),
-      o.reason ? h('span', { class: 'cell-reason' }, String(o.reason)) : null),
-    h('td', { class: 'cell-time', 'data-label': 'Time' },
+      o.reason ? h('span', { class: 'cell-reason', translate: 'no', lang: 'en' }, String(o.reason)) : null),
+    h('td', { class: 'cell-time' },
       Number.isFinite(ts) ? h('time', { datetime: isoTime(ts), title: formatFullTime(ts) }, formatTime(ts)) : '–'));
 }
 
@@ -481,11 +504,17 @@ function updateSearchRow(entry) {
   if (!row) return;
   const cell = row.querySelector('.cell-status');
   cell.replaceChildren(statusBadge(entry.status));
-  if (entry.reason) cell.append(h('span', { class: 'cell-reason' }, entry.reason));
+  if (entry.reason) cell.append(h('span', { class: 'cell-reason', translate: 'no', lang: 'en' }, entry.reason));
 }
 
-function searchStatus(text) {
-  $('search-status').textContent = text;
+// The search status and table are drawn from what was found, to be drawn again in
+// another language.
+let lastSearch = { status: () => t('search.prompt'), rows: [] };
+function showSearch(status, rows = lastSearch.rows) {
+  lastSearch = { status, rows };
+  $('search-status').textContent = status();
+  searchBody.replaceChildren(...rows.map(searchRow));
+  $('search-caption').textContent = search.item ? t('search.captionFor', { item: search.item }) : t('search.caption');
 }
 
 async function runSearch() {
@@ -499,28 +528,29 @@ async function runSearch() {
   if (search.item) params.set('item', search.item);
   params.set('size', String(search.size));
   params.set('from', String(search.from));
-  const what = search.item ? `matching “${search.item}”` : '';
+  const { item, from } = search;
   try {
-    const r = await request(apiUrl(settings.searchApi, `/search?${params}`), { headers: { Accept: 'application/json' } }, 'the Search API');
+    const r = await request(apiUrl(settings.searchApi, `/search?${params}`), { headers: { Accept: 'application/json' } }, 'net.searchApi');
     if (!r.ok || !Array.isArray(r.body)) {
-      searchBody.replaceChildren();
-      searchStatus(r.ok ? 'The Search API answered something that is not a list.' : `Search failed: HTTP ${r.status}, ${errorMessage(r)}`);
+      const message = errorMessage(r);
+      showSearch(r.ok ? () => t('search.notList') : () => t('search.failed', { status: r.status, message }), []);
       search.lastCount = 0;
       return;
     }
     const rows = r.body.filter((o) => o && typeof o === 'object');
-    searchBody.replaceChildren(...rows.map(searchRow));
     search.lastCount = rows.length;
     if (!rows.length) {
-      searchStatus(search.from > 0 ? `No more orders ${what}.`.replace('  ', ' ') : `No orders ${what || 'yet'}.`);
+      showSearch(from > 0
+        ? () => (item ? t('search.noMoreFor', { item }) : t('search.noMore'))
+        : () => (item ? t('search.noneFor', { item }) : t('search.noneYet')), rows);
     } else {
-      searchStatus(`Orders ${formatNumber(search.from + 1)}–${formatNumber(search.from + rows.length)} ${what}`.trim());
+      showSearch(() => t(item ? 'search.rangeFor' : 'search.range',
+        { from: formatNumber(from + 1), to: formatNumber(from + rows.length), item }), rows);
     }
-    $('search-caption').textContent = `Search results ${what}`.trim();
   } catch (e) {
-    searchBody.replaceChildren();
     search.lastCount = 0;
-    searchStatus(e.message);
+    const message = e.message;
+    showSearch(() => message, []);
   } finally {
     search.busy = false;
     setBusy(button, false);
@@ -550,8 +580,8 @@ $('search-next').addEventListener('click', () => {
 const dialog = $('settings-dialog');
 
 function showSettingsSummary() {
-  $('auth-state').textContent = settings.token ? `bearer token ••••${settings.token.slice(-4)}` : 'no token';
-  $('auth-state').title = settings.token ? 'New orders carry Authorization: Bearer (change in Settings)' : 'Set a bearer token in Settings if the Order API needs one';
+  $('auth-state').textContent = settings.token ? t('order.tokenSet', { last4: settings.token.slice(-4) }) : t('order.noToken');
+  $('auth-state').title = settings.token ? t('order.tokenSetTitle') : t('order.noTokenTitle');
   $('link-order').href = apiUrl(settings.orderApi, '/docs');
   $('link-order').textContent = `${settings.orderApi}/docs`;
   $('link-search').href = apiUrl(settings.searchApi, '/docs');
@@ -571,9 +601,7 @@ $('settings-open').addEventListener('click', () => {
   $('set-token').value = settings.token;
   const fromUrl = Object.entries(settings.sources).filter(([, s]) => s === 'url').map(([k]) => k);
   $('settings-note').hidden = !fromUrl.length;
-  $('settings-note').textContent = fromUrl.length
-    ? 'Some addresses come from this page\'s URL parameters and override what is saved here.'
-    : '';
+  $('settings-note').textContent = fromUrl.length ? t('settings.fromUrl') : '';
   dialog.returnValue = '';
   dialog.showModal();
 });
@@ -594,8 +622,53 @@ dialog.addEventListener('close', () => {
   if (settings.feedUrl !== oldFeed) startFeed();
 });
 
+// ------------------------------------------------------------------ language
+
+function showLanguageSwitch() {
+  const current = language();
+  const buttons = LANGUAGES.map((lang) => {
+    const b = h('button', {
+      type: 'button', class: 'lang__btn', lang, title: NATIVE_NAMES[lang],
+      'aria-pressed': String(lang === current), dataset: { lang },
+    }, lang.toUpperCase());
+    b.addEventListener('click', () => setLanguage(lang));
+    return b;
+  });
+  const parts = [];
+  buttons.forEach((b, i) => parts.push(...(i ? [h('span', { class: 'lang__sep', 'aria-hidden': 'true' }, '|'), b] : [b])));
+  $('lang-switch').replaceChildren(...parts);
+}
+
+/** Everything scripts wrote, in the language now chosen (the static texts are done). */
+function rerender() {
+  showLanguageSwitch();
+  $('order-id-hint').textContent = t('order.idHint', { max: MAX_ORDER_ID });
+  showSettingsSummary();
+  $('conn-announce').textContent = ''; // a live region: say nothing stale in the old language
+  showConnection(lastConnection);
+  for (const e of store.entries) {
+    const old = nodes.get(e.orderId);
+    if (!old) continue;
+    const li = renderEntry(e, false);
+    applyFilter(li);
+    old.replaceWith(li);
+    nodes.set(e.orderId, li);
+  }
+  showSearch(lastSearch.status);
+  if (lastResult) showResult(lastResult.kind, lastResult.render);
+  for (const [name, input] of Object.entries(fieldInputs)) {
+    if (input.hasAttribute('aria-invalid')) setFieldError(name, validateOrder(formValues()).errors[name] ?? '');
+  }
+  refreshFeedChrome();
+  refreshStats();
+  chart.draw();
+}
+
+window.addEventListener(LANGUAGE_EVENT, rerender);
+
 // ------------------------------------------------------------------ start
 
+setLanguage(language(), { remember: false });
 showSettingsSummary();
 newOrderId();
 refreshFeedChrome();

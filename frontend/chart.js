@@ -1,7 +1,10 @@
 // chart.js: outcomes per second (confirmed vs failed) over the last few minutes, drawn
 // by hand on a <canvas> as stacked bars. Colours come from CSS custom properties on the
 // canvas (--chart-confirmed, --chart-failed, --chart-grid, --chart-text), so the chart
-// follows the page's light or dark theme.
+// follows the page's light or dark theme. Axis words come from i18n.js.
+
+import { formatNumber } from './format.js';
+import { t } from './i18n.js';
 
 /** Counts outcomes per whole second. */
 export class OutcomeSeries {
@@ -113,7 +116,7 @@ export class OutcomeChart {
     for (const b of data) max = Math.max(max, b.confirmed + b.failed);
     const top = niceCeiling(max);
     const labels = top !== 1 && top !== 5 && top !== 50 && top !== 500 ? [0, top / 2, top] : [0, top];
-    const fmt = (v) => (Number.isInteger(v) ? String(v) : String(Number(v.toFixed(2))));
+    const fmt = (v) => formatNumber(Number.isInteger(v) ? v : Number(v.toFixed(2)));
 
     const padL = Math.ceil(Math.max(...labels.map((v) => ctx.measureText(fmt(v)).width))) + 10;
     const padR = 4;
@@ -146,7 +149,7 @@ export class OutcomeChart {
     for (let m = 0; m <= minutes; m++) {
       const x = padL + plotW - m * 60 * secStep;
       ctx.textAlign = m === 0 ? 'right' : m === minutes && x - padL < 20 ? 'left' : 'center';
-      ctx.fillText(m === 0 ? 'now' : `−${m}m`, x, padT + plotH + 6);
+      ctx.fillText(m === 0 ? t('chart.now') : t('chart.minutesAgo', { minutes: m }), x, padT + plotH + 6);
       if (m > 0) {
         ctx.beginPath();
         ctx.moveTo(Math.round(x) + 0.5, padT + plotH);

@@ -1,4 +1,7 @@
-// format.js: small DOM and text helpers shared by the page's modules.
+// format.js: small DOM and text helpers shared by the page's modules, formatting in the
+// page's language (i18n.js).
+
+import { intlLocale, t } from './i18n.js';
 
 /** Creates an element: h('span', {class: 'x', title: 't'}, 'text', child…). */
 export function h(tag, attrs = {}, ...children) {
@@ -17,24 +20,41 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-const timeFmt = new Intl.DateTimeFormat(undefined, {
-  hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
-});
-const dayFmt = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
-const fullFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
-const numberFmt = new Intl.NumberFormat();
+// Intl formatters of the current language (i18n.js), made once per locale.
+const formatters = new Map();
+function fmt(kind) {
+  const locale = intlLocale();
+  const key = `${locale} ${kind}`;
+  if (!formatters.has(key)) {
+    const make = {
+      // 24-hour clock in every language, like the services' logs and the console.
+      time: () => new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }),
+      day: () => new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric' }),
+      full: () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium', hourCycle: 'h23' }),
+      number: () => new Intl.NumberFormat(locale),
+      percent0: () => new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }),
+      percent1: () => new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+      ms: () => new Intl.NumberFormat(locale, { style: 'unit', unit: 'millisecond', unitDisplay: 'short', maximumFractionDigits: 0 }),
+      s0: () => new Intl.NumberFormat(locale, { style: 'unit', unit: 'second', unitDisplay: 'short', maximumFractionDigits: 0 }),
+      s1: () => new Intl.NumberFormat(locale, { style: 'unit', unit: 'second', unitDisplay: 'short', minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+      min: () => new Intl.NumberFormat(locale, { style: 'unit', unit: 'minute', unitDisplay: 'short', maximumFractionDigits: 0 }),
+    }[kind];
+    formatters.set(key, make());
+  }
+  return formatters.get(key);
+}
 
 /** "14:51:16", with the day in front when it is not today. */
 export function formatTime(ms, now = Date.now()) {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
   const d = new Date(ms);
   const sameDay = new Date(now).toDateString() === d.toDateString();
-  return sameDay ? timeFmt.format(d) : `${dayFmt.format(d)}, ${timeFmt.format(d)}`;
+  return sameDay ? fmt('time').format(d) : `${fmt('day').format(d)}, ${fmt('time').format(d)}`;
 }
 
 export function formatFullTime(ms) {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '';
-  return fullFmt.format(new Date(ms));
+  return fmt('full').format(new Date(ms));
 }
 
 export function isoTime(ms) {
@@ -43,24 +63,30 @@ export function isoTime(ms) {
 }
 
 export function formatNumber(n) {
-  return n === null || n === undefined ? '–' : numberFmt.format(n);
+  return n === null || n === undefined ? '–' : fmt('number').format(n);
 }
 
-/** 117 ms, 1.2 s, 3 min. */
+/** 0.955 -> "96%" (one decimal from 1,000 outcomes on: "95.5%"). */
+export function formatPercent(fraction, precise = false) {
+  return fmt(precise ? 'percent1' : 'percent0').format(fraction);
+}
+
+/** 117 ms, 1.2 sec, 3 min; in Vietnamese 117 mili giây, 1,2 giây, 3 phút (Intl units). */
 export function formatDuration(ms) {
   if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return '–';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60000) return `${(ms / 1000).toFixed(ms < 10000 ? 1 : 0)} s`;
-  return `${Math.round(ms / 60000)} min`;
+  if (ms < 1000) return fmt('ms').format(Math.round(ms));
+  if (ms < 60000) return fmt(ms < 10000 ? 's1' : 's0').format(ms / 1000);
+  return fmt('min').format(Math.round(ms / 60000));
 }
 
-export const STATUS_WORDS = {
-  confirmed: 'confirmed',
-  failed: 'failed',
-  created: 'created',
-  paid: 'paid',
-  reserved: 'reserved',
-};
+/** The status words the page knows; others are shown as the API sent them. */
+export const STATUS_WORDS = ['confirmed', 'failed', 'created', 'paid', 'reserved'];
+
+/** A status word of the API in the page's language. */
+export function statusText(status) {
+  if (STATUS_WORDS.includes(status)) return t(`status.${status}`);
+  return status ? String(status) : t('status.unknown');
+}
 
 const ICONS = {
   confirmed: 'M5 12.5l4.5 4.5L19 7.5',
@@ -70,7 +96,7 @@ const ICONS = {
 
 /** A status badge: coloured, with an icon AND the word (never colour alone). */
 export function statusBadge(status, extraClass = '') {
-  const known = Object.hasOwn(STATUS_WORDS, status);
+  const known = STATUS_WORDS.includes(status);
   const kind = status === 'confirmed' || status === 'failed' ? status : known ? 'pending' : 'unknown';
   const badge = h('span', { class: `badge badge--${kind} ${extraClass}`.trim() });
   if (ICONS[kind]) {
@@ -91,6 +117,8 @@ export function statusBadge(status, extraClass = '') {
     }
     badge.append(svg);
   }
-  badge.append(h('span', { class: 'badge__word' }, status ? String(status) : 'unknown'));
+  // The API's word stays in data-status (filters, tests); the page shows it translated.
+  badge.dataset.status = status ? String(status) : '';
+  badge.append(h('span', { class: 'badge__word' }, statusText(status)));
   return badge;
 }

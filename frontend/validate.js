@@ -1,7 +1,10 @@
 // validate.js: the order request rules of POST /create_order (docs/EVENTS.md), checked
-// in the browser before anything is sent, with the API's own error messages. Mirrors
+// in the browser before anything is sent, with the API's own error messages (in English;
+// in the page's language when it is another, from i18n.js). Mirrors
 // lab::OrderRequest::fromJson (shared/lab/events.cpp) so a form that passes here is
 // never answered 400 by the service.
+
+import { t } from './i18n.js';
 
 export const MAX_ORDER_ID = 9007199254740991n; // 2^53 - 1, the largest exact JSON integer
 export const MAX_ITEM_LENGTH = 200;              // UTF-16 code units after trimming, like QString::size()
@@ -22,9 +25,9 @@ export function qtTrim(text) {
 
 /** Parses the order id field; {value: Number} or {error}. */
 export function parseOrderId(raw) {
-  const error = `order_id must be an integer from 1 to ${MAX_ORDER_ID}`;
+  const error = t('validate.idRange', { max: MAX_ORDER_ID });
   const text = qtTrim(raw ?? '');
-  if (text === '') return { error: 'order_id is required' };
+  if (text === '') return { error: t('validate.idRequired') };
   if (!/^[0-9]+$/.test(text)) return { error };
   const big = BigInt(text);
   if (big < 1n || big > MAX_ORDER_ID) return { error };
@@ -34,19 +37,17 @@ export function parseOrderId(raw) {
 /** Parses the item field; {value: trimmed string} or {error}. */
 export function parseItem(raw) {
   const text = qtTrim(raw ?? '');
-  if (text === '') return { error: 'item must not be empty' };
-  if (text.length > MAX_ITEM_LENGTH) {
-    return { error: `item must be at most ${MAX_ITEM_LENGTH} characters` };
-  }
-  if (CONTROL_OR_BROKEN.test(text)) return { error: 'item must not contain control characters' };
+  if (text === '') return { error: t('validate.itemEmpty') };
+  if (text.length > MAX_ITEM_LENGTH) return { error: t('validate.itemLength', { max: MAX_ITEM_LENGTH }) };
+  if (CONTROL_OR_BROKEN.test(text)) return { error: t('validate.itemControl') };
   return { value: text };
 }
 
 /** Parses the quantity field; {value: Number} or {error}. */
 export function parseQuantity(raw) {
-  const error = `quantity must be an integer from 1 to ${MAX_QUANTITY}`;
+  const error = t('validate.quantityRange', { max: MAX_QUANTITY });
   const text = qtTrim(raw ?? '');
-  if (text === '') return { error: 'quantity is required' };
+  if (text === '') return { error: t('validate.quantityRequired') };
   if (!/^[0-9]+$/.test(text)) return { error };
   const n = Number(text);
   if (!Number.isSafeInteger(n) || n < 1 || n > MAX_QUANTITY) return { error };

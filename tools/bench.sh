@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # bench.sh (./lab bench): one benchmark run against the RUNNING lab stack (./lab up).
 #
-#   tools/bench.sh [--quick] [--out DIR]
+#   tools/bench.sh [--quick] [--cold | --cold-only] [--out DIR]
 #
 # Measures, in one run, the ceilings of this machine right now (a bare QHttpServer
 # route, Kafka's ProducerPerformance, redis-benchmark for the commands our Lua uses,
 # Elasticsearch _bulk of our documents) and then our system (order-service at
 # saturation, with the rest of the pipeline running and paused, end-to-end confirmed orders/s over 60 s, POST->notification latency at
-# 100/1,000/5,000 orders/s, search lag at 1,000/s, peak RSS and CPU of each service),
-# prints one table and writes JSON under build/bench/. Every order of the run is
-# followed to its WebSocket notification: an order with no notification or more than
-# one fails the bench (exit 1). --quick shortens every phase for trial runs.
+# 100, 250, 500, 1,000, 2,000 and 4,000 orders/s, search lag at 1,000/s, peak RSS and CPU of each service),
+# and what each order costs (Kafka requests by type, Redis commands, Elasticsearch
+# requests and documents, CPU-ms of every process) at every rate and flat out;
+# prints one table, writes JSON and a PNG plot (gnuplot) under build/bench/. Every order
+# of the run is followed to its WebSocket notification: an order with no notification
+# or more than one fails the bench (exit 1). --quick shortens every phase for trial runs.
+# --cold first RESTARTS Kafka and Elasticsearch (./lab infra restart) and measures
+# 100 orders/s for 60 s as soon as the services are healthy again, against 60 s at
+# 100/s once warm; --cold-only runs just that comparison.
 # docs/BENCHMARKS.md explains the figures and what bounds each of them.
 set -Eeuo pipefail
 
@@ -22,6 +27,7 @@ KAFKA_VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$ROO
 KAFKA_LIBS="$LAB_HOME/dist/kafka-$KAFKA_VERSION/libs"
 JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}"
 KAFKA="127.0.0.1:${LAB_KAFKA_PORT:-9092}"
+JMX_PORT="${LAB_KAFKA_JMX_PORT:-9999}"
 REDIS_PORT="${LAB_REDIS_PORT:-6379}"
 ES="http://127.0.0.1:${LAB_ES_PORT:-9200}"
 ORDER_PORT="${LAB_ORDER_PORT:-5000}"
@@ -32,24 +38,32 @@ CONCURRENCY="${LAB_BENCH_CONCURRENCY:-64}"
 SERVICES=(order-service payment-service inventory-service notifier-service search-service)
 SERVICE_PORTS=("$ORDER_PORT" "${LAB_PAYMENT_PORT:-5200}" "${LAB_INVENTORY_PORT:-5300}" "$NOTIFIER_PORT" "$SEARCH_PORT")
 
-QUICK=0
+QUICK=0 COLD=0 COLD_ONLY=0
 OUT_BASE="$BUILD_DIR/bench"
 while (($#)); do
   case "$1" in
     --quick) QUICK=1 ;;
+    --cold) COLD=1 ;;
+    --cold-only) COLD=1 COLD_ONLY=1 ;;
     --out) OUT_BASE="$2"; shift ;;
-    -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "bench.sh: unknown option '$1' (--quick, --out DIR)" >&2; exit 2 ;;
+    -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench.sh: unknown option '$1' (--quick, --cold, --cold-only, --out DIR)" >&2; exit 2 ;;
   esac
   shift
 done
 
 # phase lengths (seconds): full / --quick
 if ((QUICK)); then
-  T_BARE=5 T_SAT=5 T_E2E=15 T_RATE=5 WARM_ORDERS=10000 KAFKA_RECORDS=50000 KAFKA_PACED=3000 REDIS_N=50000 ES_DOCS=20000
+  T_BARE=5 T_SAT=5 T_E2E=15 T_RATE=5 T_CPU=10 T_IDLE=3 WARM_ORDERS=10000 KAFKA_RECORDS=50000 KAFKA_PACED=3000 REDIS_N=50000 ES_DOCS=20000
 else
-  T_BARE=10 T_SAT=10 T_E2E=60 T_RATE=12 WARM_ORDERS=30000 KAFKA_RECORDS=200000 KAFKA_PACED=10000 REDIS_N=200000 ES_DOCS=100000
+  T_BARE=10 T_SAT=10 T_E2E=60 T_RATE=12 T_CPU=20 T_IDLE=5 WARM_ORDERS=30000 KAFKA_RECORDS=200000 KAFKA_PACED=10000 REDIS_N=200000 ES_DOCS=100000
 fi
+# the rates of the latency/CPU curve; the first is the fixed-rate CPU phase (T_CPU long)
+RATES=(100 250 500 1000 2000 4000)
+# The cold-start target is about the first 60 s after the stack is ready, so the cold
+# phase lasts 60 s in every form, and so does the warm 100/s phase it is compared with.
+T_COLD=60
+((COLD)) && T_CPU=$T_COLD
 
 say() { printf '\033[1;34m[bench]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[bench] error:\033[0m %s\n' "$*" >&2; exit 1; }
@@ -65,6 +79,11 @@ for i in "${!SERVICES[@]}"; do
     || die "${SERVICES[$i]} is not healthy on :${SERVICE_PORTS[$i]}: run ./lab up first (./lab status shows what runs)"
 done
 [[ -f "$KAFKA_LIBS/kafka-tools-$KAFKA_VERSION.jar" ]] || die "Kafka $KAFKA_VERSION tools not in $KAFKA_LIBS: run ./lab deps"
+if ! (exec 3<>"/dev/tcp/127.0.0.1/$JMX_PORT") 2>/dev/null; then
+  say "no JMX on 127.0.0.1:$JMX_PORT: the Kafka request counts will be missing (a broker started by an older ./lab;"
+  say "  ./lab infra restart kafka gives it one, LAB_KAFKA_JMX_PORT moves it)"
+fi
+command -v gnuplot >/dev/null || say "gnuplot missing (Debian package gnuplot-nox, ./lab deps): no plot this time"
 
 GEN="$BUILD_DIR/tools/bulk-order-generator/bulk-order-generator"
 BARE="$BUILD_DIR/tools/bench/bare-http/bare-http"
@@ -87,45 +106,31 @@ say "results in $OUT ($( ((QUICK)) && echo quick || echo full) run)"
   echo "\"kernel\": \"$(uname -r)\","
   echo "\"load_start\": \"$(cut -d' ' -f1-3 /proc/loadavg)\","
   echo "\"quick\": $QUICK,"
+  echo "\"cold\": $COLD,"
   echo "\"concurrency\": $CONCURRENCY,"
   echo "\"started\": \"$(date -u +%FT%TZ)\""
   echo "}"
 } >"$OUT/machine.json"
 
 # ---------------------------------------------------------------- resource sampler
-# One line per service per second: epoch-seconds name rss-KiB cpu-ticks. The service
-# is the child of its supervisor (pid file of ./lab up); re-resolved every round, so
-# a restart mid-run is sampled too (and shows up as a new pid).
-service_pid() {
-  local sup child exe
-  sup="$(cat "$LAB_STATE/run/$1.pid" 2>/dev/null)" || return 1
-  case "$1" in
-    kafka | redis) kill -0 "$sup" 2>/dev/null && { echo "$sup"; return 0; }; return 1 ;; # exec'd in place
-  esac
-  for child in $(pgrep -P "$sup" 2>/dev/null); do
-    # argv[0], not /proc/PID/exe: a rebuild replaces the binary and exe then ends in " (deleted)"
-    exe="$(tr '\0' '\n' <"/proc/$child/cmdline" 2>/dev/null | head -n1)"
-    [[ "$exe" == */"$1" ]] && { echo "$child"; return 0; }
-  done
-  return 1
-}
-sampler() {
-  while :; do
-    local now name pid rss ticks
-    now="$(date +%s.%N)"
-    for name in "${SERVICES[@]}" kafka redis; do
-      pid="$(service_pid "$name")" || continue
-      rss="$(sed -n 's/^VmRSS:\s*\([0-9]*\).*/\1/p' "/proc/$pid/status" 2>/dev/null)" || continue
-      ticks="$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null)" || continue
-      echo "$now $name $pid ${rss:-0} ${ticks:-0}"
-    done
-    # the whole machine: busy ticks of all cores (user nice system irq softirq steal)
-    echo "$now machine 0 0 $(awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat)"
-    sleep 1
-  done
-}
-sampler >"$OUT/resources.txt" 2>/dev/null &
+# One line per process per second: epoch name pid rss-KiB cpu-ticks, for the five
+# services (the child of its supervisor, re-resolved every round, so a restart mid-run
+# is sampled too and shows up as a new pid), Kafka, Redis, Elasticsearch, the load
+# generator, the sampler itself and the whole machine (tools/bench/counters.py).
+COUNTERS="$ROOT/tools/bench/counters.py"
+python3 "$COUNTERS" sample "$OUT/resources.txt" --state "$LAB_STATE" --bench-pid $$ 2>"$OUT/sampler.err" &
 SAMPLER_PID=$!
+mkdir -p "$OUT/counters"
+# snapshot NAME: every counter at this moment into counters/NAME.json (CPU of each
+# process, Kafka requests by type over JMX, Redis commandstats, Elasticsearch stats)
+snapshot() {
+  python3 "$COUNTERS" snapshot "$OUT/counters/$1.json" --state "$LAB_STATE" --redis-port "$REDIS_PORT" \
+    --es "$ES" --jmx-port "$JMX_PORT" --kafka-libs "$KAFKA_LIBS" --java "$JAVA_HOME/bin/java" \
+    2>>"$OUT/counters/errors.txt" || die "counters.py snapshot failed: $(tail -n 3 "$OUT/counters/errors.txt")"
+}
+# children_times NAME: the CPU time of this shell's finished children so far (bash's
+# `times`, second line), i.e. of the load generator runs: it is a child of this shell
+children_times() { { echo "$1"; times; } >>"$OUT/children-times.txt"; }
 BARE_PID=""
 PAUSED=() # pids stopped with SIGSTOP by the saturation-alone phase; never left stopped
 resume_paused() {
@@ -158,57 +163,6 @@ wait_search_idle() {
   say "  search-service backlog did not reach 0; measuring anyway"
 }
 
-# ---------------------------------------------------------------- warm-up
-# Kafka and Elasticsearch run on the JVM: just after `./lab up` they are still compiling
-# their hot paths (C2 at a third of a core, Kafka near a full core at 100 orders/s) and
-# every figure below would measure that. Orders through the whole pipeline, not
-# measured, until it has caught up.
-say "warm-up: $WARM_ORDERS orders through the pipeline (not measured)"
-gen -u "http://127.0.0.1:$ORDER_PORT/create_order" -n "$WARM_ORDERS" -r 1000 -c "$CONCURRENCY" \
-  >"$OUT/warm-up.json" || die "warm-up failed: $(cat "$OUT/warm-up.json")"
-wait_search_idle
-
-# ---------------------------------------------------------------- ceilings
-say "ceiling 1/4: bare QHttpServer route, ${T_BARE}s flat out, $CONCURRENCY connections"
-"$BARE" --port "$BARE_PORT" >"$OUT/bare-http.log" 2>&1 &
-BARE_PID=$!
-for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$BARE_PORT") 2>/dev/null && break; sleep 0.1; done
-gen -u "http://127.0.0.1:$BARE_PORT/create_order" -d "$T_BARE" -c "$CONCURRENCY" >"$OUT/bare-http.json" \
-  || die "bare-http run failed (port $BARE_PORT busy? set LAB_BENCH_BARE_PORT)"
-kill "$BARE_PID" 2>/dev/null || true
-wait "$BARE_PID" 2>/dev/null || true
-BARE_PID=""
-
-say "ceiling 2/4: redis-benchmark (EVALSHA of a small script, HSET, INCR), $REDIS_N requests each, 50 clients"
-SHA="$(redis-cli -p "$REDIS_PORT" script load \
-  "redis.call('HSET', KEYS[1], 'state', ARGV[1]) return redis.call('HINCRBY', KEYS[1], 'n', 1)")"
-{
-  redis-benchmark -p "$REDIS_PORT" -c 50 -n "$REDIS_N" -r 10000 --csv evalsha "$SHA" 1 'bench:h:__rand_int__' accepted
-  redis-benchmark -p "$REDIS_PORT" -c 50 -n "$REDIS_N" -r 10000 --csv hset 'bench:h:__rand_int__' status confirmed
-  redis-benchmark -p "$REDIS_PORT" -c 50 -n "$REDIS_N" -r 10000 --csv incr 'bench:c:__rand_int__'
-} >"$OUT/redis-benchmark.csv" 2>"$OUT/redis-benchmark.err" || die "redis-benchmark failed: $(tail -n 3 "$OUT/redis-benchmark.err")"
-
-say "ceiling 3/4: Kafka ProducerPerformance, $KAFKA_RECORDS records of 120 B, acks=all, flat out; then $KAFKA_PACED at 1,000/s"
-"$JAVA_HOME/bin/java" -Xmx256m -cp "$KAFKA_LIBS/*" org.apache.kafka.tools.ProducerPerformance \
-  --topic bench.perf --num-records "$KAFKA_RECORDS" --record-size 120 --throughput -1 \
-  --producer-props "bootstrap.servers=$KAFKA" acks=all >"$OUT/kafka-producer-perf.txt" 2>&1 \
-  || die "ProducerPerformance failed: $(tail -n 5 "$OUT/kafka-producer-perf.txt")"
-# the same tool paced at 1,000 records/s: one produce hop's latency at the rate of the latency target
-"$JAVA_HOME/bin/java" -Xmx256m -cp "$KAFKA_LIBS/*" org.apache.kafka.tools.ProducerPerformance \
-  --topic bench.perf --num-records "$KAFKA_PACED" --record-size 120 --throughput 1000 \
-  --producer-props "bootstrap.servers=$KAFKA" acks=all linger.ms=2 >"$OUT/kafka-producer-perf-1000.txt" 2>&1 \
-  || die "ProducerPerformance (1,000/s) failed: $(tail -n 5 "$OUT/kafka-producer-perf-1000.txt")"
-
-say "ceiling 4/4: Elasticsearch _bulk of $ES_DOCS order documents into the scratch index bench-order-logs"
-curl -fsS -X DELETE "$ES/bench-order-logs" >/dev/null 2>&1 || true
-gen --bulk-es "$ES_DOCS" --index bench-order-logs --bulk-size 1000 --bulk-parallel 2 --es-url "$ES" \
-  >"$OUT/es-bulk.json" || die "Elasticsearch bulk run failed: $(cat "$OUT/es-bulk.json")"
-curl -fsS -X DELETE "$ES/bench-order-logs" >/dev/null 2>&1 || true
-
-# ---------------------------------------------------------------- ours
-# search-service must have caught up before the search-lag run, or the lag measures
-# an old backlog instead of indexing.
-
 watch_opts=(--watch --ws-url "ws://127.0.0.1:$NOTIFIER_PORT/ws" --watch-timeout 90 -c "$CONCURRENCY")
 URL="http://127.0.0.1:$ORDER_PORT/create_order"
 FAILED_RUNS=()
@@ -230,49 +184,169 @@ run_done() { # name, start time, generator exit status
   fi
 }
 
+# counted_run NAME FROM GENERATOR-ARGS...: run_ours, then what the phase cost: the
+# counters from snapshot FROM (taken before) to the snapshot NAME taken once
+# search-service has indexed the phase's orders (Elasticsearch idle for 1 s). One
+# snapshot ends a phase and starts the next; report.py divides by the phase's orders.
+counted_run() {
+  local name="$1" from="$2"; shift 2
+  children_times "$name"
+  run_ours "$name" "$@"
+  children_times "$name"
+  python3 "$COUNTERS" settle --es "$ES" --max 20
+  snapshot "$name"
+  echo "$name $from $name" >>"$OUT/counted.txt"
+}
+
+# ---------------------------------------------------------------- cold start
+# The first minute after `./lab up`: Kafka's and Elasticsearch's JVMs have just started
+# and compile their hot paths while the first orders come in. Restarting both (the
+# services stay up and reconnect), then what `./lab up` does after starting them
+# (`./lab warm-up`; LAB_WARMUP_ORDERS=0 measures without it) and waiting until every
+# service is healthy again gives the same state; then 100 orders/s for 60 s, to compare
+# with the warm 100/s phase of the same length below.
+services_healthy() {
+  local i
+  for i in "${!SERVICES[@]}"; do
+    curl -fsS --max-time 2 "http://127.0.0.1:${SERVICE_PORTS[$i]}/healthz" >/dev/null 2>&1 || return 1
+  done
+}
+if ((COLD)); then
+  say "cold: restarting Kafka and Elasticsearch (./lab infra restart, state $LAB_STATE)"
+  t_restart=$SECONDS
+  for c in kafka elasticsearch; do
+    "$ROOT/lab" infra restart "$c" >>"$OUT/cold-restart.log" 2>&1 \
+      || die "./lab infra restart $c failed: $(tail -n 5 "$OUT/cold-restart.log")"
+  done
+  t_warm=$SECONDS
+  "$ROOT/lab" warm-up >>"$OUT/cold-restart.log" 2>&1 || die "./lab warm-up failed: $(tail -n 5 "$OUT/cold-restart.log")"
+  t_warm=$((SECONDS - t_warm))
+  for ((i = 0; i < 240; i++)); do services_healthy && break; sleep 0.5; done
+  services_healthy || die "the services were not healthy 120 s after Kafka and Elasticsearch restarted"
+  echo "{\"restart_to_ready_s\": $((SECONDS - t_restart)), \"warm_up_s\": $t_warm," \
+    "\"warm_up_orders\": ${LAB_WARMUP_ORDERS:-5000}}" >"$OUT/cold.json"
+  say "cold: ready $((SECONDS - t_restart))s after the restart; 100 orders/s for ${T_COLD}s at once"
+  snapshot cold-start
+  counted_run cold-100 cold-start -r 100 -d "$T_COLD"
+fi
+
+# ---------------------------------------------------------------- warm-up
+# Kafka and Elasticsearch run on the JVM: just after `./lab up` they are still compiling
+# their hot paths (C2 at a third of a core, Kafka near a full core at 100 orders/s) and
+# every figure below would measure that. Orders through the whole pipeline, not
+# measured, until it has caught up.
+say "warm-up: $WARM_ORDERS orders through the pipeline (not measured)"
+gen -u "$URL" -n "$WARM_ORDERS" -r 1000 -c "$CONCURRENCY" \
+  >"$OUT/warm-up.json" || die "warm-up failed: $(cat "$OUT/warm-up.json")"
 wait_search_idle
-for rate in 100 1000 5000; do
+
+# ---------------------------------------------------------------- idle
+# What the stack costs with no orders at all (heartbeats, empty fetches, health
+# probes): the baseline the per-order figures sit on.
+say "idle: ${T_IDLE}s with no orders (the counters' baseline)"
+snapshot idle-start
+sleep "$T_IDLE"
+snapshot idle
+echo "idle idle-start idle" >>"$OUT/counted.txt"
+
+# ---------------------------------------------------------------- ceilings
+ceilings() {
+  say "ceiling 1/4: bare QHttpServer route, ${T_BARE}s flat out, $CONCURRENCY connections"
+  "$BARE" --port "$BARE_PORT" >"$OUT/bare-http.log" 2>&1 &
+  BARE_PID=$!
+  for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$BARE_PORT") 2>/dev/null && break; sleep 0.1; done
+  gen -u "http://127.0.0.1:$BARE_PORT/create_order" -d "$T_BARE" -c "$CONCURRENCY" >"$OUT/bare-http.json" \
+    || die "bare-http run failed (port $BARE_PORT busy? set LAB_BENCH_BARE_PORT)"
+  kill "$BARE_PID" 2>/dev/null || true
+  wait "$BARE_PID" 2>/dev/null || true
+  BARE_PID=""
+
+  say "ceiling 2/4: redis-benchmark (EVALSHA of a small script, HSET, INCR), $REDIS_N requests each, 50 clients"
+  local SHA
+  SHA="$(redis-cli -p "$REDIS_PORT" script load \
+    "redis.call('HSET', KEYS[1], 'state', ARGV[1]) return redis.call('HINCRBY', KEYS[1], 'n', 1)")"
+  {
+    redis-benchmark -p "$REDIS_PORT" -c 50 -n "$REDIS_N" -r 10000 --csv evalsha "$SHA" 1 'bench:h:__rand_int__' accepted
+    redis-benchmark -p "$REDIS_PORT" -c 50 -n "$REDIS_N" -r 10000 --csv hset 'bench:h:__rand_int__' status confirmed
+    redis-benchmark -p "$REDIS_PORT" -c 50 -n "$REDIS_N" -r 10000 --csv incr 'bench:c:__rand_int__'
+  } >"$OUT/redis-benchmark.csv" 2>"$OUT/redis-benchmark.err" || die "redis-benchmark failed: $(tail -n 3 "$OUT/redis-benchmark.err")"
+
+  say "ceiling 3/4: Kafka ProducerPerformance, $KAFKA_RECORDS records of 120 B, acks=all, flat out; then $KAFKA_PACED at 1,000/s"
+  "$JAVA_HOME/bin/java" -Xmx256m -cp "$KAFKA_LIBS/*" org.apache.kafka.tools.ProducerPerformance \
+    --topic bench.perf --num-records "$KAFKA_RECORDS" --record-size 120 --throughput -1 \
+    --producer-props "bootstrap.servers=$KAFKA" acks=all >"$OUT/kafka-producer-perf.txt" 2>&1 \
+    || die "ProducerPerformance failed: $(tail -n 5 "$OUT/kafka-producer-perf.txt")"
+  # the same tool paced at 1,000 records/s: one produce hop's latency at the rate of the latency target
+  "$JAVA_HOME/bin/java" -Xmx256m -cp "$KAFKA_LIBS/*" org.apache.kafka.tools.ProducerPerformance \
+    --topic bench.perf --num-records "$KAFKA_PACED" --record-size 120 --throughput 1000 \
+    --producer-props "bootstrap.servers=$KAFKA" acks=all linger.ms=2 >"$OUT/kafka-producer-perf-1000.txt" 2>&1 \
+    || die "ProducerPerformance (1,000/s) failed: $(tail -n 5 "$OUT/kafka-producer-perf-1000.txt")"
+
+  say "ceiling 4/4: Elasticsearch _bulk of $ES_DOCS order documents into the scratch index bench-order-logs"
+  curl -fsS -X DELETE "$ES/bench-order-logs" >/dev/null 2>&1 || true
+  gen --bulk-es "$ES_DOCS" --index bench-order-logs --bulk-size 1000 --bulk-parallel 2 --es-url "$ES" \
+    >"$OUT/es-bulk.json" || die "Elasticsearch bulk run failed: $(cat "$OUT/es-bulk.json")"
+  curl -fsS -X DELETE "$ES/bench-order-logs" >/dev/null 2>&1 || true
+}
+((COLD_ONLY)) || ceilings
+
+# ---------------------------------------------------------------- ours
+# search-service must have caught up before the search-lag run, or the lag measures
+# an old backlog instead of indexing.
+wait_search_idle
+# The curve: latency, CPU and the cost per order from 100 orders/s up. The first rate
+# is also the fixed-rate CPU phase (the whole machine's busy share at 100/s), longer.
+((COLD_ONLY)) && RATES=(100)
+snapshot rates-start
+prev=rates-start
+for rate in "${RATES[@]}"; do
   extra=()
+  secs=$T_RATE
+  ((rate == RATES[0])) && secs=$T_CPU
   if ((rate == 1000)); then
     extra=(--search-lag --es-url "$ES" --index order-logs --lag-every-ms 50)
-    say "ours: ${rate} orders/s for ${T_RATE}s, POST->notification latency + search lag"
+    say "ours: ${rate} orders/s for ${secs}s, POST->notification latency + search lag, cost per order"
   else
-    say "ours: ${rate} orders/s for ${T_RATE}s, POST->notification latency"
+    say "ours: ${rate} orders/s for ${secs}s, POST->notification latency, cost per order"
   fi
-  run_ours "rate-$rate" -r "$rate" -d "$T_RATE" "${extra[@]}"
+  counted_run "rate-$rate" "$prev" -r "$rate" -d "$secs" "${extra[@]}"
+  prev="rate-$rate"
 done
 
-say "ours: order-service at saturation, ${T_SAT}s flat out"
-run_ours saturation -d "$T_SAT"
+if ((!COLD_ONLY)); then
+  say "ours: order-service at saturation, ${T_SAT}s flat out"
+  run_ours saturation -d "$T_SAT"
 
-# The same with the machine to order-service, Redis and Kafka: payment-, inventory- and
-# search-service are paused (SIGSTOP) while the load runs, so the comparison with the
-# bare route is not about the CPU the rest of the pipeline takes. They resume when the
-# load ends (or the bench exits) and work off the backlog; every order is still
-# followed to its notification.
-# The pause stays under 5 s: a consumer stopped longer than the services' 10 s session
-# timeout (minus a heartbeat interval) loses its partitions and the catch-up starts
-# with a rebalance.
-T_ALONE=$((QUICK ? 3 : 4))
-say "ours: order-service alone at saturation (payment-, inventory-, search-service paused), ${T_ALONE}s flat out"
-for name in payment-service inventory-service search-service; do
-  pid="$(service_pid "$name")" && PAUSED+=("$pid")
-done
-((${#PAUSED[@]} == 3)) || die "cannot find the pids of payment-, inventory- and search-service to pause"
-kill -STOP "${PAUSED[@]}"
-start="$(date +%s.%N)"
-gen -u "$URL" "${watch_opts[@]}" --watch-timeout 180 -d "$T_ALONE" >"$OUT/saturation-alone.json" &
-gen_pid=$!
-sleep "$T_ALONE"
-sleep 0.5
-resume_paused
-rc=0
-wait "$gen_pid" || rc=$?
-run_done saturation-alone "$start" "$rc"
-wait_search_idle
+  # The same with the machine to order-service, Redis and Kafka: payment-, inventory- and
+  # search-service are paused (SIGSTOP) while the load runs, so the comparison with the
+  # bare route is not about the CPU the rest of the pipeline takes. They resume when the
+  # load ends (or the bench exits) and work off the backlog; every order is still
+  # followed to its notification.
+  # The pause stays under 5 s: a consumer stopped longer than the services' 10 s session
+  # timeout (minus a heartbeat interval) loses its partitions and the catch-up starts
+  # with a rebalance.
+  T_ALONE=$((QUICK ? 3 : 4))
+  say "ours: order-service alone at saturation (payment-, inventory-, search-service paused), ${T_ALONE}s flat out"
+  for name in payment-service inventory-service search-service; do
+    pid="$(python3 "$COUNTERS" pid "$name" --state "$LAB_STATE")" && PAUSED+=("$pid")
+  done
+  ((${#PAUSED[@]} == 3)) || die "cannot find the pids of payment-, inventory- and search-service to pause"
+  kill -STOP "${PAUSED[@]}"
+  start="$(date +%s.%N)"
+  gen -u "$URL" "${watch_opts[@]}" --watch-timeout 180 -d "$T_ALONE" >"$OUT/saturation-alone.json" &
+  gen_pid=$!
+  sleep "$T_ALONE"
+  sleep 0.5
+  resume_paused
+  rc=0
+  wait "$gen_pid" || rc=$?
+  run_done saturation-alone "$start" "$rc"
+  wait_search_idle
 
-say "ours: end to end, ${T_E2E}s flat out, every order followed to its notification"
-run_ours e2e -d "$T_E2E"
+  say "ours: end to end, ${T_E2E}s flat out, every order followed to its notification, cost per order"
+  snapshot e2e-start
+  counted_run e2e e2e-start -d "$T_E2E"
+fi
 
 sleep 1.5 # one more resource sample after the last phase
 kill "$SAMPLER_PID" 2>/dev/null || true

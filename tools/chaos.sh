@@ -59,6 +59,7 @@ if ((cluster)); then export LAB_REDIS_SENTINEL=1; fi
 export LAB_REDIS_SENTINEL="${LAB_REDIS_SENTINEL:-$( ((nodes > 1)) && echo 1 || echo 0)}" LAB_REDIS_MASTER_NAME=lab
 export LAB_ES_PORT=$(free_port) LAB_ES_HEAP="${LAB_ES_HEAP:-512m}"
 export LAB_KAFKA_HEAP="${LAB_KAFKA_HEAP:-$( ((nodes > 1)) && echo 384m || echo 512m)}"
+export LAB_KAFKA_JMX_PORT=$(free_port)
 # what the test's labtest:: helpers and ServiceStack read
 brokers="$(printf '127.0.0.1:%s,' "${kafka_ports[@]}")"
 export LAB_KAFKA_BROKERS="${brokers%,}" LAB_REDIS_HOST=127.0.0.1 LAB_REDIS_SENTINELS=""

@@ -3,6 +3,7 @@
 #include "inventoryprocessor.h"
 
 #include "lab/events.h"
+#include "lab/journey.h"
 #include "lab/kafkaproducer.h"
 #include "lab/outcomescripts.h"
 #include "lab/redisclient.h"
@@ -18,9 +19,9 @@ namespace inventory {
 
 using Result = lab::EventWorker::Result;
 
-InventoryProcessor::InventoryProcessor(StockPolicy policy, lab::Names names, lab::RedisClient *redis,
-                                       lab::KafkaProducer *producer, QObject *parent)
-    : QObject(parent), m_policy(std::move(policy)), m_names(std::move(names)), m_redis(redis),
+InventoryProcessor::InventoryProcessor(StockPolicy policy, lab::Names names, lab::OrderRetention retention,
+                                       lab::RedisClient *redis, lab::KafkaProducer *producer, QObject *parent)
+    : QObject(parent), m_policy(std::move(policy)), m_names(std::move(names)), m_retention(retention), m_redis(redis),
       m_producer(producer), m_orderCreated(m_names.topic(lab::topics::OrderCreated)),
       m_paymentFailed(m_names.topic(lab::topics::PaymentFailed))
 {
@@ -38,7 +39,7 @@ void InventoryProcessor::handle(const lab::KafkaMessage &message, lab::EventWork
         if (!order.ok())
             return finish(Result::dropped(QStringLiteral("malformed"),
                                           QStringLiteral("not an order.created event: %1").arg(order.error)));
-        return reserve(*order.value, std::move(finish));
+        return reserve(*order.value, message, std::move(finish));
     }
     if (message.topic == m_paymentFailed) {
         const auto payment = lab::PaymentOutcome::fromJson(message.value);
@@ -51,12 +52,20 @@ void InventoryProcessor::handle(const lab::KafkaMessage &message, lab::EventWork
     finish(Result::dropped(QStringLiteral("unexpected_topic"), QStringLiteral("record from %1").arg(message.topic)));
 }
 
-void InventoryProcessor::reserve(const lab::OrderCreated &order, lab::EventWorker::Finish finish)
+void InventoryProcessor::reserve(const lab::OrderCreated &order, const lab::KafkaMessage &record,
+                                 lab::EventWorker::Finish finish)
 {
     QPointer<InventoryProcessor> self(this);
-    lab::outcomes::reserveStock(*m_redis, m_names, order, m_policy.initialStock(order.item),
-                                QDateTime::currentDateTimeUtc(),
-                                [self, order, finish](const lab::outcomes::Reservation &r, const QString &error) {
+    // The journey so far and this hop's stamp, for the outcome's headers (a redelivery
+    // stamps again; Redis keeps the first decision's stamp).
+    const qint64 stampUs = lab::journey::nowMicros();
+    lab::journey::Timeline journey = lab::journey::Timeline::fromHeaders(record.headers);
+    journey.set(lab::journey::Hop::StockDecided, stampUs);
+    const lab::KafkaHeaders headers = journey.headers(lab::journey::TraceContext::continuing(record));
+    lab::outcomes::reserveStock(*m_redis, m_names, m_retention, order, m_policy.initialStock(order.item),
+                                QDateTime::currentDateTimeUtc(), stampUs,
+                                [self, order, finish, headers](const lab::outcomes::Reservation &r,
+                                                               const QString &error) {
         if (!self)
             return;
         if (!error.isEmpty())
@@ -76,7 +85,7 @@ void InventoryProcessor::reserve(const lab::OrderCreated &order, lab::EventWorke
         outcome.reason = r.reason;
         outcome.at = r.at.isValid() ? r.at : QDateTime::currentDateTimeUtc();
         const QString topic = self->m_names.topic(outcome.topic());
-        self->m_producer->produce(topic, QByteArray::number(outcome.orderId), outcome.toJson(),
+        self->m_producer->produce(topic, QByteArray::number(outcome.orderId), outcome.toJson(), headers,
                                   [finish, topic, outcome, fresh = r.fresh](const lab::KafkaError &e, qint32, qint64) {
             if (e)
                 return finish(Result::retry(QStringLiteral("kafka"), e.toString()));
@@ -94,7 +103,7 @@ void InventoryProcessor::reserve(const lab::OrderCreated &order, lab::EventWorke
 
 void InventoryProcessor::release(const lab::PaymentOutcome &payment, lab::EventWorker::Finish finish)
 {
-    lab::outcomes::releaseStock(*m_redis, m_names, payment, QDateTime::currentDateTimeUtc(),
+    lab::outcomes::releaseStock(*m_redis, m_names, m_retention, payment, QDateTime::currentDateTimeUtc(),
                                 [payment, finish](lab::outcomes::ReleaseAction action, qint64 stock, const QString &error) {
         if (!error.isEmpty())
             return finish(Result::retry(QStringLiteral("redis"), error));

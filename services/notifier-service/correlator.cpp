@@ -2,6 +2,7 @@
 #include "correlator.h"
 
 #include "lab/events.h"
+#include "lab/journey.h"
 #include "lab/kafkaproducer.h"
 #include "lab/metrics.h"
 #include "lab/outcomescripts.h"
@@ -18,8 +19,9 @@ namespace notifier {
 using Result = lab::EventWorker::Result;
 using lab::outcomes::OutcomeEvent;
 
-Correlator::Correlator(lab::Names names, lab::RedisClient *redis, lab::KafkaProducer *producer, QObject *parent)
-    : QObject(parent), m_names(std::move(names)), m_redis(redis), m_producer(producer),
+Correlator::Correlator(lab::Names names, lab::OrderRetention retention, lab::RedisClient *redis,
+                       lab::KafkaProducer *producer, QObject *parent)
+    : QObject(parent), m_names(std::move(names)), m_retention(retention), m_redis(redis), m_producer(producer),
       m_paymentSuccess(m_names.topic(lab::topics::PaymentSuccess)),
       m_paymentFailed(m_names.topic(lab::topics::PaymentFailed)),
       m_inventoryReserved(m_names.topic(lab::topics::InventoryReserved)),
@@ -59,9 +61,9 @@ void Correlator::handle(const lab::KafkaMessage &message, lab::EventWorker::Fini
     }
 
     QPointer<Correlator> self(this);
-    lab::outcomes::correlate(*m_redis, m_names, event, QDateTime::currentDateTimeUtc(),
-                             [self, finish, orderId = event.orderId](const lab::outcomes::Correlation &c,
-                                                                    const QString &error) {
+    lab::outcomes::correlate(*m_redis, m_names, m_retention, event, QDateTime::currentDateTimeUtc(), lab::journey::nowMicros(),
+                             [self, finish, orderId = event.orderId, message](const lab::outcomes::Correlation &c,
+                                                                             const QString &error) {
         if (!self)
             return;
         if (!error.isEmpty())
@@ -77,22 +79,27 @@ void Correlator::handle(const lab::KafkaMessage &message, lab::EventWorker::Fini
         else
             qCInfo(lcCorrelator, "order %lld was decided (%s) but never published; publishing it now", orderId,
                    qPrintable(c.status));
-        self->publish(*c.publish, finish);
+        // The trace of the order (from Redis, else the record that decided it) goes on.
+        const lab::journey::TraceContext trace =
+            lab::journey::TraceContext::continuing(message, c.publish->timeline.traceId());
+        self->publish(*c.publish, c.publish->timeline.headers(trace), finish);
     });
 }
 
-void Correlator::publish(const lab::Notification &notification, lab::EventWorker::Finish finish)
+void Correlator::publish(const lab::Notification &notification, const lab::KafkaHeaders &headers,
+                         lab::EventWorker::Finish finish)
 {
     const QString topic = m_names.topic(lab::topics::OrderNotification);
     QPointer<Correlator> self(this);
-    m_producer->produce(topic, QByteArray::number(notification.orderId), notification.toJson(),
+    m_producer->produce(topic, QByteArray::number(notification.orderId), notification.toJson(), headers,
                         [self, finish, topic, notification](const lab::KafkaError &error, qint32, qint64) {
         if (!self)
             return;
         if (error)
             return finish(Result::retry(QStringLiteral("kafka"), error.toString()));
         lab::EventWorker::countProduced(topic);
-        lab::outcomes::markPublished(*self->m_redis, self->m_names, notification,
+        emit self->published(notification);
+        lab::outcomes::markPublished(*self->m_redis, self->m_names, self->m_retention, notification, lab::journey::nowMicros(),
                                      [finish, notification](bool, const QString &error) {
             // Not marked: the retry finds the order unpublished and publishes again; the
             // fan-out drops the duplicate.

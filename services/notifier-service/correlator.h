@@ -5,10 +5,15 @@
 // decided it (or an earlier decision was never published, e.g. after a crash) the
 // notification goes to order.notification keyed by order_id; once Kafka confirmed it,
 // the order is marked published and listed in notifications:recent, and only then is
-// the input record acknowledged.
+// the input record acknowledged. published() lets this instance's WebSocket clients get
+// the notification as soon as Kafka stored it, without waiting for the fan-out to read
+// it back (the hub drops the copy the fan-out reads later).
 #pragma once
 
+#include "lab/config.h"
 #include "lab/eventworker.h"
+#include "lab/events.h"
+#include "lab/kafkamessage.h"
 #include "lab/names.h"
 
 #include <QObject>
@@ -16,7 +21,6 @@
 namespace lab {
 class KafkaProducer;
 class RedisClient;
-struct Notification;
 }
 
 namespace notifier {
@@ -25,17 +29,24 @@ class Correlator : public QObject
 {
     Q_OBJECT
 public:
-    Correlator(lab::Names names, lab::RedisClient *redis, lab::KafkaProducer *producer, QObject *parent = nullptr);
+    Correlator(lab::Names names, lab::OrderRetention retention, lab::RedisClient *redis,
+               lab::KafkaProducer *producer, QObject *parent = nullptr);
 
     /// The outcome topics to subscribe to (namespaced).
     QStringList topics() const;
     /// An EventWorker::Handler for records of topics().
     void handle(const lab::KafkaMessage &message, lab::EventWorker::Finish finish);
 
+signals:
+    /// Kafka acknowledged this notification (emitted before it is marked published).
+    void published(const lab::Notification &notification);
+
 private:
-    void publish(const lab::Notification &notification, lab::EventWorker::Finish finish);
+    void publish(const lab::Notification &notification, const lab::KafkaHeaders &headers,
+                 lab::EventWorker::Finish finish);
 
     lab::Names m_names;
+    lab::OrderRetention m_retention;
     lab::RedisClient *m_redis;
     lab::KafkaProducer *m_producer;
     QString m_paymentSuccess;

@@ -4,6 +4,7 @@
 // serves the browser UI. Wiring only; the logic lives in correlator.*,
 // notificationhub.*, recentids.* and staticfiles.*.
 #include "correlator.h"
+#include "kafkaapi.h"
 #include "notificationhub.h"
 #include "staticfiles.h"
 
@@ -12,6 +13,7 @@
 #include "lab/httpservice.h"
 #include "lab/kafkaadmin.h"
 #include "lab/kafkaconsumer.h"
+#include "lab/kafkainspector.h"
 #include "lab/kafkaprobe.h"
 #include "lab/kafkaproducer.h"
 #include "lab/log.h"
@@ -56,9 +58,14 @@ int main(int argc, char *argv[])
          QStringLiteral("Directory of the browser UI's files.")},
         {QStringLiteral("dedupe-window"), QStringLiteral("NOTIFIER_DEDUPE_WINDOW"), QStringLiteral("100000"),
          QStringLiteral("Order ids remembered to drop republished notifications.")},
+        {QStringLiteral("kafka-inspect-interval-ms"), QStringLiteral("NOTIFIER_KAFKA_INSPECT_INTERVAL_MS"),
+         QStringLiteral("5000"),
+         QStringLiteral("How often consumer lag and partition offsets are asked of Kafka (GET /kafka/lag, "
+                        "lab_kafka_consumer_lag).")},
         {QStringLiteral("ws-max-queue-bytes"), QStringLiteral("NOTIFIER_WS_MAX_QUEUE_BYTES"), QStringLiteral("1048576"),
          QStringLiteral("Unsent bytes a WebSocket client may accumulate before it is closed.")},
     };
+    options += lab::Config::orderRetentionOptions();
     const lab::Config config = lab::Config::load(
         app, QStringLiteral("Correlates payment and inventory outcomes, publishes order.notification and pushes "
                             "every notification to WebSocket clients on /ws; serves the browser UI."),
@@ -68,6 +75,7 @@ int main(int argc, char *argv[])
 
     QString error;
     const lab::servicekit::Endpoint endpoint = lab::servicekit::endpointOrDie(config, QStringLiteral("NOTIFIER_PORT"));
+    const lab::OrderRetention retention = lab::servicekit::orderRetentionOrDie(config);
     notifier::NotificationHub::Options hubOptions;
     hubOptions.dedupeWindow = int(qBound(qint64(1), config.intValue(QStringLiteral("dedupe-window")), qint64(100000000)));
     hubOptions.maxQueueBytes = qMax<qint64>(1024, config.intValue(QStringLiteral("ws-max-queue-bytes")));
@@ -91,13 +99,21 @@ int main(int argc, char *argv[])
     kafkaProbe.start();
 
     // Correlation: one consumer group shared by every instance.
-    notifier::Correlator correlator(names, &redis, &producer);
+    notifier::Correlator correlator(names, retention, &redis, &producer);
     // The contract's topics exist before anyone subscribes (a consumer would notice a
     // topic created later only at its next metadata refresh).
     if (const lab::KafkaError e = lab::kafkaadmin::ensureContractTopics(brokers, names))
         qWarning("could not make sure the topics exist (%s); continuing", qPrintable(e.toString()));
-    lab::KafkaConsumer outcomes(brokers, names.group(kService), correlator.topics(),
-                                lab::servicekit::consumerDefaults());
+    // An order's two outcomes usually arrive a few ms apart and it is decided only when
+    // both are there: the broker holds a fetch until about two outcome records (~220 B
+    // each) are there, so one fetch carries both instead of one each (at 100 orders/s:
+    // ~100 fetch requests a second instead of ~200). The wait bound matters only when
+    // one side is slow (the decision waits for it anyway; an order failed by its first
+    // outcome can be told up to 100 ms later) and when idle (ten empty fetches a second).
+    QMap<QString, QString> outcomeConfig = lab::servicekit::consumerDefaults();
+    outcomeConfig.insert(QStringLiteral("fetch.min.bytes"), QStringLiteral("400"));
+    outcomeConfig.insert(QStringLiteral("fetch.wait.max.ms"), QStringLiteral("100"));
+    lab::KafkaConsumer outcomes(brokers, names.group(kService), correlator.topics(), outcomeConfig);
     if (!outcomes.isValid())
         lab::servicekit::die(outcomes.creationError().toString());
     // Each record in flight holds its Lua call, produce and callbacks: 1,000 keep the
@@ -117,28 +133,45 @@ int main(int argc, char *argv[])
     notifier::NotificationHub hub(hubOptions);
     const QString instance = QStringLiteral("%1-%2").arg(QCoreApplication::applicationPid())
                                  .arg(QUuid::createUuid().toString(QUuid::Id128).left(12));
+    // This instance's own decisions reach its clients as soon as Kafka stored them
+    // (Correlator::published, below); the fan-out brings the other instances' and drops
+    // the copies of ours. So it may fetch in batches (a request per 50 ms at most, not
+    // per notification): a notification decided by another instance arrives up to
+    // 50 ms later than one decided here.
     lab::KafkaConsumer fanoutConsumer(brokers, names.group(QStringLiteral("notifier-fanout-") + instance),
                                       {names.topic(lab::topics::OrderNotification)},
-                                      {{QStringLiteral("auto.offset.reset"), QStringLiteral("latest")}});
+                                      {{QStringLiteral("auto.offset.reset"), QStringLiteral("latest")},
+                                       {QStringLiteral("fetch.min.bytes"), QStringLiteral("65536")},
+                                       {QStringLiteral("fetch.wait.max.ms"), QStringLiteral("50")}});
     if (!fanoutConsumer.isValid())
         lab::servicekit::die(fanoutConsumer.creationError().toString());
     fanoutConsumer.setMode(lab::KafkaConsumer::Mode::Broadcast);
     fanoutConsumer.setBroadcastHistory(hubOptions.backlogSize);
+    QObject::connect(&correlator, &notifier::Correlator::published, &hub,
+                     [&hub](const lab::Notification &n) { hub.deliver(n); });
     lab::EventWorker fanout(QStringLiteral("notifier-fanout"), &fanoutConsumer,
                             [&hub](const lab::KafkaMessage &m, lab::EventWorker::Finish f) {
                                 hub.handleRecord(m, std::move(f));
                             });
 
+    // Lag, partitions and watermarks for operators and the page (GET /kafka/*, and
+    // the lab_kafka_* gauges on /metrics), from a thread of its own.
+    lab::KafkaInspector inspector(brokers, names,
+                                  int(qBound(qint64(500), config.intValue(QStringLiteral("kafka-inspect-interval-ms")),
+                                             qint64(3600000))));
+
     lab::HttpService http(kService);
     http.addHealthCheck(lab::servicekit::kafkaCheck(&kafkaProbe));
-    http.addHealthCheck(lab::servicekit::redisCheck(&redis));
+    lab::servicekit::addRedisChecks(http, &redis, config);
     http.addHealthCheck({QStringLiteral("fanout"), [&fanoutConsumer](QString *detail) {
         if (fanoutConsumer.isCaughtUp())
             return true;
         *detail = QStringLiteral("reading the recent notifications of order.notification");
         return false;
     }});
-    // Everything that is not /healthz, /metrics or /ws: the browser UI's files.
+    notifier::KafkaApi kafkaApi(&http, &inspector);
+    kafkaApi.install();
+    // Everything that is not /healthz, /metrics, /kafka/* or /ws: the browser UI's files.
     http.setMissingHandler([&files](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
         files.respond(request).write(std::move(responder));
     });
@@ -181,6 +214,7 @@ int main(int argc, char *argv[])
                                     {names.topic(lab::topics::OrderNotification)});
     correlation.start();
     fanout.start();
+    inspector.start();
     qInfo("%s listening on %s:%d (namespace \"%s\", UI from %s, fan-out group %s)", qPrintable(kService),
           qPrintable(endpoint.address.toString()), http.port(), qPrintable(names.ns()), qPrintable(files.root()),
           qPrintable(names.group(QStringLiteral("notifier-fanout-") + instance)));

@@ -13,6 +13,7 @@ Q_LOGGING_CATEGORY(lcIntake, "lab.order.intake")
 
 using lab::OrderStore;
 using Kind = OrderIntake::Result::Kind;
+using lab::KafkaHeaders;
 
 OrderIntake::OrderIntake(OrderStore *store, const QString &brokers,
                          const QMap<QString, QString> &producerConfig, const lab::Names &names,
@@ -69,8 +70,13 @@ void OrderIntake::submit(const lab::OrderRequest &request, Callback done)
     }
     Pending p;
     p.request = request;
+    p.receivedUs = lab::journey::nowMicros();
+    p.trace = lab::journey::TraceContext::root();
     p.waiters.append(std::move(done));
     p.started.start();
+
+    const qint64 receivedUs = p.receivedUs;
+    const QByteArray traceId = p.trace.traceId;
     m_pending.insert(request.orderId, std::move(p));
     reportInFlight();
 
@@ -79,7 +85,7 @@ void OrderIntake::submit(const lab::OrderRequest &request, Callback done)
     m_store->claim(request, QDateTime::currentDateTimeUtc(), [self, id](const OrderStore::Claim &claim) {
         if (self)
             self->onClaimed(id, claim);
-    });
+    }, receivedUs, traceId);
 }
 
 void OrderIntake::onClaimed(qint64 orderId, const OrderStore::Claim &claim)
@@ -88,6 +94,9 @@ void OrderIntake::onClaimed(qint64 orderId, const OrderStore::Claim &claim)
     if (it == m_pending.constEnd())
         return;
     const lab::OrderRequest request = it->request;
+    lab::journey::Timeline journey;
+    journey.set(lab::journey::Hop::Received, it->receivedUs);
+    const KafkaHeaders headers = journey.headers(it->trace);
     switch (claim.outcome) {
     case OrderStore::Outcome::New:
     case OrderStore::Outcome::Takeover: {
@@ -101,7 +110,7 @@ void OrderIntake::onClaimed(qint64 orderId, const OrderStore::Claim &claim)
         event.createdAt = claim.createdAt;
         QPointer<OrderIntake> self(this);
         const qint64 claimAt = claim.claimAt;
-        m_producer->produce(m_topic, QByteArray::number(orderId), event.toJson(),
+        m_producer->produce(m_topic, QByteArray::number(orderId), event.toJson(), headers,
                             [self, event, claimAt](const lab::KafkaError &error, qint32, qint64) {
                                 if (self)
                                     self->onDelivered(event, claimAt, error);
@@ -140,7 +149,7 @@ void OrderIntake::onDelivered(const lab::OrderCreated &event, qint64 claimAt, co
     if (!error) {
         m_lastKafkaError.clear();
         lab::metrics::eventProduced(lab::topics::OrderCreated);
-        accept(event);
+        accept(event, lab::journey::nowMicros());
         return;
     }
     const qint64 id = event.orderId;
@@ -167,7 +176,7 @@ void OrderIntake::onDelivered(const lab::OrderCreated &event, qint64 claimAt, co
         if (result == OrderStore::Void::Accepted) {
             qCWarning(lcIntake, "order %lld: Kafka reported a failure, but a consumer already has the "
                                 "event: accepted", event.orderId);
-            self->accept(event);
+            self->accept(event, lab::journey::nowMicros());
             return;
         }
         self->finish(event.orderId, {Kind::Unavailable, message, {}});
@@ -214,7 +223,7 @@ void OrderIntake::retryVoids()
     }
 }
 
-void OrderIntake::accept(const lab::OrderCreated &event)
+void OrderIntake::accept(const lab::OrderCreated &event, qint64 acknowledgedUs)
 {
     QPointer<OrderIntake> self(this);
     const qint64 id = event.orderId;
@@ -227,7 +236,7 @@ void OrderIntake::accept(const lab::OrderCreated &event)
         }
         if (self)
             self->finish(id, {Kind::Created, {}, {}});
-    });
+    }, acknowledgedUs);
 }
 
 void OrderIntake::finish(qint64 orderId, const Result &result)

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "lab/events.h"
+#include "lab/journey.h"
 #include "lab/kafkaerror.h"
 #include "lab/names.h"
 #include "lab/orderstore.h"
@@ -80,6 +81,8 @@ private:
     struct Pending
     {
         lab::OrderRequest request;
+        qint64 receivedUs = 0;           ///< the journey's first stamp
+        lab::journey::TraceContext trace; ///< the trace order.created starts
         QList<Callback> waiters;
         QElapsedTimer started;
     };
@@ -87,7 +90,7 @@ private:
     void createProducer();
     void onClaimed(qint64 orderId, const lab::OrderStore::Claim &claim);
     void onDelivered(const lab::OrderCreated &event, qint64 claimAt, const lab::KafkaError &error);
-    void accept(const lab::OrderCreated &event);
+    void accept(const lab::OrderCreated &event, qint64 acknowledgedUs);
     void retryVoids();
     void finish(qint64 orderId, const Result &result);
     void reportInFlight();

@@ -1,6 +1,7 @@
 // paymentprocessor.cpp: order.created -> payment.success | payment.failed (see paymentprocessor.h).
 #include "paymentprocessor.h"
 
+#include "lab/journey.h"
 #include "lab/kafkaproducer.h"
 #include "lab/outcomescripts.h"
 #include "lab/redisclient.h"
@@ -15,9 +16,9 @@ namespace payment {
 
 using Result = lab::EventWorker::Result;
 
-PaymentProcessor::PaymentProcessor(PaymentPolicy policy, lab::Names names, lab::RedisClient *redis,
-                                   lab::KafkaProducer *producer, QObject *parent)
-    : QObject(parent), m_policy(std::move(policy)), m_names(std::move(names)), m_redis(redis),
+PaymentProcessor::PaymentProcessor(PaymentPolicy policy, lab::Names names, lab::OrderRetention retention,
+                                   lab::RedisClient *redis, lab::KafkaProducer *producer, QObject *parent)
+    : QObject(parent), m_policy(std::move(policy)), m_names(std::move(names)), m_retention(retention), m_redis(redis),
       m_producer(producer)
 {
 }
@@ -33,9 +34,15 @@ void PaymentProcessor::handle(const lab::KafkaMessage &message, lab::EventWorker
     const lab::PaymentOutcome candidate = m_policy.decide(*order.value, QDateTime::currentDateTimeUtc());
     QPointer<PaymentProcessor> self(this);
     const qint64 orderId = order.value->orderId;
-    lab::outcomes::decidePayment(*m_redis, m_names, candidate, order.value->createdAt,
-                                 [self, finish, orderId](const std::optional<lab::PaymentOutcome> &stored,
-                                                         const QString &error) {
+    // The journey so far (the record's headers) and this hop's stamp, for the outcome's
+    // headers; a redelivery stamps again (Redis keeps the first decision's stamp).
+    const qint64 stampUs = lab::journey::nowMicros();
+    lab::journey::Timeline journey = lab::journey::Timeline::fromHeaders(message.headers);
+    journey.set(lab::journey::Hop::PaymentDecided, stampUs);
+    const lab::KafkaHeaders headers = journey.headers(lab::journey::TraceContext::continuing(message));
+    lab::outcomes::decidePayment(*m_redis, m_names, m_retention, candidate, order.value->createdAt, stampUs,
+                                 [self, finish, orderId, headers](const std::optional<lab::PaymentOutcome> &stored,
+                                                                  const QString &error) {
         if (!self)
             return;
         if (!error.isEmpty()) {
@@ -49,14 +56,15 @@ void PaymentProcessor::handle(const lab::KafkaMessage &message, lab::EventWorker
             finish(Result::ack());
             return;
         }
-        self->publish(*stored, finish);
+        self->publish(*stored, headers, finish);
     });
 }
 
-void PaymentProcessor::publish(const lab::PaymentOutcome &outcome, lab::EventWorker::Finish finish)
+void PaymentProcessor::publish(const lab::PaymentOutcome &outcome, const lab::KafkaHeaders &headers,
+                               lab::EventWorker::Finish finish)
 {
     const QString topic = m_names.topic(outcome.topic());
-    m_producer->produce(topic, QByteArray::number(outcome.orderId), outcome.toJson(),
+    m_producer->produce(topic, QByteArray::number(outcome.orderId), outcome.toJson(), headers,
                         [finish, topic, outcome](const lab::KafkaError &error, qint32, qint64) {
         if (error) {
             finish(Result::retry(QStringLiteral("kafka"), error.toString()));

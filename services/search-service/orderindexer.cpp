@@ -1,5 +1,5 @@
-// orderindexer.cpp: consumed events -> Redis hashes -> bulk index -> acknowledge
-// (see orderindexer.h).
+// orderindexer.cpp: consumed events -> coalesced documents -> lab_admit (one script)
+// -> one bulk -> acknowledge (see orderindexer.h).
 #include "orderindexer.h"
 
 #include "orderdocument.h"
@@ -8,7 +8,6 @@
 #include "lab/kafkaconsumer.h"
 #include "lab/orderstore.h"
 #include "lab/servicemetrics.h"
-#include "lab/topics.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -22,6 +21,11 @@ namespace {
 
 /// Records per bulk request (the consumer hands out at most this many per batch too).
 constexpr int MaxBatch = 500;
+/// An idle indexer waits this long after records arrive before it starts a batch: one
+/// fetch response reaches it in several pieces (a partition at a time), and an order's
+/// notification may be in a later piece than its order.created record. Tiny next to the
+/// consumer's 200 ms fetch wait and Elasticsearch's 1 s refresh.
+constexpr int FlushWindowMs = 10;
 constexpr int FirstBackoffMs = 250;
 constexpr int MaxBackoffMs = 10000;
 /// While the index could not be created at start, how often to try again.
@@ -33,16 +37,10 @@ constexpr char IndexTemplateName[] = "lab-order-logs";
 /// Elasticsearch will never take, e.g. a mapping conflict): retrying cannot help.
 bool onlyPermanentItemFailures(const QJsonObject &body, int *failed)
 {
-    *failed = 0;
-    const QJsonArray items = body.value(QLatin1String("items")).toArray();
-    if (items.isEmpty())
-        return false;
-    for (const QJsonValue &v : items) {
-        const QJsonObject action = v.toObject().value(QLatin1String("index")).toObject();
-        const int status = action.value(QLatin1String("status")).toInt();
-        if (status >= 200 && status < 300)
-            continue;
-        ++*failed;
+    const QList<QJsonObject> items = lab::ElasticClient::failedBulkItems(body);
+    *failed = int(items.size());
+    for (const QJsonObject &item : items) {
+        const int status = item.value(QLatin1String("status")).toInt();
         if (status == 429 || status >= 500 || status < 400)
             return false;
     }
@@ -60,18 +58,30 @@ OrderIndexer::OrderIndexer(lab::KafkaConsumer *consumer, lab::OrderStore *store,
     , m_names(names)
     , m_index(names.orderIndex())
     , m_retryTimer(new QTimer(this))
+    , m_flushTimer(new QTimer(this))
 {
     m_retryTimer->setSingleShot(true);
     connect(m_retryTimer, &QTimer::timeout, this, &OrderIndexer::runBatch);
+    m_flushTimer->setSingleShot(true);
+    m_flushTimer->setInterval(FlushWindowMs);
+    connect(m_flushTimer, &QTimer::timeout, this, &OrderIndexer::processNext);
     m_consumer->setMaxBatch(MaxBatch);
     connect(m_consumer, &lab::KafkaConsumer::messagesReceived, this, &OrderIndexer::onMessages);
 }
 
 OrderIndexer::~OrderIndexer() = default;
 
+QStringList OrderIndexer::topics(const lab::Names &names)
+{
+    QStringList out;
+    for (const QString &base : OrderDocument::sourceTopics())
+        out << names.topic(base);
+    return out;
+}
+
 QString OrderIndexer::baseTopic(const lab::Names &names, const QString &topic)
 {
-    for (const QString &base : lab::topics::all())
+    for (const QString &base : OrderDocument::sourceTopics())
         if (names.topic(base) == topic)
             return base;
     return {};
@@ -132,7 +142,10 @@ void OrderIndexer::onMessages(const lab::KafkaMessageList &messages)
     if (m_stopping)
         return; // left unacknowledged: redelivered to the group
     m_waiting += messages;
-    processNext();
+    if (m_waiting.size() >= MaxBatch)
+        processNext();
+    else if (!m_busy && !m_flushTimer->isActive())
+        m_flushTimer->start(); // a busy indexer takes them with the next batch anyway
 }
 
 int OrderIndexer::backlog() const
@@ -144,6 +157,7 @@ void OrderIndexer::processNext()
 {
     if (m_busy || m_stopping || m_waiting.isEmpty())
         return;
+    m_flushTimer->stop();
     const qsizetype n = qMin<qsizetype>(MaxBatch, m_waiting.size());
     m_batch = m_waiting.mid(0, n);
     m_waiting.remove(0, n);
@@ -171,41 +185,30 @@ void OrderIndexer::runBatch()
                       m.partition, m.offset, qPrintable(base.isEmpty() ? QStringLiteral("unknown topic") : error));
         }
     }
-    const QList<qint64> ids = docs->orderIds();
-    if (ids.isEmpty()) {
-        batchDone(0);
+    const QList<lab::OrderStore::Admission> toAdmit = docs->toAdmit();
+    if (toAdmit.isEmpty()) {
+        writeBatch(docs); // only decided orders: nothing to ask Redis
         return;
     }
     QPointer<OrderIndexer> self(this);
-    m_store->fetchMany(ids, docs->createdEvents(),
-                       [self, docs](const QHash<qint64, lab::OrderRecord> &records, const QSet<qint64> &voided,
-                                    const QString &error) {
+    m_store->admitMany(toAdmit, [self, docs, toAdmit](const QList<bool> &voided, const QString &error) {
         if (!self)
             return;
         if (!error.isEmpty()) {
-            // Without the hashes a document could regress (e.g. "created" over "confirmed").
+            // Unchecked, a voided attempt's record could become a document.
             self->retryLater(QStringLiteral("redis"), error);
             return;
         }
-        for (const qint64 id : voided) {
+        for (qsizetype i = 0; i < toAdmit.size(); ++i) {
+            if (!voided.at(i))
+                continue;
             // Its client got 503: no document. A later attempt's record indexes the order.
             lab::metrics::voidedEvent();
-            qCWarning(lcIndexer, "order %lld: not indexed, order-service voided this attempt", id);
-            docs->remove(id);
+            qCWarning(lcIndexer, "order %lld: not indexed, order-service voided this attempt (created_at %s)",
+                      toAdmit.at(i).orderId, qPrintable(lab::isoTimestamp(toAdmit.at(i).createdAt)));
+            docs->dropVoided(toAdmit.at(i));
         }
-        docs->applyRecords(records);
-        if (self->m_indexReady) {
-            self->writeBatch(docs);
-            return;
-        }
-        self->ensureIndex([self, docs](bool ok) {
-            if (!self)
-                return;
-            if (ok)
-                self->writeBatch(docs);
-            else
-                self->retryLater(QStringLiteral("elasticsearch"), QStringLiteral("index not available"));
-        });
+        self->writeBatch(docs);
     });
 }
 
@@ -214,23 +217,34 @@ void OrderIndexer::writeBatch(const std::shared_ptr<OrderDocumentBatch> &docs)
     QList<lab::ElasticBulkItem> items;
     const QList<OrderDocument> documents = docs->documents();
     items.reserve(documents.size());
+    // A decided document is the order's final state: index (a replay writes the same).
+    // A created one must never replace a decided one (its record may come late, from
+    // another partition or a redelivery): create, and a 409 means a newer one is there.
     for (const OrderDocument &d : documents)
-        items.append({m_index, QString::number(d.orderId), d.toJson()});
-    const QList<qint64> skipped = docs->incomplete();
-    if (!skipped.isEmpty())
-        qCDebug(lcIndexer, "%lld order(s) without a creation time or item yet; not indexed now",
-                qint64(skipped.size()));
+        items.append({m_index, QString::number(d.orderId), d.toJson(),
+                      d.decided ? lab::ElasticBulkItem::Action::Index : lab::ElasticBulkItem::Action::Create});
     if (items.isEmpty()) {
         batchDone(0);
         return;
     }
     QPointer<OrderIndexer> self(this);
+    if (!m_indexReady) {
+        ensureIndex([self, docs](bool ok) {
+            if (!self)
+                return;
+            if (ok)
+                self->writeBatch(docs);
+            else
+                self->retryLater(QStringLiteral("elasticsearch"), QStringLiteral("index not available"));
+        });
+        return;
+    }
     const int count = int(items.size());
     m_elastic->bulk(items, [self, count](const lab::ElasticResult &r) {
         if (!self)
             return;
         if (r.ok) {
-            qCDebug(lcIndexer, "indexed %d document(s)", count);
+            qCDebug(lcIndexer, "wrote %d document(s)", count);
             self->batchDone(count);
             return;
         }

@@ -1,7 +1,13 @@
 // orderindexer.h: keeps the order-logs index up to date from Kafka. Every batch of
-// consumed events (order.created, payment.*, inventory.*, order.notification) becomes
-// one bulk request with one document per order (_id = order_id, so replays overwrite),
-// built from the orders' Redis hashes (authoritative for status) and the events.
+// consumed events (order.created, order.notification) becomes at most one Redis call
+// and one bulk request with one document per order (_id = order_id):
+//  - an order whose notification is in the batch gets its decided document (action
+//    index: the final state, so a replay writes the same);
+//  - an order with only order.created records gets a "created" document (action
+//    create: a decided or equal document already there is kept, so a late or
+//    redelivered record never regresses it), once lab_admit (one script for all of
+//    the batch's records, OrderStore::admitMany) has dropped the records of attempts
+//    order-service voided.
 // The batch's records are acknowledged only after the bulk succeeded: while
 // Elasticsearch or Redis is down the same batch is retried with backoff and nothing
 // is committed, so an outage delays indexing and never loses an order.
@@ -13,6 +19,7 @@
 #include <QElapsedTimer>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <functional>
 #include <memory>
 
@@ -49,6 +56,8 @@ public:
     /// The last indexing problem (empty after a success), for logs and /healthz details.
     QString lastError() const { return m_lastError; }
 
+    /// The namespaced topics to consume (order.created, order.notification).
+    static QStringList topics(const lab::Names &names);
     /// The base topic ("order.created") of a namespaced topic name, or empty.
     static QString baseTopic(const lab::Names &names, const QString &topic);
 
@@ -80,6 +89,7 @@ private:
     bool m_stopping = false;
     int m_backoffMs = 0;
     QTimer *m_retryTimer;
+    QTimer *m_flushTimer; ///< the flush window before an idle indexer starts a batch
     QElapsedTimer m_batchTimer;
     QString m_lastError;
     std::function<void(bool)> m_stopDone;

@@ -1,8 +1,12 @@
-// searchapi.h: GET /search?item=&size=&from= over the order-logs index: 200 with a JSON
-// array of order documents, newest first; 400 for invalid parameters; 503 while
-// Elasticsearch is unreachable; [] while the index does not exist yet.
+// searchapi.h: the order-logs index for people:
+//  - GET /search?item=&status=&from_time=&to_time=&size=&from=: 200 with a JSON array of
+//    order documents, newest first ([] while the index does not exist yet);
+//  - GET /stats?interval=1m&from=&to=&status=&item=: a date histogram of orders by
+//    status (what Kibana's Discover showed above its list), every bucket of the range.
+// 400 for invalid parameters (naming the field); 503 while Elasticsearch is unreachable.
 #pragma once
 
+#include <QHttpServerResponse>
 #include <QJsonArray>
 #include <QObject>
 #include <QString>
@@ -24,7 +28,7 @@ public:
     SearchApi(lab::HttpService *http, lab::ElasticClient *elastic, const QString &index,
               QObject *parent = nullptr);
 
-    /// Registers GET /search.
+    /// Registers GET /search and GET /stats.
     void install();
 
     /// The documents of a search answer (hits.hits[]._source), in order.
@@ -34,6 +38,9 @@ public:
 
 private:
     void search(const QHttpServerRequest &request, QHttpServerResponder &&responder);
+    void stats(const QHttpServerRequest &request, QHttpServerResponder &&responder);
+    /// 503 (unreachable, 5xx) or 502 (refused) for a failed query.
+    static QHttpServerResponse failure(const lab::ElasticResult &result);
 
     lab::HttpService *m_http;
     lab::ElasticClient *m_elastic;

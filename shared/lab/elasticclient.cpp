@@ -66,30 +66,21 @@ QString describeError(const QJsonObject &body)
 /// For a _bulk answer with "errors": true: the first failed item's reason and the count.
 QString describeBulkFailure(const QJsonObject &body)
 {
-    const QJsonArray items = body.value(QLatin1String("items")).toArray();
-    int failed = 0;
-    QString first;
-    for (qsizetype i = 0; i < items.size(); ++i) {
-        const QJsonObject wrapper = items.at(i).toObject();
-        if (wrapper.isEmpty())
-            continue;
-        const QJsonObject item = wrapper.begin().value().toObject(); // {"index": {...}}
-        const QJsonValue error = item.value(QLatin1String("error"));
-        if (error.isUndefined() || error.isNull())
-            continue;
-        if (failed++ == 0) {
-            const QString reason = describeError(QJsonObject{{QStringLiteral("error"), error}});
-            first = QStringLiteral("item %1 (_index %2, _id %3, status %4): %5")
-                        .arg(i)
-                        .arg(item.value(QLatin1String("_index")).toString(),
-                             item.value(QLatin1String("_id")).toString())
-                        .arg(item.value(QLatin1String("status")).toInt())
-                        .arg(reason);
-        }
-    }
-    if (failed == 0)
+    const QList<QJsonObject> failed = ElasticClient::failedBulkItems(body);
+    if (failed.isEmpty())
         return QStringLiteral("bulk request reported errors but no failed item was found");
-    return QStringLiteral("%1 of %2 bulk items failed; first: %3").arg(failed).arg(items.size()).arg(first);
+    const QJsonObject &item = failed.first();
+    const QString reason = describeError(QJsonObject{{QStringLiteral("error"), item.value(QLatin1String("error"))}});
+    const QString first = QStringLiteral("item %1 (_index %2, _id %3, status %4): %5")
+                              .arg(item.value(QLatin1String("position")).toInt())
+                              .arg(item.value(QLatin1String("_index")).toString(),
+                                   item.value(QLatin1String("_id")).toString())
+                              .arg(item.value(QLatin1String("status")).toInt())
+                              .arg(reason);
+    return QStringLiteral("%1 of %2 bulk items failed; first: %3")
+        .arg(failed.size())
+        .arg(body.value(QLatin1String("items")).toArray().size())
+        .arg(first);
 }
 
 } // namespace
@@ -242,20 +233,42 @@ void ElasticClient::bulk(const QList<ElasticBulkItem> &items, Callback cb, bool 
         QJsonObject meta{{QStringLiteral("_index"), item.index}};
         if (!item.id.isEmpty())
             meta.insert(QStringLiteral("_id"), item.id);
-        ndjson += compact(QJsonObject{{QStringLiteral("index"), meta}});
+        const QString action = item.action == ElasticBulkItem::Action::Create ? QStringLiteral("create")
+                                                                              : QStringLiteral("index");
+        ndjson += compact(QJsonObject{{action, meta}});
         ndjson += '\n';
         ndjson += compact(item.document);
         ndjson += '\n';
     }
     const QString path = refresh ? QStringLiteral("/_bulk?refresh=true") : QStringLiteral("/_bulk");
     request("POST", path, ndjson, kNdjson, [cb](ElasticResult r) {
-        if (r.ok && r.body.value(QLatin1String("errors")).toBool()) {
+        if (r.ok && r.body.value(QLatin1String("errors")).toBool() && !failedBulkItems(r.body).isEmpty()) {
             r.ok = false;
             r.error = describeBulkFailure(r.body);
         }
         if (cb)
             cb(r);
     });
+}
+
+QList<QJsonObject> ElasticClient::failedBulkItems(const QJsonObject &body)
+{
+    QList<QJsonObject> failed;
+    const QJsonArray items = body.value(QLatin1String("items")).toArray();
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        const QJsonObject wrapper = items.at(i).toObject(); // {"index": {...}} or {"create": {...}}
+        if (wrapper.isEmpty())
+            continue;
+        QJsonObject item = wrapper.begin().value().toObject();
+        const QJsonValue error = item.value(QLatin1String("error"));
+        if (error.isUndefined() || error.isNull())
+            continue;
+        if (wrapper.begin().key() == QLatin1String("create") && item.value(QLatin1String("status")).toInt() == 409)
+            continue; // version_conflict_engine_exception: the document exists and is kept
+        item.insert(QStringLiteral("position"), int(i));
+        failed.append(item);
+    }
+    return failed;
 }
 
 void ElasticClient::search(const QString &index, const QJsonObject &query, Callback cb)

@@ -25,12 +25,17 @@ struct ElasticResult
     QString error;           ///< empty when ok
 };
 
-/// One action of a bulk request: index (create or replace) document `id` in `index`.
+/// One action of a bulk request on document `id` in `index`.
 struct ElasticBulkItem
 {
+    enum class Action {
+        Index,  ///< create or replace
+        Create, ///< create only: a document already there is kept (409, counted as done)
+    };
     QString index;
     QString id;
     QJsonObject document;
+    Action action = Action::Index;
 };
 
 class ElasticClient : public QObject
@@ -52,8 +57,12 @@ public:
     void deleteIndex(const QString &index, Callback cb);
     void indexDocument(const QString &index, const QString &id, const QJsonObject &doc, Callback cb);
     /// POST /_bulk with NDJSON. ok only when the request succeeded AND no item failed;
-    /// body holds ES's answer (items) so callers can see partial failures.
+    /// body holds ES's answer (items) so callers can see partial failures. A Create item
+    /// answered 409 (the document exists) is not a failure: keeping it is what Create asks.
     void bulk(const QList<ElasticBulkItem> &items, Callback cb, bool refresh = false);
+    /// The failed items of a _bulk answer ({"_index", "_id", "status", "error", …} each,
+    /// with "position": its index in the request), Create items answered 409 excepted.
+    static QList<QJsonObject> failedBulkItems(const QJsonObject &body);
     /// POST /{index}/_search with a structured query body.
     void search(const QString &index, const QJsonObject &query, Callback cb);
     void refresh(const QString &index, Callback cb);

@@ -26,6 +26,8 @@ const QString kAt = QStringLiteral("at");
 const QString kStatus = QStringLiteral("status");
 const QString kNotifiedAt = QStringLiteral("notified_at");
 const QString kBacklog = QStringLiteral("backlog");
+const QString kTraceId = QStringLiteral("trace_id");
+const QString kTimeline = QStringLiteral("timeline");
 
 /// Longest reason we accept in an event; reasons are short machine-made phrases.
 constexpr int MaxReasonLength = 1000;
@@ -462,6 +464,22 @@ Parsed<Notification> Notification::fromJson(const QByteArray &json)
         n.backlog = backlog.toBool();
     else if (!backlog.isUndefined() && !backlog.isNull())
         return P::fail(kBacklog, QStringLiteral("backlog must be true or false"));
+
+    const QJsonValue traceId = o.value(kTraceId);
+    if (!traceId.isUndefined() && !traceId.isNull()) {
+        if (!traceId.isString() || !journey::TraceContext::isTraceId(traceId.toString().toLatin1()))
+            return P::fail(kTraceId, QStringLiteral("trace_id must be 32 lowercase hex digits, not all zero"));
+    }
+    const QJsonValue timeline = o.value(kTimeline);
+    if (!timeline.isUndefined() && !timeline.isNull()) {
+        QString error;
+        const auto parsed = journey::Timeline::fromJson(timeline, &error);
+        if (!parsed)
+            return P::fail(kTimeline, error);
+        n.timeline = *parsed;
+    }
+    if (traceId.isString())
+        n.timeline.setTraceId(traceId.toString().toLatin1());
     return P::success(std::move(n));
 }
 
@@ -474,6 +492,10 @@ QJsonObject Notification::toObject() const
     o.insert(kCreatedAt, isoTimestamp(createdAt));
     o.insert(kNotifiedAt, isoTimestamp(notifiedAt));
     o.insert(kBacklog, backlog);
+    if (!timeline.traceId().isEmpty())
+        o.insert(kTraceId, QString::fromLatin1(timeline.traceId()));
+    if (!timeline.isEmpty())
+        o.insert(kTimeline, timeline.toJson());
     return o;
 }
 

@@ -4,6 +4,8 @@
 // the offending field. Payloads are documented in docs/EVENTS.md.
 #pragma once
 
+#include "lab/journey.h"
+
 #include <QByteArray>
 #include <QDateTime>
 #include <QJsonObject>
@@ -103,6 +105,9 @@ struct Notification
     QDateTime createdAt;     ///< when the order was accepted
     QDateTime notifiedAt;    ///< when the outcome was decided
     bool backlog = false;    ///< only on the WebSocket: sent from the recent list on connect
+    /// Optional: the order's trace id and stamps up to "correlated" (journey.h), as
+    /// "trace_id" and "timeline"; absent from notifications made before they existed.
+    journey::Timeline timeline;
 
     static QString statusName(Status s);
     static Parsed<Notification> fromJson(const QByteArray &json);

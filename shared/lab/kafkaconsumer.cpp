@@ -72,6 +72,26 @@ rdk::PartitionListPtr toPartitionList(const QList<OffsetTracker::Commit> &commit
     return list;
 }
 
+} // namespace
+
+KafkaHeaders rdk::copyHeaders(const rd_kafka_message_t *m)
+{
+    KafkaHeaders out;
+    rd_kafka_headers_t *hdrs = nullptr; // owned by the message
+    if (rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR || !hdrs)
+        return out;
+    out.reserve(qsizetype(rd_kafka_header_cnt(hdrs)));
+    const char *name = nullptr;
+    const void *value = nullptr;
+    size_t size = 0;
+    for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i)
+        out.append({QByteArray(name), value ? QByteArray(static_cast<const char *>(value), qsizetype(size))
+                                            : QByteArray()});
+    return out;
+}
+
+namespace {
+
 QStringList describe(const QList<TopicPartition> &tps)
 {
     QStringList out;
@@ -392,6 +412,7 @@ void KafkaConsumer::Private::pollLoop(quint64 run)
         rd_kafka_timestamp_type_t tsType;
         const int64_t ts = rd_kafka_message_timestamp(m.get(), &tsType);
         msg.timestampMs = tsType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? -1 : ts;
+        msg.headers = rdk::copyHeaders(m.get());
         int inFlight;
         {
             std::lock_guard lock(trackerMutex);

@@ -286,6 +286,12 @@ KafkaError KafkaProducer::creationError() const
 void KafkaProducer::produce(const QString &topic, const QByteArray &key, const QByteArray &value,
                             Completion done)
 {
+    produce(topic, key, value, KafkaHeaders(), std::move(done));
+}
+
+void KafkaProducer::produce(const QString &topic, const QByteArray &key, const QByteArray &value,
+                            const KafkaHeaders &headers, Completion done)
+{
     KafkaError failure;
     if (!d->rk) {
         failure = d->creationError ? d->creationError
@@ -294,15 +300,22 @@ void KafkaProducer::produce(const QString &topic, const QByteArray &key, const Q
         const quint64 id = d->nextId++;
         d->pending.insert(id, std::move(done));
         const QByteArray topicName = topic.toUtf8();
+        // librdkafka takes the headers over only when the record is queued.
+        rdk::HeadersPtr hdrs(headers.isEmpty() ? nullptr : rd_kafka_headers_new(size_t(headers.size())));
+        for (const auto &[name, v] : headers)
+            rd_kafka_header_add(hdrs.get(), name.constData(), name.size(), v.constData(), v.size());
         const rd_kafka_resp_err_t err = rd_kafka_producev(
             d->rk.get(), RD_KAFKA_V_TOPIC(topicName.constData()),
             RD_KAFKA_V_KEY(key.isNull() ? nullptr : key.constData(), size_t(key.size())),
             RD_KAFKA_V_VALUE(value.isNull() ? nullptr : const_cast<char *>(value.constData()),
                              size_t(value.size())),
             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-            RD_KAFKA_V_OPAQUE(reinterpret_cast<void *>(quintptr(id))), RD_KAFKA_V_END);
-        if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
+            RD_KAFKA_V_OPAQUE(reinterpret_cast<void *>(quintptr(id))), RD_KAFKA_V_HEADERS(hdrs.get()),
+            RD_KAFKA_V_END);
+        if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            hdrs.release(); // owned by the record now
             return;
+        }
         done = d->pending.take(id);
         failure = KafkaError::fromCode(err, QStringLiteral("cannot queue record for %1: %2")
                                                 .arg(topic, QString::fromUtf8(rd_kafka_err2str(err))));

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "lab/kafkaerror.h"
+#include "lab/kafkamessage.h"
 
 #include <QObject>
 #include <QString>
@@ -36,6 +37,9 @@ public:
     /// (never synchronously inside produce()).
     void produce(const QString &topic, const QByteArray &key, const QByteArray &value,
                  Completion done);
+    /// The same, with record headers (copied; e.g. journey::outgoingHeaders()).
+    void produce(const QString &topic, const QByteArray &key, const QByteArray &value,
+                 const KafkaHeaders &headers, Completion done);
 
     /// Blocks until every queued record is delivered or timeoutMs passes; returns the
     /// number still undelivered. Completions of delivered records run before it returns.

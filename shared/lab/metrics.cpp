@@ -91,6 +91,21 @@ void Metrics::setGauge(const QString &name, const QString &help, double value, c
     f.series[labels].value = value;
 }
 
+void Metrics::replaceGauges(const QString &name, const QString &help, const QMap<QString, double> &series)
+{
+    QMutexLocker locker(&m_mutex);
+    Family &f = m_families[name];
+    if (f.type.isEmpty()) {
+        f.type = kGauge;
+        f.help = help;
+    } else if (f.type != kGauge) {
+        return;
+    }
+    f.series.clear();
+    for (auto it = series.cbegin(); it != series.cend(); ++it)
+        f.series[it.key()].value = it.value();
+}
+
 void Metrics::observe(const QString &name, const QString &help, double seconds, const QString &labels)
 {
     QMutexLocker locker(&m_mutex);

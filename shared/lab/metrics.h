@@ -20,6 +20,10 @@ public:
     void increment(const QString &name, const QString &help, const QString &labels = {},
                    double by = 1.0);
     void setGauge(const QString &name, const QString &help, double value, const QString &labels = {});
+    /// Replaces every series of a gauge family at once: series not in `series` (labels
+    /// -> value) disappear, and a scrape never sees half an update. For gauges that
+    /// describe a changing set of things (e.g. consumer groups and their partitions).
+    void replaceGauges(const QString &name, const QString &help, const QMap<QString, double> &series);
     /// Observes a duration in seconds into a histogram with fixed buckets
     /// (0.5 ms .. 10 s).
     void observe(const QString &name, const QString &help, double seconds, const QString &labels = {});

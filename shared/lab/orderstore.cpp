@@ -1,17 +1,19 @@
 // orderstore.cpp: the order hash and its Lua scripts (see orderstore.h).
 #include "lab/orderstore.h"
 
+#include "lab/journey.h"
 #include "lab/redisclient.h"
 
 #include <QJsonDocument>
-#include <memory>
 
 namespace lab {
 
 // Every script takes KEYS[1] = order:{id}. Times for claims come from Redis' own clock
 // (TIME) so that instances with skewed clocks agree on what "stale" means.
 
-// ARGV: item, quantity, created_at (ISO-8601), stale limit in ms.
+// ARGV: item, quantity, created_at (ISO-8601), stale limit in ms, received (µs since the
+// epoch: the journey's first stamp), trace id, the undecided retention in ms (a new claim
+// expires after it unless the order is published first).
 // Returns {outcome, created_at, claim_at, extra...}.
 const QByteArray OrderStore::ClaimScript = QByteArrayLiteral(R"lua(
 local t = redis.call('TIME')
@@ -36,7 +38,7 @@ if state == 'accepted' or state == 'pending' then
   end
   -- the instance holding the claim died before its delivery report: take over, and keep
   -- created_at so that a second copy of the event is identical to a first one
-  redis.call('HSET', KEYS[1], 'claim_at', now)
+  redis.call('HSET', KEYS[1], 'claim_at', now, 't_received', ARGV[5], 'trace_id', ARGV[6])
   if not createdAt then
     createdAt = ARGV[3]
     redis.call('HSET', KEYS[1], 'created_at', createdAt)
@@ -44,19 +46,27 @@ if state == 'accepted' or state == 'pending' then
   return {'takeover', createdAt, now}
 end
 redis.call('HSET', KEYS[1], 'state', 'pending', 'claim_at', now, 'item', ARGV[1],
-           'quantity', ARGV[2], 'created_at', ARGV[3])
+           'quantity', ARGV[2], 'created_at', ARGV[3], 't_received', ARGV[5], 'trace_id', ARGV[6])
+redis.call('PEXPIRE', KEYS[1], ARGV[7])
 return {'new', ARGV[3], now}
 )lua");
 
-// ARGV: item, quantity, created_at, now (ISO-8601). Returns 1 when status was set here.
+// ARGV: item, quantity, created_at, now (ISO-8601), Kafka's acknowledgement (µs since
+// the epoch), the undecided retention in ms (for a hash that vanished meanwhile: the
+// claim's expiry is kept). Returns 1 when status was set here.
 const QByteArray OrderStore::MarkAcceptedScript = QByteArrayLiteral(R"lua(
 redis.call('HSET', KEYS[1], 'state', 'accepted', 'item', ARGV[1], 'quantity', ARGV[2])
+redis.call('HSETNX', KEYS[1], 't_kafka_acknowledged', ARGV[5])
 redis.call('HSETNX', KEYS[1], 'created_at', ARGV[3])
 redis.call('HSETNX', KEYS[1], 'updated_at', ARGV[4])
+if redis.call('PTTL', KEYS[1]) == -1 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[6])
+end
 return redis.call('HSETNX', KEYS[1], 'status', 'created')
 )lua");
 
-// ARGV: claim_at. Returns 1 voided, 0 not ours (or gone), 2 kept because a consumer
+// ARGV: claim_at, the undecided retention in ms (how long the void marker refuses the
+// attempt's record). Returns 1 voided, 0 not ours (or gone), 2 kept because a consumer
 // already admitted the event or wrote a status (the "failed" delivery did reach Kafka):
 // then it is accepted. A void hash keeps created_at so that lab_admit can tell this
 // attempt's record from a later attempt's.
@@ -71,16 +81,21 @@ if f[3] or f[4] then
 end
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'state', 'void', 'created_at', f[5] or '', 'claim_at', f[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 1
 )lua");
 
-// ARGV: the order.created event's created_at. Returns 0 for a voided attempt, else the
-// hash (HGETALL; empty when there is none).
-const QByteArray OrderStore::AdmitReadScript = QByteArray(OrderStore::AdmitFunction) + QByteArrayLiteral(R"lua(
-if not lab_admit(KEYS[1], ARGV[1]) then
-  return 0
+// KEYS: order:{id} of each order.created record, ARGV: that record's created_at (an
+// order may appear more than once). Returns one integer per key: 1 admitted, 0 voided.
+// One script for a whole batch of records: one round trip and one command instead of
+// one per record. On Redis Cluster a multi-key script needs every key in one hash slot
+// (order keys would need a shared {tag}); the lab runs one Redis (docs/SCALING.md).
+const QByteArray OrderStore::AdmitManyScript = QByteArray(OrderStore::AdmitFunction) + QByteArrayLiteral(R"lua(
+local out = {}
+for i, key in ipairs(KEYS) do
+  out[i] = lab_admit(key, ARGV[i]) and 1 or 0
 end
-return redis.call('HGETALL', KEYS[1])
+return out
 )lua");
 
 namespace {
@@ -149,6 +164,10 @@ QJsonObject OrderRecord::toJson() const
         else
             o.insert(key, raw);
     }
+    const journey::Timeline timeline = journey::Timeline::fromFields(fields);
+    if (!timeline.traceId().isEmpty())
+        o.insert(QStringLiteral("trace_id"), QString::fromLatin1(timeline.traceId()));
+    o.insert(QStringLiteral("timeline"), timeline.toJson());
     return o;
 }
 
@@ -207,20 +226,25 @@ OrderStore::Claim OrderStore::parseClaimReply(const RedisReply &reply)
     return c;
 }
 
-void OrderStore::claim(const OrderRequest &order, const QDateTime &createdAt, ClaimCallback done)
+void OrderStore::claim(const OrderRequest &order, const QDateTime &createdAt, ClaimCallback done,
+                       qint64 receivedUs, const QByteArray &traceId)
 {
     m_redis->eval(ClaimScript, {m_names.orderKey(order.orderId)},
                   {order.item.toUtf8(), QByteArray::number(order.quantity),
-                   isoTimestamp(createdAt).toUtf8(), QByteArray::number(m_staleClaimMs)},
+                   isoTimestamp(createdAt).toUtf8(), QByteArray::number(m_staleClaimMs),
+                   QByteArray::number(receivedUs >= 0 ? receivedUs : journey::nowMicros()), traceId,
+                   QByteArray::number(m_retention.undecidedMs)},
                   [done = std::move(done)](const RedisReply &reply) { done(parseClaimReply(reply)); });
 }
 
-void OrderStore::markAccepted(const OrderCreated &event, DoneCallback done)
+void OrderStore::markAccepted(const OrderCreated &event, DoneCallback done, qint64 acknowledgedUs)
 {
     m_redis->eval(MarkAcceptedScript, {m_names.orderKey(event.orderId)},
                   {event.item.toUtf8(), QByteArray::number(event.quantity),
                    isoTimestamp(event.createdAt).toUtf8(),
-                   isoTimestamp(QDateTime::currentDateTimeUtc()).toUtf8()},
+                   isoTimestamp(QDateTime::currentDateTimeUtc()).toUtf8(),
+                   QByteArray::number(acknowledgedUs >= 0 ? acknowledgedUs : journey::nowMicros()),
+                   QByteArray::number(m_retention.undecidedMs)},
                   [done = std::move(done)](const RedisReply &reply) {
                       const QString problem = replyProblem(reply, "markAccepted");
                       if (done)
@@ -230,7 +254,8 @@ void OrderStore::markAccepted(const OrderCreated &event, DoneCallback done)
 
 void OrderStore::voidClaim(qint64 orderId, qint64 claimAt, VoidCallback done)
 {
-    m_redis->eval(VoidScript, {m_names.orderKey(orderId)}, {QByteArray::number(claimAt)},
+    m_redis->eval(VoidScript, {m_names.orderKey(orderId)},
+                  {QByteArray::number(claimAt), QByteArray::number(m_retention.undecidedMs)},
                   [done = std::move(done)](const RedisReply &reply) {
                       QString problem = replyProblem(reply, "voidClaim");
                       if (problem.isEmpty() && reply.type != RedisReply::Type::Integer)
@@ -254,46 +279,40 @@ void OrderStore::fetch(qint64 orderId, FetchCallback done)
                      });
 }
 
-void OrderStore::fetchMany(const QList<qint64> &orderIds, const QHash<qint64, QDateTime> &admit,
-                           FetchManyCallback done)
+void OrderStore::admitMany(const QList<Admission> &records, AdmitManyCallback done)
 {
-    struct Gather
-    {
-        QHash<qint64, OrderRecord> records;
-        QSet<qint64> voided;
-        QString error;
-        qsizetype left = 0;
-        FetchManyCallback done;
-    };
-    auto gather = std::make_shared<Gather>();
-    gather->left = orderIds.size();
-    gather->done = std::move(done);
-    if (orderIds.isEmpty()) {
-        gather->done({}, {}, {});
+    if (records.isEmpty()) {
+        done({}, {});
         return;
     }
-    // Commands sent back to back on one connection are pipelined by Redis.
-    for (const qint64 id : orderIds) {
-        auto onReply = [gather, id](const RedisReply &reply) {
-            const QString problem = replyProblem(reply, "HGETALL");
-            if (!problem.isEmpty()) {
-                if (gather->error.isEmpty())
-                    gather->error = problem;
-            } else if (reply.type == RedisReply::Type::Integer) {
-                gather->voided.insert(id);
-            } else if (auto record = OrderRecord::fromReply(id, reply)) {
-                gather->records.insert(id, *record);
-            }
-            if (--gather->left == 0)
-                gather->done(gather->records, gather->voided, gather->error);
-        };
-        const auto createdAt = admit.constFind(id);
-        if (createdAt == admit.constEnd())
-            m_redis->command({"HGETALL", m_names.orderKey(id)}, std::move(onReply));
-        else
-            m_redis->eval(AdmitReadScript, {m_names.orderKey(id)}, {isoTimestamp(*createdAt).toUtf8()},
-                          std::move(onReply));
+    QByteArrayList keys;
+    QByteArrayList createdAts;
+    keys.reserve(records.size());
+    createdAts.reserve(records.size());
+    for (const Admission &r : records) {
+        keys.append(m_names.orderKey(r.orderId));
+        createdAts.append(isoTimestamp(r.createdAt).toUtf8());
     }
+    const qsizetype n = records.size();
+    m_redis->eval(AdmitManyScript, keys, createdAts, [n, done = std::move(done)](const RedisReply &reply) {
+        QString problem = replyProblem(reply, "admit");
+        if (problem.isEmpty() && (reply.type != RedisReply::Type::Array || reply.array.size() != n))
+            problem = QStringLiteral("Redis admit script gave an unexpected reply");
+        if (!problem.isEmpty()) {
+            done({}, problem);
+            return;
+        }
+        QList<bool> voided;
+        voided.reserve(n);
+        for (const RedisReply &one : reply.array) {
+            if (one.type != RedisReply::Type::Integer || (one.integer != 0 && one.integer != 1)) {
+                done({}, QStringLiteral("Redis admit script gave an unexpected reply"));
+                return;
+            }
+            voided.append(one.integer == 0);
+        }
+        done(voided, {});
+    });
 }
 
 } // namespace lab

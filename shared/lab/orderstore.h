@@ -1,6 +1,7 @@
 // orderstore.h: the order record in Redis, the one place that reads and writes the
-// hash order:{id} on behalf of order-service (and reads it for search-service), with
-// the Lua scripts that make "accept an order exactly once" atomic across instances.
+// hash order:{id} on behalf of order-service (and admits search-service's order.created
+// records), with the Lua scripts that make "accept an order exactly once" atomic across
+// instances.
 //
 // Hash order:{id} (key from Names::orderKey; layout also in names.h and docs/EVENTS.md):
 //   state       pending | accepted | void   written here only
@@ -11,6 +12,9 @@
 //               only when absent: notifier-service may already have advanced it)
 //   reason, payment, payment_reason, inventory, inventory_reason, decided, published,
 //   listed, updated_at   notifier-service's (see outcomescripts.h)
+//   trace_id, t_<hop>    the order's journey (journey.h): t_received and trace_id by the
+//               claim, t_kafka_acknowledged by markAccepted, the other stamps by the
+//               scripts of payment-, inventory- and notifier-service
 //
 // Life of a claim (order-service, POST /create_order):
 //   claim()        -> New: hash created as pending; produce order.created
@@ -32,7 +36,13 @@
 //                  admitted it first, the event IS in Kafka: state=accepted, 201.
 //                  A void id is free: the next claim starts a new attempt with its own
 //                  created_at, and an old attempt's record stays refused.
+//
+// Expiry (OrderRetention, config.h): a new claim, and a void marker, expire after the
+// undecided retention; notifier-service shortens that to ORDER_RETENTION once the
+// order's notification is published (outcomescripts.h). Then the id is free again.
 #pragma once
+
+#include "lab/config.h"
 
 #include "lab/events.h"
 #include "lab/names.h"
@@ -42,7 +52,6 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
-#include <QSet>
 #include <QString>
 #include <functional>
 #include <optional>
@@ -72,7 +81,8 @@ struct OrderRecord
     bool isVisible() const;
 
     /// The GET /orders/{id} view: order_id, item, quantity, status, reason, created_at,
-    /// updated_at, payment, payment_reason, inventory, inventory_reason (those present).
+    /// updated_at, payment, payment_reason, inventory, inventory_reason (those present),
+    /// trace_id and timeline (journey::Timeline::toJson(), the hops stamped so far).
     /// payment/inventory holding a JSON object are embedded as objects, else strings.
     QJsonObject toJson() const;
 
@@ -107,8 +117,7 @@ public:
     using DoneCallback = std::function<void(bool ok, const QString &error)>;
     using FetchCallback = std::function<void(const std::optional<OrderRecord> &record, const QString &error)>;
     using VoidCallback = std::function<void(Void result, const QString &error)>;
-    using FetchManyCallback = std::function<void(const QHash<qint64, OrderRecord> &records,
-                                                 const QSet<qint64> &voided, const QString &error)>;
+    using AdmitManyCallback = std::function<void(const QList<bool> &voided, const QString &error)>;
 
     /// Pending claims older than this are taken over (their instance is presumed dead).
     static constexpr qint64 DefaultStaleClaimMs = 30000;
@@ -116,20 +125,32 @@ public:
     /// redis must outlive every call's callback (callbacks never touch the store).
     OrderStore(RedisClient *redis, const Names &names, qint64 staleClaimMs = DefaultStaleClaimMs);
 
-    void claim(const OrderRequest &order, const QDateTime &createdAt, ClaimCallback done);
-    void markAccepted(const OrderCreated &event, DoneCallback done);
+    /// The expiries the scripts set (default: OrderRetention's defaults).
+    void setRetention(const OrderRetention &retention) { m_retention = retention; }
+
+    /// receivedUs: the journey's "received" stamp (now when < 0); traceId: the trace the
+    /// order.created record will carry (journey::TraceContext).
+    void claim(const OrderRequest &order, const QDateTime &createdAt, ClaimCallback done,
+               qint64 receivedUs = -1, const QByteArray &traceId = {});
+    /// acknowledgedUs: the "kafka_acknowledged" stamp (now when < 0); kept if one is there.
+    void markAccepted(const OrderCreated &event, DoneCallback done, qint64 acknowledgedUs = -1);
     /// After a failed delivery; error non-empty when Redis failed (the claim then
     /// expires as stale; see docs/RELIABILITY.md for what that leaves open).
     void voidClaim(qint64 orderId, qint64 claimAt, VoidCallback done);
     /// record is nullopt when the key does not exist; error non-empty when Redis failed.
     void fetch(qint64 orderId, FetchCallback done);
-    /// Pipelined HGETALL of every id; records holds the ids whose hash exists.
-    /// An id in `admit` (mapped to the created_at of its order.created event being acted
-    /// on) is read through lab_admit instead: a voided attempt lands in `voided`, not
-    /// in records. error non-empty when any read failed (records then holds what was
-    /// read). An empty id list is answered at once (synchronously).
-    void fetchMany(const QList<qint64> &orderIds, const QHash<qint64, QDateTime> &admit,
-                   FetchManyCallback done);
+    /// One order.created record to check with lab_admit: its order and its created_at.
+    struct Admission
+    {
+        qint64 orderId = 0;
+        QDateTime createdAt;
+    };
+    /// lab_admit for every record in ONE script call (AdmitManyScript): voided[i] is true
+    /// when records[i] belongs to an attempt order-service voided (drop it), false when
+    /// it may be acted on (a pending claim is then marked admitted). An order may appear
+    /// more than once (several attempts' records). error non-empty when Redis failed
+    /// (voided is then empty). An empty list is answered at once (synchronously).
+    void admitMany(const QList<Admission> &records, AdmitManyCallback done);
 
     /// Interprets the claim script's reply (public for unit tests).
     static Claim parseClaimReply(const RedisReply &reply);
@@ -137,7 +158,7 @@ public:
     static const QByteArray ClaimScript;
     static const QByteArray MarkAcceptedScript;
     static const QByteArray VoidScript;
-    static const QByteArray AdmitReadScript;
+    static const QByteArray AdmitManyScript;
 
     /// Lua, prepended to every script that acts on an order.created event:
     /// lab_admit(order key, the event's created_at) is false when that attempt was voided
@@ -159,6 +180,7 @@ private:
     RedisClient *m_redis;
     Names m_names;
     qint64 m_staleClaimMs;
+    OrderRetention m_retention;
 };
 
 } // namespace lab

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "lab/kafkaerror.h"
+#include "lab/kafkamessage.h"
 
 #include <librdkafka/rdkafka.h>
 
@@ -35,7 +36,12 @@ using ErrorPtr = std::unique_ptr<rd_kafka_error_t, Deleter<&rd_kafka_error_destr
 using EventPtr = std::unique_ptr<rd_kafka_event_t, Deleter<&rd_kafka_event_destroy>>;
 using TopicPtr = std::unique_ptr<rd_kafka_topic_t, Deleter<&rd_kafka_topic_destroy>>;
 using AdminOptionsPtr = std::unique_ptr<rd_kafka_AdminOptions_t, Deleter<&rd_kafka_AdminOptions_destroy>>;
+using HeadersPtr = std::unique_ptr<rd_kafka_headers_t, Deleter<&rd_kafka_headers_destroy>>;
 using NewTopicPtr = std::unique_ptr<rd_kafka_NewTopic_t, Deleter<&rd_kafka_NewTopic_destroy>>;
+using ConfigResourcePtr = std::unique_ptr<rd_kafka_ConfigResource_t, Deleter<&rd_kafka_ConfigResource_destroy>>;
+
+/// A consumed record's headers, copied (none: empty). Defined in kafkaconsumer.cpp.
+KafkaHeaders copyHeaders(const rd_kafka_message_t *message);
 
 /// The error an error_cb reports, as a KafkaError: for a fatal error, librdkafka's
 /// underlying cause; role ("producer", "consumer") names the client in the message.

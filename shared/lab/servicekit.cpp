@@ -5,7 +5,9 @@
 #include "lab/kafkaconsumer.h"
 #include "lab/kafkaprobe.h"
 #include "lab/kafkaproducer.h"
+#include "lab/metrics.h"
 #include "lab/redisclient.h"
+#include "lab/redismemory.h"
 #include "lab/shutdown.h"
 
 #include <QCoreApplication>
@@ -31,6 +33,24 @@ Endpoint endpointOrDie(const Config &config, const QString &portEnv)
     if (address.isNull())
         die(QStringLiteral("--bind-address (BIND_ADDRESS) is not an IP address: %1").arg(bind));
     return {address, quint16(port)};
+}
+
+OrderRetention orderRetentionOrDie(const Config &config)
+{
+    QString error;
+    const auto retention = config.orderRetention(&error);
+    if (!retention)
+        die(error);
+    qInfo("order keys expire %lld s after publication, %lld s after creation when never decided",
+          retention->decidedMs / 1000, retention->undecidedMs / 1000);
+    Metrics::instance().setGauge(QStringLiteral("lab_order_retention_seconds"),
+                                 QStringLiteral("ORDER_RETENTION: how long Redis keeps a published order's keys."),
+                                 double(retention->decidedMs) / 1000.0);
+    Metrics::instance().setGauge(QStringLiteral("lab_order_undecided_retention_seconds"),
+                                 QStringLiteral("ORDER_UNDECIDED_RETENTION: how long Redis keeps the keys of an order "
+                                                "never decided and published."),
+                                 double(retention->undecidedMs) / 1000.0);
+    return *retention;
 }
 
 void installAccessPolicy(const Config &config)
@@ -101,6 +121,19 @@ HttpService::HealthCheck redisCheck(const RedisClient *redis)
                 *detail = QStringLiteral("Redis unreachable");
                 return false;
             }};
+}
+
+void addRedisChecks(HttpService &http, RedisClient *redis, const Config &config)
+{
+    bool ok = false;
+    const qint64 percent = config.intValue(QStringLiteral("redis-memory-warn-percent"), &ok,
+                                           RedisMemoryProbe::DefaultWarnPercent);
+    if (!ok || percent < 1 || percent > 100)
+        die(QStringLiteral("--redis-memory-warn-percent (REDIS_MEMORY_WARN_PERCENT) must be from 1 to 100"));
+    auto *probe = new RedisMemoryProbe(redis, int(percent), 5000, &http);
+    probe->start();
+    http.addHealthCheck(redisCheck(redis));
+    http.addHealthCheck(probe->healthCheck());
 }
 
 HttpService::HealthCheck kafkaCheck(const KafkaProbe *probe)

@@ -13,6 +13,9 @@
 // (JSON or "simple" POST), read the Search API or an order, open the live feed nor frame
 // the page, while the same calls from the lab's own page succeed; the page and Swagger
 // UI carry their security headers and log no Content Security Policy violation.
+// Languages: both dictionaries of frontend/i18n.js agree; a Vietnamese browser gets the
+// page in Vietnamese; the EN | VI switch turns the feed, form, search and chart
+// Vietnamese (no English of the page left), sets <html lang> and is remembered.
 // Screenshots go to $LAB_BUILD_DIR/screenshots/ui-*.png.
 //
 // Run: LAB_BUILD_DIR=build node tests/browser/ui.test.mjs   (CTest: browser.ui); needs the
@@ -836,6 +839,182 @@ async function main() {
     const ids = await feedIds(p2);
     assert(new Set(ids).size === ids.length, 'duplicates in the replayed backlog');
     await p2.close();
+  });
+
+  // ---- the page in Vietnamese (frontend/i18n.js)
+  // English dictionary texts that must not be on screen in Vietnamese: for each key whose
+  // two texts differ, the English pieces between {placeholders} (two words or more), or
+  // the whole English text when it is one word. Text the page marks as someone else's
+  // words (translate="no": items, failure reasons; lang="en": the API's answers; <code>)
+  // is not the page's to translate and is skipped.
+  const englishLeft = (p) => p.evaluate(async () => {
+    const { messages } = await import('/i18n.js');
+    const phrases = new Set();
+    const words = new Set();
+    for (const [key, en] of Object.entries(messages.en)) {
+      const vi = messages.vi[key];
+      for (const form of typeof en === 'string' ? [en] : Object.values(en)) {
+        if (JSON.stringify(vi ?? '').includes(JSON.stringify(form).slice(1, -1))) continue; // a name, a URL
+        for (const piece of form.split(/\{\w+\}/).map((x) => x.trim()).filter((x) => x.length >= 3)) {
+          if (piece.split(/\s+/).length >= 2) phrases.add(piece);
+          else if (piece === form.trim()) words.add(piece);
+        }
+      }
+    }
+    const texts = [];
+    const skip = (el) => el.closest('[translate="no"], [lang="en"], code');
+    const shown = (el) => el.checkVisibility({ checkVisibilityCSS: true }) || el.closest('.sr-only, title, canvas');
+    const walker = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!el || skip(el) || ['SCRIPT', 'STYLE'].includes(el.tagName) || !shown(el)) continue;
+      if (n.textContent.trim()) texts.push(n.textContent.trim());
+    }
+    for (const el of document.querySelectorAll('[placeholder], [title], [aria-label]')) {
+      if (skip(el) || !shown(el)) continue;
+      for (const a of ['placeholder', 'title', 'aria-label']) if (el.getAttribute(a)) texts.push(el.getAttribute(a));
+    }
+    const keys = new Set(Object.keys(messages.en));
+    const found = [];
+    for (const text of texts) {
+      if (keys.has(text)) found.push(`«${text}» is a dictionary key, not a text`);
+      for (const p of phrases) if (text.includes(p)) found.push(`«${text}» has «${p}»`);
+      if (words.has(text)) found.push(`«${text}»`);
+    }
+    return [...new Set(found)];
+  });
+
+  await step('i18n: the English and Vietnamese dictionaries have the same keys, placeholders and plural forms', async () => {
+    const problems = await page.evaluate(async () => {
+      const { messages, LANGUAGES } = await import('/i18n.js');
+      const out = [];
+      const names = (m) => [...JSON.stringify(m).matchAll(/\{(\w+)\}/g)].map((x) => x[1]).sort().join(',');
+      for (const lang of LANGUAGES) {
+        for (const key of Object.keys(messages.en)) if (!(key in messages[lang])) out.push(`${lang} lacks ${key}`);
+        for (const key of Object.keys(messages[lang])) if (!(key in messages.en)) out.push(`${lang} has an extra ${key}`);
+      }
+      for (const [key, en] of Object.entries(messages.en)) {
+        const vi = messages.vi[key];
+        if (vi === undefined) continue;
+        if (typeof en !== typeof vi) out.push(`${key}: a plural in one language only`);
+        else if (typeof en === 'object' && (!en.other || !vi.other)) out.push(`${key}: no "other" form`);
+        const forms = (m) => (typeof m === 'string' ? [m] : Object.values(m));
+        for (const f of [...forms(en), ...forms(vi)]) {
+          if (!f.trim()) out.push(`${key}: an empty text`);
+          if (names(f) !== names(forms(en)[forms(en).length - 1])) out.push(`${key}: placeholders differ in «${f}»`);
+        }
+      }
+      return out;
+    });
+    assert(!problems.length, problems.join('\n'));
+  });
+
+  await step('i18n: a browser that prefers Vietnamese gets the page in Vietnamese (navigator.language)', async () => {
+    const viContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'vi-VN' });
+    try {
+      const p = await viContext.newPage();
+      watchPage(p, 'vi-default');
+      await p.goto(pageUrl);
+      await p.waitForSelector('#conn[data-state="open"]', { timeout: 20000 });
+      assert(await p.getAttribute('html', 'lang') === 'vi', `<html lang="${await p.getAttribute('html', 'lang')}">`);
+      assert((await p.textContent('#feed-title')) === 'Thông báo trực tiếp', `feed title: ${await p.textContent('#feed-title')}`);
+      assert((await p.title()) === 'Order Lab · vận hành trực tiếp', `title: ${await p.title()}`);
+      assert(await p.getAttribute('.lang__btn[data-lang="vi"]', 'aria-pressed') === 'true', 'VI is not shown as chosen');
+      assert(await p.evaluate(() => localStorage.getItem('orderlab.lang')) === null, 'a default was stored as a choice');
+    } finally {
+      await viContext.close();
+    }
+  });
+
+  const viOrder = { order_id: newId(), item: 'bàn phím', quantity: 2000 };
+  await step('i18n: EN | VI switches the feed, form, search and chart to Vietnamese, sets <html lang="vi"> and is remembered', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    try {
+      const p = await ctx.newPage();
+      watchPage(p, 'vi-switch');
+      await p.goto(pageUrl);
+      await p.waitForSelector('#conn[data-state="open"]', { timeout: 20000 });
+      const confirmedLi = `#feed > li[data-order-id="${confirmedOrder.order_id}"]`;
+      await p.waitForSelector(confirmedLi, { timeout: 20000 });
+      assert(await p.getAttribute('html', 'lang') === 'en', 'an en-US browser does not get English');
+      await p.click('.lang__btn[data-lang="vi"]');
+      assert(await p.getAttribute('html', 'lang') === 'vi', `<html lang="${await p.getAttribute('html', 'lang')}"> after VI`);
+      assert(await p.evaluate(() => localStorage.getItem('orderlab.lang')) === 'vi', 'the choice is not in localStorage');
+      const text = (sel) => p.$eval(sel, (el) => el.textContent.trim());
+      const problems = [];
+      const expect = async (sel, want) => {
+        const got = await text(sel);
+        if (got !== want) problems.push(`${sel}: «${got}», wanted «${want}»`);
+      };
+      // Feed: title, chips, the connection, a replayed entry (badge, tag) in Vietnamese.
+      await expect('#feed-title', 'Thông báo trực tiếp');
+      await expect('.chip[data-filter="all"]', 'Tất cả');
+      await expect('.chip[data-filter="failed"]', 'Thất bại');
+      await expect('#conn-label', 'Trực tiếp');
+      await expect(`${confirmedLi} .badge__word`, 'đã xác nhận');
+      await expect(`${confirmedLi} .tag`, 'phát lại');
+      if (!/^\d+ đơn hàng/.test(await text('#feed-count'))) problems.push(`#feed-count: «${await text('#feed-count')}»`);
+      // Form: labels, button, the client-side checks' words.
+      await expect('label[for="order-id"]', 'Mã đơn hàng');
+      await expect('label[for="order-item"]', 'Mặt hàng');
+      await expect('label[for="order-quantity"]', 'Số lượng');
+      await expect('#order-submit .btn__label', 'Tạo đơn hàng');
+      if (await p.getAttribute('#order-item', 'placeholder') !== 'ví dụ: mouse') problems.push('#order-item placeholder');
+      // Chart and stats.
+      await expect('#chart-title', 'Kết quả mỗi giây');
+      await expect('.legend__item--confirmed span', 'đã xác nhận');
+      await expect('.stat--failed .stat__label', 'Thất bại');
+      const label = await p.getAttribute('#chart', 'aria-label');
+      if (!/^5 phút qua: \d+ đã xác nhận và \d+ thất bại, nhiều nhất \d+ trong một giây\.$/.test(label)) problems.push(`chart aria-label: «${label}»`);
+      // Search: its labels before a search.
+      await expect('label[for="search-item"]', 'Mặt hàng');
+      await expect('#search-submit .btn__label', 'Tìm kiếm');
+      const heads = await p.$$eval('#search-table th', (ths) => ths.map((th) => th.textContent.trim()));
+      if (heads.join('|') !== 'Mã đơn hàng|Mặt hàng|Số lượng|Trạng thái|Thời gian') problems.push(`table headers: ${heads.join('|')}`);
+      assert(!problems.length, problems.join('\n'));
+
+      await p.fill('#order-id', '0');
+      await p.fill('#order-item', '   ');
+      await p.fill('#order-quantity', '1000001');
+      await p.click('#order-submit');
+      const errors = await p.evaluate(() => ['order-id', 'order-item', 'order-quantity'].map((id) => document.getElementById(`${id}-error`).textContent));
+      assert(errors[0] === 'order_id phải là số nguyên từ 1 đến 9007199254740991' && errors[1] === 'item không được để trống'
+        && errors[2] === 'quantity phải là số nguyên từ 1 đến 1000000', `validation: ${JSON.stringify(errors)}`);
+      assert((await text('#order-result strong')) === 'Hãy sửa các ô được đánh dấu', `result: ${await text('#order-result')}`);
+
+      // An order typed in Vietnamese: our words around it, the API's answer as it came.
+      const result = await createThroughForm(p, viOrder);
+      assert(result.cls.includes('result--ok') && result.text.includes(`Đơn hàng #${viOrder.order_id} đã được chấp nhận`)
+        && result.text.includes('bàn phím × 2.000') && result.text.includes('Order created'), `result: ${result.text}`);
+      await p.waitForFunction(() => /đã xác nhận/.test(document.getElementById('order-result').innerText), null, { timeout: 30000 });
+      const viLi = `#feed > li[data-order-id="${viOrder.order_id}"]`;
+      await p.waitForSelector(viLi, { timeout: 30000 });
+      const entry = await p.$eval(viLi, (el) => el.innerText);
+      assert(entry.includes('× 2.000') && /quyết định sau/.test(entry) && /đã xác nhận/.test(entry), `entry: ${entry}`);
+
+      const rows = await searchUntil(p, 'bàn phím', 25, (rs) => rs.some((r) => r.id === String(viOrder.order_id) && /đã xác nhận/.test(r.cells[3])),
+        `order ${viOrder.order_id} (đã xác nhận) in the search results`);
+      const row = rows.find((r) => r.id === String(viOrder.order_id));
+      assert(row.cells[2] === '2.000', `search row: ${JSON.stringify(row.cells)}`);
+      const status = await text('#search-status');
+      assert(/^Đơn hàng 1–\d+ khớp với “bàn phím”$/.test(status), `search status: «${status}»`);
+      await p.evaluate(() => document.activeElement?.blur());
+      await p.evaluate(() => window.scrollTo(0, 0));
+      await sleep(1200); // the stats and the chart redraw every second
+      const left = await englishLeft(p);
+      assert(!left.length, `English left on the page in Vietnamese:\n${left.join('\n')}`);
+      await shot(p, 'vi-desktop');
+
+      // Remembered: a reload stays Vietnamese; EN brings English back.
+      await p.reload();
+      await p.waitForSelector('#conn[data-state="open"]', { timeout: 20000 });
+      assert(await p.getAttribute('html', 'lang') === 'vi' && (await text('#feed-title')) === 'Thông báo trực tiếp', 'the choice did not survive a reload');
+      await p.click('.lang__btn[data-lang="en"]');
+      assert(await p.getAttribute('html', 'lang') === 'en' && (await text('#feed-title')) === 'Live feed', 'EN did not switch back');
+      assert(await p.evaluate(() => localStorage.getItem('orderlab.lang')) === 'en', 'EN is not remembered');
+    } finally {
+      await ctx.close();
+    }
   });
 
   await step('narrow screen (390×844): one column, no horizontal scrolling', async () => {

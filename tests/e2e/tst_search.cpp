@@ -1,12 +1,15 @@
 // End-to-end tests of search-service as a process: events produced straight to the
 // namespaced Kafka topics are indexed into the namespaced order-logs index (mapping,
-// one document per order, status from the Redis hash), and GET /search finds them
-// newest first, pages them, and never fails on odd input. Elasticsearch outages are
-// not simulated here: stopping the shared Elasticsearch would disturb other tests.
+// one document per order, created then decided by the notification, never regressed
+// by a late order.created, never from a voided attempt, one Redis call per batch), and
+// GET /search finds them newest first, pages them, and never fails on odd input.
+// Elasticsearch outages are not simulated here: stopping the shared Elasticsearch would
+// disturb other tests (a private Redis is used where Redis itself is observed).
 #include "lab/elasticclient.h"
 #include "lab/events.h"
 #include "lab/kafkaproducer.h"
 #include "lab/names.h"
+#include "lab/orderstore.h"
 #include "lab/redisclient.h"
 #include "lab/topics.h"
 #include "servicestack.h"
@@ -14,11 +17,14 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 #include <QUrl>
 
 #include <memory>
+#include <optional>
 
 using labtest::HttpResult;
 using labtest::ServiceStack;
@@ -33,6 +39,40 @@ QList<qint64> orderIds(const QJsonArray &docs)
     for (const QJsonValue &v : docs)
         ids << v.toObject().value(QStringLiteral("order_id")).toInteger();
     return ids;
+}
+
+/// The value of one Prometheus series in a /metrics text (0 when absent).
+double metric(const QByteArray &text, const QByteArray &series)
+{
+    for (const QByteArray &line : text.split('\n'))
+        if (line.startsWith(series + ' '))
+            return line.mid(series.size() + 1).toDouble();
+    return 0;
+}
+
+/// A command answered synchronously (event loop spinning); nullopt without an answer.
+std::optional<lab::RedisReply> redisCommand(lab::RedisClient &redis, const QByteArrayList &args)
+{
+    std::optional<lab::RedisReply> out;
+    redis.command(args, [&](const lab::RedisReply &r) { out = r; });
+    (void)QTest::qWaitFor([&] { return out.has_value(); }, 10000);
+    return out;
+}
+
+/// Lua scripts Redis ran (EVAL, and EVALSHA that found its script), from INFO commandstats.
+qint64 scriptsRun(lab::RedisClient &redis)
+{
+    const auto info = redisCommand(redis, {"INFO", "commandstats"});
+    if (!info || info->isError())
+        return -1;
+    qint64 runs = 0;
+    static const QRegularExpression line(QStringLiteral(R"(^cmdstat_(eval|evalsha):calls=(\d+).*failed_calls=(\d+))"),
+                                         QRegularExpression::MultilineOption);
+    for (auto it = line.globalMatch(QString::fromUtf8(info->string)); it.hasNext();) {
+        const auto m = it.next();
+        runs += m.captured(2).toLongLong() - m.captured(3).toLongLong(); // NOSCRIPT answers fail
+    }
+    return runs;
 }
 
 } // namespace
@@ -55,7 +95,9 @@ private slots:
     void rejectsBadParameters();
     void indexMapsTimestampAsDate();
     void replayKeepsOneDocumentPerOrder();
-    void statusComesFromTheRedisHash();
+    void documentGoesFromCreatedToItsOutcome();
+    void lateCreatedRecordKeepsTheDecidedDocument();
+    void voidedAttemptsAreNeverIndexedWithOneRedisCallPerBatch();
     void servesOpenApiAndSwaggerUi();
     void defaultPageIsTheNewest100();
     void unreachableElasticsearchDelaysIndexingWithoutLoss();
@@ -66,6 +108,12 @@ private:
     /// GET /search?<query>: the array (fails the test on anything but 200 + array).
     QJsonArray search(const QByteArray &encodedQuery);
     void produceCreated(qint64 id, const QString &item, qint64 quantity, const QDateTime &createdAt);
+    void produceNotification(const lab::Notification &n);
+    void produce(const QString &topic, qint64 id, const QByteArray &value);
+    /// The order's document as stored (refreshed first), empty when there is none.
+    QJsonObject document(const lab::Names &names, qint64 id);
+    /// lab_events_consumed_total{topic="order.created"} of an instance.
+    double createdConsumed(const ServiceStack &stack);
     /// An ES request answered synchronously (event loop spinning).
     lab::ElasticResult elastic(const QByteArray &method, const QString &path);
 
@@ -129,15 +177,39 @@ void TestSearch::produceCreated(qint64 id, const QString &item, qint64 quantity,
     e.item = item;
     e.quantity = quantity;
     e.createdAt = createdAt;
+    produce(lab::topics::OrderCreated, id, e.toJson());
+}
+
+void TestSearch::produceNotification(const lab::Notification &n)
+{
+    produce(lab::topics::OrderNotification, n.orderId, n.toJson());
+}
+
+void TestSearch::produce(const QString &topic, qint64 id, const QByteArray &value)
+{
     bool done = false;
     lab::KafkaError result;
-    m_producer->produce(m_names.topic(lab::topics::OrderCreated), QByteArray::number(id), e.toJson(),
+    m_producer->produce(m_names.topic(topic), QByteArray::number(id), value,
                         [&](const lab::KafkaError &error, qint32, qint64) {
                             result = error;
                             done = true;
                         });
     QTRY_VERIFY_WITH_TIMEOUT(done, 30000);
     QVERIFY2(result.isOk(), qPrintable(result.toString()));
+}
+
+QJsonObject TestSearch::document(const lab::Names &names, qint64 id)
+{
+    elastic("POST", QLatin1Char('/') + names.orderIndex() + QStringLiteral("/_refresh"));
+    const lab::ElasticResult r = elastic("GET", QLatin1Char('/') + names.orderIndex() + QStringLiteral("/_doc/")
+                                                    + QString::number(id));
+    return r.ok ? r.body.value(QStringLiteral("_source")).toObject() : QJsonObject();
+}
+
+double TestSearch::createdConsumed(const ServiceStack &stack)
+{
+    return metric(labtest::httpGet(stack.url(QStringLiteral("search-service"), QStringLiteral("/metrics"))).body,
+                  "lab_events_consumed_total{topic=\"order.created\"}");
 }
 
 lab::ElasticResult TestSearch::elastic(const QByteArray &method, const QString &path)
@@ -155,6 +227,8 @@ lab::ElasticResult TestSearch::elastic(const QByteArray &method, const QString &
 
 void TestSearch::answersEmptyArrayBeforeAnythingIsIndexed()
 {
+    // The service reports healthy only once its index exists (shard started), so the
+    // first search of a healthy service is answered, not a 503.
     const HttpResult r = labtest::httpGet(url(QStringLiteral("/search"), "item=mouse"));
     QCOMPARE(r.status, 200);
     QVERIFY(r.json().isArray());
@@ -317,32 +391,176 @@ void TestSearch::replayKeepsOneDocumentPerOrder()
     QCOMPARE(docs.first().toObject().value(QStringLiteral("order_id")).toInteger(), 21);
 }
 
-void TestSearch::statusComesFromTheRedisHash()
+void TestSearch::documentGoesFromCreatedToItsOutcome()
 {
-    // As notifier-service leaves it: decided, with a reason, updated after creation.
-    lab::RedisClient redis(labtest::redisHost(), labtest::redisPort());
-    QSignalSpy connected(&redis, &lab::RedisClient::connected);
-    redis.connectToServer();
-    QVERIFY(connected.wait(10000));
     const QDateTime created = m_base.addSecs(70);
-    bool written = false;
-    redis.command({"HSET", m_names.orderKey(31), "state", "accepted", "item", "office chair", "quantity", "2",
-                   "created_at", lab::isoTimestamp(created).toUtf8(), "status", "failed", "reason",
-                   "insufficient stock", "updated_at", lab::isoTimestamp(created.addSecs(1)).toUtf8()},
-                  [&](const lab::RedisReply &r) { written = !r.isError(); });
-    QTRY_VERIFY_WITH_TIMEOUT(written, 10000);
-
     produceCreated(31, QStringLiteral("office chair"), 2, created);
     QTRY_COMPARE_WITH_TIMEOUT(search("item=chair").size(), 1, kIndexWaitMs);
-    const QJsonObject doc = search("item=chair").first().toObject();
-    QCOMPARE(doc.value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
+    QJsonObject doc = search("item=chair").first().toObject();
+    QCOMPARE(doc.value(QStringLiteral("status")).toString(), QStringLiteral("created"));
+    QCOMPARE(doc.value(QStringLiteral("updated_at")).toString(), lab::isoTimestamp(created));
+
+    // As notifier-service decides it: the notification alone carries the outcome.
+    lab::Notification n;
+    n.orderId = 31;
+    n.item = QStringLiteral("office chair");
+    n.quantity = 2;
+    n.status = lab::Notification::Status::Failed;
+    n.reason = QStringLiteral("insufficient stock");
+    n.createdAt = created;
+    n.notifiedAt = created.addSecs(1);
+    produceNotification(n);
+    QTRY_COMPARE_WITH_TIMEOUT(search("item=chair").first().toObject().value(QStringLiteral("status")).toString(),
+                              QStringLiteral("failed"), kIndexWaitMs);
+    doc = search("item=chair").first().toObject();
     QCOMPARE(doc.value(QStringLiteral("reason")).toString(), QStringLiteral("insufficient stock"));
     QCOMPARE(doc.value(QStringLiteral("timestamp")).toString(), lab::isoTimestamp(created));
     QCOMPARE(doc.value(QStringLiteral("updated_at")).toString(), lab::isoTimestamp(created.addSecs(1)));
+    QCOMPARE(doc.value(QStringLiteral("quantity")).toInteger(), 2);
+    QCOMPARE(search("item=chair").size(), 1);
+}
 
-    bool deleted = false;
-    redis.command({"DEL", m_names.orderKey(31)}, [&](const lab::RedisReply &) { deleted = true; });
-    QTRY_VERIFY_WITH_TIMEOUT(deleted, 10000);
+void TestSearch::lateCreatedRecordKeepsTheDecidedDocument()
+{
+    // The two topics are separate partitions: an order's notification can be indexed
+    // before its order.created record is (or a crash redelivers the record later).
+    const QDateTime created = m_base.addSecs(80);
+    lab::Notification n;
+    n.orderId = 32;
+    n.item = QStringLiteral("standing desk");
+    n.quantity = 1;
+    n.status = lab::Notification::Status::Confirmed;
+    n.createdAt = created;
+    n.notifiedAt = created.addMSecs(120);
+    produceNotification(n);
+    QTRY_COMPARE_WITH_TIMEOUT(search("item=desk").size(), 1, kIndexWaitMs);
+    QCOMPARE(search("item=desk").first().toObject().value(QStringLiteral("status")).toString(),
+             QStringLiteral("confirmed"));
+
+    const QUrl metricsUrl = url(QStringLiteral("/metrics"));
+    const QByteArray elasticErrors = "lab_errors_total{kind=\"elasticsearch\"}";
+    const double errorsBefore = metric(labtest::httpGet(metricsUrl).body, elasticErrors);
+    const double before = createdConsumed(*m_stack);
+    produceCreated(32, n.item, n.quantity, created);
+    // Counted once its batch's bulk succeeded: whatever it wrote is in the index.
+    QTRY_VERIFY_WITH_TIMEOUT(createdConsumed(*m_stack) >= before + 1, kIndexWaitMs);
+    const QJsonObject doc = document(m_names, 32);
+    QCOMPARE(doc.value(QStringLiteral("status")).toString(), QStringLiteral("confirmed"));
+    QCOMPARE(doc.value(QStringLiteral("updated_at")).toString(), lab::isoTimestamp(n.notifiedAt));
+    const QByteArray metrics = labtest::httpGet(metricsUrl).body;
+    QCOMPARE(metric(metrics, elasticErrors), errorsBefore); // the 409 is done, not a failed bulk
+    QVERIFY(!metrics.contains("lab_errors_total{kind=\"index_rejected\"}"));
+}
+
+// order-service voided these attempts (503 after a Kafka timeout) although the broker
+// stored their records. They come in a batch with admitted orders' records (all of them
+// produced before the service starts), then one alone; none is ever indexed, and every
+// batch costs one Redis script, not one per record. A private Redis so that its
+// INFO commandstats counts search-service's commands only.
+void TestSearch::voidedAttemptsAreNeverIndexedWithOneRedisCallPerBatch()
+{
+    const quint16 port = labtest::freePort();
+    QProcess redisServer;
+    labtest::tieToTestLifetime(redisServer);
+    redisServer.start(QStringLiteral("redis-server"),
+                      {QStringLiteral("--port"), QString::number(port), QStringLiteral("--bind"),
+                       QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
+                       QStringLiteral("--appendonly"), QStringLiteral("no")});
+    QVERIFY2(redisServer.waitForStarted(5000), "redis-server did not start");
+    lab::RedisClient redis(QStringLiteral("127.0.0.1"), port);
+    QSignalSpy connected(&redis, &lab::RedisClient::connected);
+    redis.connectToServer();
+    QVERIFY(connected.wait(10000));
+
+    ServiceStack stack;
+    stack.setEnv(QStringLiteral("REDIS_PORT"), QString::number(port));
+    const lab::Names names(stack.ns());
+    lab::OrderStore store(&redis, names);
+    const QDateTime now = QDateTime::fromMSecsSinceEpoch(QDateTime::currentMSecsSinceEpoch(), Qt::UTC);
+    const auto claimOf = [&](qint64 id, const QDateTime &at) {
+        lab::OrderRequest r;
+        r.orderId = id;
+        r.item = QStringLiteral("ghost lamp");
+        r.quantity = 1;
+        std::optional<lab::OrderStore::Claim> c;
+        store.claim(r, at, [&](const lab::OrderStore::Claim &got) { c = got; });
+        (void)QTest::qWaitFor([&] { return c.has_value(); }, 10000);
+        return c ? *c : lab::OrderStore::Claim{};
+    };
+    const auto voidOf = [&](qint64 id, qint64 claimAt) {
+        std::optional<lab::OrderStore::Void> v;
+        store.voidClaim(id, claimAt, [&](lab::OrderStore::Void got, const QString &) { v = got; });
+        (void)QTest::qWaitFor([&] { return v.has_value(); }, 10000);
+        return v;
+    };
+    const auto produceTo = [&](qint64 id, const QDateTime &at) {
+        const lab::Names mine = m_names;
+        m_names = names;
+        produceCreated(id, QStringLiteral("ghost lamp"), 1, at);
+        m_names = mine;
+    };
+
+    // Orders 1..40 accepted (pending claims, as when the delivery report is still on its
+    // way); 41..48 voided; 49 voided and claimed again: its first record is refused, the
+    // retry's admitted.
+    QList<qint64> admitted;
+    for (qint64 id = 1; id <= 40; ++id) {
+        QCOMPARE(claimOf(id, now).outcome, lab::OrderStore::Outcome::New);
+        admitted << id;
+    }
+    QList<qint64> voided;
+    for (qint64 id = 41; id <= 49; ++id) {
+        const auto c = claimOf(id, now);
+        QCOMPARE(c.outcome, lab::OrderStore::Outcome::New);
+        QCOMPARE(voidOf(id, c.claimAt), lab::OrderStore::Void::Voided);
+        voided << id;
+    }
+    const QDateTime retry = now.addSecs(3);
+    QCOMPARE(claimOf(49, retry).outcome, lab::OrderStore::Outcome::New);
+    for (const qint64 id : voided)
+        produceTo(id, now);
+    for (const qint64 id : admitted)
+        produceTo(id, now);
+    produceTo(49, retry);
+    const int records = int(voided.size() + admitted.size()) + 1;
+
+    const qint64 scriptsBefore = scriptsRun(redis);
+    QVERIFY(scriptsBefore >= 0);
+    QString error;
+    QVERIFY2(stack.start(QStringLiteral("search-service"), &error) == 0, qPrintable(error));
+    QTRY_COMPARE_WITH_TIMEOUT(createdConsumed(stack), double(records), kIndexWaitMs);
+    const QUrl metricsUrl = stack.url(QStringLiteral("search-service"), QStringLiteral("/metrics"));
+    QByteArray metrics = labtest::httpGet(metricsUrl).body;
+    QCOMPARE(metric(metrics, "lab_voided_events_total"), double(voided.size()));
+    for (const qint64 id : voided)
+        if (id != 49)
+            QVERIFY2(document(names, id).isEmpty(), qPrintable(QString::number(id)));
+    for (const qint64 id : admitted)
+        QCOMPARE(document(names, id).value(QStringLiteral("status")).toString(), QStringLiteral("created"));
+    const QJsonObject retried = document(names, 49);
+    QCOMPARE(retried.value(QStringLiteral("timestamp")).toString(), lab::isoTimestamp(retry));
+    const double batches = metric(metrics, "lab_handler_seconds_count{handler=\"index_batch\"}");
+    const qint64 scripts = scriptsRun(redis) - scriptsBefore;
+    qInfo("%d records in %.0f batch(es), %lld Redis script(s)", records, batches, scripts);
+    QCOMPARE(double(scripts), batches); // every batch held records to admit: one script each
+    QVERIFY2(batches < records, "the records were not batched: the check above proves nothing");
+
+    // A voided attempt's record alone in its batch.
+    const auto lone = claimOf(50, now);
+    QCOMPARE(voidOf(50, lone.claimAt), lab::OrderStore::Void::Voided);
+    const qint64 scriptsBeforeLone = scriptsRun(redis);
+    produceTo(50, now);
+    QTRY_COMPARE_WITH_TIMEOUT(createdConsumed(stack), double(records + 1), kIndexWaitMs);
+    metrics = labtest::httpGet(metricsUrl).body;
+    QCOMPARE(metric(metrics, "lab_voided_events_total"), double(voided.size() + 1));
+    QVERIFY(document(names, 50).isEmpty());
+    QCOMPARE(scriptsRun(redis) - scriptsBeforeLone, qint64(1));
+    QCOMPARE(metric(metrics, "lab_handler_seconds_count{handler=\"index_batch\"}"), batches + 1);
+
+    stack.terminate(QStringLiteral("search-service"));
+    QCOMPARE(stack.exitCode(QStringLiteral("search-service")), 0);
+    redisServer.terminate();
+    QVERIFY(redisServer.waitForFinished(5000));
 }
 
 void TestSearch::servesOpenApiAndSwaggerUi()

@@ -134,7 +134,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         LAB_FUZZ_CHECK((n.status == Notification::Status::Failed) == !n.reason.isEmpty(), input,
                        n.reason.toUtf8());
         LAB_FUZZ_CHECK(n.createdAt.isValid() && n.notifiedAt.isValid(), input, n.toJson());
-        (void)n.toJson();
+        // whatever the hash held, the journey it gives the notification is one the
+        // consumers of order.notification accept (malformed stamps are left out)
+        QString why;
+        const auto journey = journey::Timeline::fromJson(n.timeline.toJson(), &why);
+        LAB_FUZZ_CHECK(journey && journey->toJson() == n.timeline.toJson(), input, why.toUtf8());
+        LAB_FUZZ_CHECK(n.timeline.traceId().isEmpty() || journey::TraceContext::isTraceId(n.timeline.traceId()),
+                       input, n.timeline.traceId());
     }
 
     const OrderStore::Claim claim = OrderStore::parseClaimReply(reply);

@@ -1,6 +1,7 @@
 // tst_elastic: lab::ElasticClient against the real Elasticsearch started by
 // `./lab infra up`: health, index creation with a mapping, documents, a 10,000 document
-// bulk, ES's own reasons for failures, and servers that are down or never answer.
+// bulk, create actions that keep an existing document, ES's own reasons for failures,
+// and servers that are down or never answer.
 // Every index it creates is unique to the run and deleted at the end.
 #include "lab/elasticclient.h"
 #include "testinfra.h"
@@ -73,6 +74,7 @@ private slots:
     void bulkTenThousandThenSearchFindsThem();
     void badQueryReturnsElasticsReason();
     void bulkWithFailingItemReportsItsReason();
+    void bulkCreateKeepsAnExistingDocument();
     void missingIndexReturnsElasticsReason();
     void unreachableServerGivesError();
     void silentServerTimesOut();
@@ -299,6 +301,64 @@ void TstElastic::bulkWithFailingItemReportsItsReason()
     auto empty = await([&](auto cb) { m_es->bulk({}, cb); });
     QVERIFY(empty);
     QVERIFY(empty->ok);
+}
+
+void TstElastic::bulkCreateKeepsAnExistingDocument()
+{
+    LAB_REQUIRE_ELASTIC();
+    const QString index = createIndex("tst-elastic-create");
+    QVERIFY(!index.isEmpty());
+    using Action = ElasticBulkItem::Action;
+    auto first = await([&](auto cb) {
+        m_es->bulk({{index, QStringLiteral("1"), order(1, QStringLiteral("decided")), Action::Index},
+                    {index, QStringLiteral("2"), order(2, QStringLiteral("created")), Action::Create}},
+                   cb, true);
+    });
+    QVERIFY(first);
+    QVERIFY2(first->ok, qPrintable(first->error));
+
+    // A create of a document that exists answers 409 for that item: done, not an error,
+    // and the document stays as it was. An index replaces.
+    auto second = await([&](auto cb) {
+        m_es->bulk({{index, QStringLiteral("1"), order(1, QStringLiteral("late")), Action::Create},
+                    {index, QStringLiteral("2"), order(2, QStringLiteral("replaced")), Action::Index},
+                    {index, QStringLiteral("3"), order(3, QStringLiteral("new")), Action::Create}},
+                   cb, true);
+    });
+    QVERIFY(second);
+    QVERIFY2(second->ok, qPrintable(second->error));
+    QVERIFY(second->error.isEmpty());
+    const QJsonArray items = second->body.value("items").toArray();
+    QCOMPARE(items.size(), 3);
+    QCOMPARE(items.at(0).toObject().value("create").toObject().value("status").toInt(), 409);
+    QCOMPARE(items.at(1).toObject().value("index").toObject().value("status").toInt(), 200);
+    QCOMPARE(items.at(2).toObject().value("create").toObject().value("status").toInt(), 201);
+    QVERIFY(ElasticClient::failedBulkItems(second->body).isEmpty());
+    const auto itemOf = [&](const char *id) {
+        auto r = await([&](auto cb) { m_es->getDocument(index, QString::fromLatin1(id), cb); });
+        return r && r->ok ? r->body.value("_source").toObject().value("item").toString() : QString();
+    };
+    QCOMPARE(itemOf("1"), QStringLiteral("decided"));
+    QCOMPARE(itemOf("2"), QStringLiteral("replaced"));
+    QCOMPARE(itemOf("3"), QStringLiteral("new"));
+
+    // A 409 next to a real failure: only the real one is reported.
+    QJsonObject bad = order(4, QStringLiteral("mouse"));
+    bad.insert("timestamp", "not a date");
+    auto third = await([&](auto cb) {
+        m_es->bulk({{index, QStringLiteral("1"), order(1, QStringLiteral("late")), Action::Create},
+                    {index, QStringLiteral("4"), bad, Action::Create}},
+                   cb);
+    });
+    QVERIFY(third);
+    QVERIFY(!third->ok);
+    QVERIFY2(third->error.contains("1 of 2"), qPrintable(third->error));
+    QVERIFY2(third->error.contains("_id 4"), qPrintable(third->error));
+    const QList<QJsonObject> failed = ElasticClient::failedBulkItems(third->body);
+    QCOMPARE(failed.size(), 1);
+    QCOMPARE(failed.first().value("_id").toString(), QStringLiteral("4"));
+    QCOMPARE(failed.first().value("status").toInt(), 400);
+    QCOMPARE(failed.first().value("position").toInt(), 1);
 }
 
 void TstElastic::missingIndexReturnsElasticsReason()

@@ -1,5 +1,6 @@
 // Integration tests of the Kafka bridge (KafkaProducer, KafkaConsumer) against the real
 // broker started by `./lab infra up`. Every test uses its own topics and groups.
+#include "lab/kafkaadmin.h"
 #include "lab/kafkaconsumer.h"
 #include "lab/kafkaproducer.h"
 #include "lab/rdkafkahandles.h"
@@ -218,6 +219,49 @@ private slots:
         QCOMPARE(committedOffset(group, topic, 0), qint64(1));
         consumer.stop();
         QVERIFY(!consumer.isRunning());
+    }
+
+    // Record headers go through the bridge both ways, in order, a repeated name and an
+    // empty value included (the journey's traceparent and lab-hop-* stamps ride on them),
+    // and the inspector reads them back in a tail.
+    void shouldCarryRecordHeaders()
+    {
+        LAB_REQUIRE_KAFKA();
+        const QString topic = labtest::uniqueName(QStringLiteral("tst-kafka-hdr"));
+        QCOMPARE(createTopic(topic, 1), QString());
+        KafkaProducer producer(labtest::kafkaBrokers());
+        const lab::KafkaHeaders headers{{"traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},
+                                        {"lab-hop-received", "1795618276123000"},
+                                        {"dup", "first"}, {"dup", "second"}, {"empty", ""}};
+        int delivered = 0;
+        producer.produce(topic, "k", "with", headers, [&](const KafkaError &e, qint32, qint64) { delivered += e ? 0 : 1; });
+        producer.produce(topic, "k", "without", [&](const KafkaError &e, qint32, qint64) { delivered += e ? 0 : 1; });
+        QTRY_COMPARE_WITH_TIMEOUT(delivered, 2, kWaitMs);
+
+        KafkaConsumer consumer(labtest::kafkaBrokers(), labtest::uniqueName(QStringLiteral("tst-grp-hdr")), {topic},
+                               consumerConfig());
+        Collector c;
+        c.attach(&consumer, true);
+        consumer.start();
+        QTRY_COMPARE_WITH_TIMEOUT(c.messages.size(), 2, kWaitMs);
+        QCOMPARE(c.messages.at(0).headers, headers);
+        QCOMPARE(c.messages.at(0).header("dup"), QByteArray("second"));
+        QVERIFY(c.messages.at(0).header("absent").isNull());
+        QVERIFY(c.messages.at(1).headers.isEmpty());
+        consumer.stop();
+
+        lab::kafkaadmin::Inspector inspector(labtest::kafkaBrokers());
+        KafkaMessageList tail;
+        const KafkaError e = inspector.tail(topic, 5, kWaitMs, &tail);
+        QVERIFY2(e.isOk(), qPrintable(e.toString()));
+        QCOMPARE(tail.size(), 2);
+        QCOMPARE(tail.at(0).value, QByteArray("with"));
+        QCOMPARE(tail.at(0).headers, headers);
+        QCOMPARE(tail.at(1).value, QByteArray("without"));
+        KafkaMessageList one;
+        QVERIFY(inspector.tail(topic, 1, kWaitMs, &one).isOk());
+        QCOMPARE(one.size(), 1);
+        QCOMPARE(one.at(0).value, QByteArray("without"));
     }
 
     // A Broadcast reader (notifier-service's fan-out) starts a given number of records
@@ -649,6 +693,49 @@ private slots:
         QCOMPARE(error.code(), int(RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION));
         QVERIFY(!error.isRetriable());
         QVERIFY(error.message().contains(QStringLiteral("not a valid topic!")));
+    }
+
+    // Every contract topic is created with its retention (time and bytes, segment size
+    // and age: kafkaadmin::topicConfig), an operator's LAB_KAFKA_TOPIC_CONFIG wins, and
+    // a topic made without them gets them from alterTopicConfig (lab-admin create-topics).
+    void contractTopicsShouldBeCreatedWithTheirRetention()
+    {
+        LAB_REQUIRE_KAFKA();
+        const lab::Names names(labtest::uniqueName(QStringLiteral("tst-kafka-retention")));
+        const QStringList topics = lab::kafkaadmin::contractTopics(names);
+        auto dropTopics = qScopeGuard([&] { lab::kafkaadmin::deleteTopics(labtest::kafkaBrokers(), topics, 15000); });
+        QVERIFY(!qEnvironmentVariableIsSet(lab::kafkaadmin::TopicConfigVariable));
+        const QMap<QString, QString> expected{{QStringLiteral("retention.ms"), QStringLiteral("259200000")},
+                                              {QStringLiteral("retention.bytes"), QStringLiteral("134217728")},
+                                              {QStringLiteral("segment.bytes"), QStringLiteral("33554432")},
+                                              {QStringLiteral("segment.ms"), QStringLiteral("86400000")}};
+        QCOMPARE(lab::kafkaadmin::topicConfig(), expected);
+        const KafkaError created = lab::kafkaadmin::ensureContractTopics(labtest::kafkaBrokers(), names, 15000);
+        QVERIFY2(!created, qPrintable(created.toString()));
+        for (const QString &t : topics) {
+            KafkaError error;
+            const QMap<QString, QString> got = lab::kafkaadmin::topicOverrides(labtest::kafkaBrokers(), t, &error, 15000);
+            QVERIFY2(!error, qPrintable(error.toString()));
+            QCOMPARE(got, expected);
+        }
+
+        qputenv(lab::kafkaadmin::TopicConfigVariable, "retention.ms=60000,segment.ms=10000");
+        const QMap<QString, QString> soak = lab::kafkaadmin::topicConfig();
+        qunsetenv(lab::kafkaadmin::TopicConfigVariable);
+        QCOMPARE(soak.value(QStringLiteral("retention.ms")), QStringLiteral("60000"));
+        QCOMPARE(soak.value(QStringLiteral("segment.ms")), QStringLiteral("10000"));
+        QCOMPARE(soak.value(QStringLiteral("retention.bytes")), QStringLiteral("134217728"));
+
+        // A topic an older lab made without settings converges.
+        const QString bare = topics.first() + QStringLiteral(".bare");
+        auto dropBare = qScopeGuard([&] { lab::kafkaadmin::deleteTopics(labtest::kafkaBrokers(), {bare}, 15000); });
+        QVERIFY(!lab::kafkaadmin::ensureTopics(labtest::kafkaBrokers(), {bare}, 1, 15000, {}));
+        KafkaError error;
+        QVERIFY(lab::kafkaadmin::topicOverrides(labtest::kafkaBrokers(), bare, &error, 15000).isEmpty());
+        QVERIFY2(!error, qPrintable(error.toString()));
+        const KafkaError altered = lab::kafkaadmin::alterTopicConfig(labtest::kafkaBrokers(), {bare}, soak, 15000);
+        QVERIFY2(!altered, qPrintable(altered.toString()));
+        QCOMPARE(lab::kafkaadmin::topicOverrides(labtest::kafkaBrokers(), bare, &error, 15000), soak);
     }
 
     void shouldRejectBadConfiguration()

@@ -1,8 +1,9 @@
 // Integration tests of lab::OrderStore's Lua scripts against the real Redis of
 // `./lab infra up`: claim / duplicate / conflict / in-flight / stale takeover,
 // markAccepted never undoing a status written downstream, voidClaim voiding only its own
-// claim nobody admitted, and lab_admit (through fetchMany) refusing a voided attempt's
-// event, also after the id was claimed again. Every test uses keys in a namespace of its own.
+// claim nobody admitted, and lab_admit (through admitMany, one script for many records)
+// refusing a voided attempt's event, also after the id was claimed again. Every test uses
+// keys in a namespace of its own.
 #include "lab/names.h"
 #include "lab/orderstore.h"
 #include "lab/redisclient.h"
@@ -74,18 +75,20 @@ private slots:
     void voidedAttemptIsRefusedEvenAfterANewClaim();
     void staleClaimIsTakenOverWithItsCreationTime();
     void hashWrittenOnlyDownstreamCountsAsAccepted();
-    void fetchManyReadsExistingHashes();
-    void fetchManyAdmitsEventsWithoutAClaim();
+    void admitManyTellsEveryRecordApartInOneCall();
+    void admitManyAdmitsEventsWithoutAClaim();
     void redisDownIsAnError();
+    void openClaimsAndVoidMarkersExpireAfterTheUndecidedWindow();
 
 private:
     OrderStore::Claim claim(OrderStore &store, const lab::OrderRequest &r, const QDateTime &at);
     bool markAccepted(const lab::OrderCreated &e);
     OrderStore::Void voidClaim(qint64 id, qint64 claimAt);
     std::optional<lab::OrderRecord> fetch(qint64 id);
-    /// fetchMany of one id through lab_admit with the event's created_at: true admitted
-    /// (the record, if any, in *record), false refused.
-    bool admit(qint64 id, const QDateTime &eventCreatedAt, std::optional<lab::OrderRecord> *record = nullptr);
+    /// admitMany: the voided flag of each record (empty when Redis failed).
+    QList<bool> admitMany(const QList<OrderStore::Admission> &records);
+    /// lab_admit of one record through admitMany: true admitted, false refused.
+    bool admit(qint64 id, const QDateTime &eventCreatedAt);
     lab::RedisReply command(const QByteArrayList &args);
 
     std::unique_ptr<lab::RedisClient> m_redis;
@@ -166,22 +169,23 @@ OrderStore::Void TestOrderStore::voidClaim(qint64 id, qint64 claimAt)
     return out;
 }
 
-bool TestOrderStore::admit(qint64 id, const QDateTime &eventCreatedAt, std::optional<lab::OrderRecord> *record)
+QList<bool> TestOrderStore::admitMany(const QList<OrderStore::Admission> &records)
 {
-    QHash<qint64, lab::OrderRecord> records;
-    QSet<qint64> voided;
+    QList<bool> voided;
     QString error = QStringLiteral("not called");
-    m_store->fetchMany({id}, {{id, eventCreatedAt}},
-                       [&](const QHash<qint64, lab::OrderRecord> &r, const QSet<qint64> &v, const QString &e) {
-                           records = r;
-                           voided = v;
-                           error = e;
-                       });
+    m_store->admitMany(records, [&](const QList<bool> &v, const QString &e) {
+        voided = v;
+        error = e;
+    });
     const bool answered = QTest::qWaitFor([&] { return error != QStringLiteral("not called"); }, kWaitMs);
-    redisAnswered(answered, QStringLiteral("fetchMany (lab_admit)"), answered ? error : QString());
-    if (record)
-        *record = records.contains(id) ? std::optional(records.value(id)) : std::nullopt;
-    return error.isEmpty() && !voided.contains(id);
+    redisAnswered(answered, QStringLiteral("admitMany (lab_admit)"), answered ? error : QString());
+    return voided;
+}
+
+bool TestOrderStore::admit(qint64 id, const QDateTime &eventCreatedAt)
+{
+    const QList<bool> voided = admitMany({{id, eventCreatedAt}});
+    return voided.size() == 1 && !voided.first();
 }
 
 std::optional<lab::OrderRecord> TestOrderStore::fetch(qint64 id)
@@ -314,11 +318,8 @@ void TestOrderStore::voidKeepsAnOrderAConsumerAdmitted()
     // The broker stored the record, a consumer acted on it, then the producer timed out.
     const auto c = claim(*m_store, order(9, QStringLiteral("cable"), 3), m_now);
     QCOMPARE(c.outcome, Outcome::New);
-    std::optional<lab::OrderRecord> seen;
-    QVERIFY(admit(9, m_now, &seen));
-    QVERIFY(seen);
-    QCOMPARE(seen->item(), QStringLiteral("cable"));
-    QCOMPARE(seen->field(QStringLiteral("admitted")), QStringLiteral("1"));
+    QVERIFY(admit(9, m_now));
+    QCOMPARE(fetch(9)->field(QStringLiteral("admitted")), QStringLiteral("1"));
     QCOMPARE(voidClaim(9, c.claimAt), OrderStore::Void::Accepted);
     QCOMPARE(fetch(9)->state(), QStringLiteral("accepted"));
     QVERIFY(admit(9, m_now)); // a redelivery is still admitted
@@ -335,11 +336,10 @@ void TestOrderStore::voidedAttemptIsRefusedEvenAfterANewClaim()
     const QDateTime later = m_now.addSecs(3);
     QCOMPARE(claim(*m_store, order(11, QStringLiteral("heater"), 2), later).outcome, Outcome::New);
     QVERIFY(!admit(11, m_now)); // the old attempt's record stays refused
-    std::optional<lab::OrderRecord> record;
-    QVERIFY(admit(11, later, &record));
-    QVERIFY(record);
-    QCOMPARE(record->item(), QStringLiteral("heater"));
-    QCOMPARE(record->field(QStringLiteral("admitted")), QStringLiteral("1"));
+    QCOMPARE(fetch(11)->field(QStringLiteral("admitted")), QString());
+    QVERIFY(admit(11, later));
+    QCOMPARE(fetch(11)->item(), QStringLiteral("heater"));
+    QCOMPARE(fetch(11)->field(QStringLiteral("admitted")), QStringLiteral("1"));
 }
 
 void TestOrderStore::staleClaimIsTakenOverWithItsCreationTime()
@@ -364,39 +364,93 @@ void TestOrderStore::hashWrittenOnlyDownstreamCountsAsAccepted()
     QVERIFY(fetch(8)->isVisible());
 }
 
-void TestOrderStore::fetchManyReadsExistingHashes()
+void TestOrderStore::admitManyTellsEveryRecordApartInOneCall()
 {
-    for (qint64 id : {10, 12}) {
-        const auto r = order(id, QStringLiteral("item %1").arg(id), id);
-        QCOMPARE(claim(*m_store, r, m_now).outcome, Outcome::New);
-        QVERIFY(markAccepted(created(r, m_now)));
-    }
-    QHash<qint64, lab::OrderRecord> records;
-    QString error = QStringLiteral("not called");
-    m_store->fetchMany({10, 11, 12}, {},
-                       [&](const QHash<qint64, lab::OrderRecord> &r, const QSet<qint64> &voided, const QString &e) {
-                           QVERIFY(voided.isEmpty());
-                           records = r;
-                           error = e;
-                       });
-    QTRY_VERIFY_WITH_TIMEOUT(error != QStringLiteral("not called"), kWaitMs);
-    QVERIFY2(error.isEmpty(), qPrintable(error));
-    QCOMPARE(records.size(), 2);
-    QCOMPARE(records.value(10).item(), QStringLiteral("item 10"));
-    QCOMPARE(records.value(12).quantity(), 12);
+    // What one batch of search-service can hold: accepted, pending, voided, re-claimed
+    // ids and records published without order-service, in one script call.
+    const auto accepted = order(1, QStringLiteral("mouse"), 1);
+    QCOMPARE(claim(*m_store, accepted, m_now).outcome, Outcome::New);
+    QVERIFY(markAccepted(created(accepted, m_now)));
+    QCOMPARE(claim(*m_store, order(2, QStringLiteral("pad"), 1), m_now).outcome, Outcome::New); // pending
+    const auto voided = claim(*m_store, order(3, QStringLiteral("fan"), 1), m_now);
+    QCOMPARE(voidClaim(3, voided.claimAt), OrderStore::Void::Voided);
+    const auto retried = claim(*m_store, order(4, QStringLiteral("lamp"), 1), m_now);
+    QCOMPARE(voidClaim(4, retried.claimAt), OrderStore::Void::Voided);
+    const QDateTime later = m_now.addSecs(3);
+    QCOMPARE(claim(*m_store, order(4, QStringLiteral("lamp"), 1), later).outcome, Outcome::New);
+
+    const QList<bool> result = admitMany({{1, m_now},
+                                          {2, m_now},
+                                          {3, m_now},
+                                          {4, m_now},   // the voided attempt of order 4
+                                          {4, later},   // its retry
+                                          {5, m_now},   // no hash: published without order-service
+                                          {2, m_now.addSecs(1)}}); // not order 2's attempt
+    QCOMPARE(result, (QList<bool>{false, false, true, true, false, false, true}));
+    QCOMPARE(fetch(2)->field(QStringLiteral("admitted")), QStringLiteral("1")); // can no longer be voided
+    QCOMPARE(fetch(4)->field(QStringLiteral("admitted")), QStringLiteral("1"));
+    QCOMPARE(fetch(3)->state(), QStringLiteral("void"));
+    QCOMPARE(fetch(3)->field(QStringLiteral("admitted")), QString());
+    QVERIFY(!fetch(5)); // admitting wrote nothing
+    QCOMPARE(fetch(1)->field(QStringLiteral("admitted")), QString()); // accepted: nothing to mark
+
+    // Nothing to check is answered at once, without Redis.
+    bool answered = false;
+    m_store->admitMany({}, [&](const QList<bool> &v, const QString &e) {
+        answered = v.isEmpty() && e.isEmpty();
+    });
+    QVERIFY(answered);
 }
 
-void TestOrderStore::fetchManyAdmitsEventsWithoutAClaim()
+void TestOrderStore::admitManyAdmitsEventsWithoutAClaim()
 {
     // Records published without order-service (no claim) and orders only the notifier
     // wrote to are acted on as before.
-    std::optional<lab::OrderRecord> record;
-    QVERIFY(admit(1, m_now, &record));
-    QVERIFY(!record);
+    QVERIFY(admit(1, m_now));
     QVERIFY(!fetch(1)); // admitting wrote nothing
     QVERIFY(!command({"HSET", m_names.orderKey(2), "item", "lamp", "status", "confirmed"}).isError());
-    QVERIFY(admit(2, m_now, &record));
-    QCOMPARE(record->status(), QStringLiteral("confirmed"));
+    QVERIFY(admit(2, m_now));
+    QCOMPARE(fetch(2)->status(), QStringLiteral("confirmed"));
+}
+
+// Retention (config.h OrderRetention): a claim that never completes, and the marker of
+// a voided attempt, expire after the undecided window; markAccepted keeps the claim's
+// expiry (notifier-service shortens it once the order is published: tst_outcomescripts).
+void TestOrderStore::openClaimsAndVoidMarkersExpireAfterTheUndecidedWindow()
+{
+    lab::OrderRetention retention;
+    retention.decidedMs = 60000;
+    retention.undecidedMs = 3600000;
+    m_store->setRetention(retention);
+    auto pttl = [this](qint64 id) { return command({"PTTL", m_names.orderKey(id)}).toInteger(-3); };
+    auto inWindow = [](qint64 ms) { return ms > 3500000 && ms <= 3600000; };
+
+    const OrderStore::Claim open = claim(*m_store, {10, QStringLiteral("mouse"), 1}, m_now);
+    QCOMPARE(open.outcome, Outcome::New);
+    QVERIFY2(inWindow(pttl(10)), qPrintable(QString::number(pttl(10))));
+    lab::OrderCreated accepted;
+    accepted.orderId = 10;
+    accepted.item = QStringLiteral("mouse");
+    accepted.quantity = 1;
+    accepted.createdAt = open.createdAt;
+    QVERIFY(markAccepted(accepted));
+    QVERIFY2(inWindow(pttl(10)), qPrintable(QString::number(pttl(10))));
+
+    const OrderStore::Claim voided = claim(*m_store, {11, QStringLiteral("mouse"), 1}, m_now);
+    QCOMPARE(voidClaim(11, voided.claimAt), OrderStore::Void::Voided);
+    QVERIFY2(inWindow(pttl(11)), qPrintable(QString::number(pttl(11))));
+
+    // markAccepted after the hash vanished (e.g. flushed) recreates it with an expiry.
+    accepted.orderId = 12;
+    QVERIFY(markAccepted(accepted));
+    QVERIFY2(inWindow(pttl(12)), qPrintable(QString::number(pttl(12))));
+
+    // A claim whose request never completed is gone after the window (1 s here).
+    retention.decidedMs = retention.undecidedMs = 1000;
+    m_store->setRetention(retention);
+    QCOMPARE(claim(*m_store, {9, QStringLiteral("mouse"), 1}, m_now).outcome, Outcome::New);
+    // 10 s: a hang bound only; Redis expires the key on its next access after 1 s.
+    QTRY_VERIFY_WITH_TIMEOUT(command({"EXISTS", m_names.orderKey(9)}).toInteger(-1) == 0, kWaitMs);
 }
 
 void TestOrderStore::redisDownIsAnError()
@@ -408,6 +462,16 @@ void TestOrderStore::redisDownIsAnError()
     QCOMPARE(c.outcome, Outcome::Error);
     QVERIFY(!c.error.isEmpty());
     QVERIFY(!c.proceeds());
+    // search-service retries its batch on this error: it never indexes unchecked records.
+    QString error;
+    bool answered = false;
+    store.admitMany({{1, m_now}}, [&](const QList<bool> &voided, const QString &e) {
+        QVERIFY(voided.isEmpty());
+        error = e;
+        answered = true;
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(answered, kWaitMs);
+    QVERIFY(!error.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestOrderStore)

@@ -4,8 +4,9 @@
 # elasticsearch and kibana images), and what must stay true between docker-compose.yml,
 # the Dockerfile, ./lab and README:
 #   - the images are the versions of the local stack (deps/pom.xml, Debian's redis-server);
-#   - every port is published on 127.0.0.1, on ./lab's numbers and LAB_*_PORT variables,
-#     and README's Docker section lists the same ports;
+#   - every port is published on 127.0.0.1, on ./lab's numbers and LAB_*_PORT variables
+#     (Prometheus's too), and README's Docker section lists the same ports;
+#     (tests/static/check-prometheus.sh checks Prometheus' configuration in both places)
 #   - the settings of Kafka, Redis and Elasticsearch come from deps/, as for ./lab; the
 #     Kafka template renders with the image's busybox shell, partitions follow
 #     LAB_KAFKA_PARTITIONS; Kafka, Redis and Elasticsearch keep their data in volumes;
@@ -75,7 +76,8 @@ if missing:
 # variables set, which must move compose's ports and partitions the same way.
 LAB_VARS = {"LAB_KAFKA_PORT": "19192", "LAB_REDIS_PORT": "16479", "LAB_ES_PORT": "19300",
             "LAB_ORDER_PORT": "15000", "LAB_SEARCH_PORT": "15100", "LAB_PAYMENT_PORT": "15200",
-            "LAB_INVENTORY_PORT": "15300", "LAB_NOTIFIER_PORT": "18000", "LAB_KAFKA_PARTITIONS": "3"}
+            "LAB_INVENTORY_PORT": "15300", "LAB_NOTIFIER_PORT": "18000", "LAB_KAFKA_PARTITIONS": "3",
+            "LAB_PROMETHEUS_PORT": "19090"}
 
 def compose_config(extra, env_file=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LAB_", "COMPOSE_"))}
@@ -137,14 +139,14 @@ def lab_default(var):
 
 lab_text = read("lab")
 lab_ports = {"kafka": lab_default("LAB_KAFKA_PORT"), "redis": lab_default("LAB_REDIS_PORT"),
-             "elasticsearch": lab_default("LAB_ES_PORT")}
+             "elasticsearch": lab_default("LAB_ES_PORT"), "prometheus": lab_default("LAB_PROMETHEUS_PORT")}
 for name, var, port in re.findall(r"([a-z]+-service):(LAB_[A-Z]+_PORT):(\d+)", lab_text):
     lab_ports[name] = port
 port_vars = {"kafka": "LAB_KAFKA_PORT", "redis": "LAB_REDIS_PORT", "elasticsearch": "LAB_ES_PORT",
              "order-service": "LAB_ORDER_PORT", "search-service": "LAB_SEARCH_PORT",
              "payment-service": "LAB_PAYMENT_PORT", "inventory-service": "LAB_INVENTORY_PORT",
-             "notifier-service": "LAB_NOTIFIER_PORT"}
-check(len(lab_ports) == 8 and all(lab_ports.values()), "./lab's default ports are readable",
+             "notifier-service": "LAB_NOTIFIER_PORT", "prometheus": "LAB_PROMETHEUS_PORT"}
+check(len(lab_ports) == 9 and all(lab_ports.values()), "./lab's default ports are readable",
       str(lab_ports))
 # the cluster profile's nodes 2 and 3 on ./lab's cluster ports (LAB_KAFKA_PORT +2, +4)
 expected = dict(lab_ports, kibana="5601", **{"kafka-ui": "8080"})
@@ -382,6 +384,24 @@ for svc in ("order-service", "payment-service", "inventory-service", "notifier-s
           f"{svc} has a healthcheck and waits for healthy dependencies and the topics")
 check(re.search(r'"title": "order-logs\*".*"timeFieldName": "timestamp"', read("docker-compose.yml")) is not None,
       "Kibana's data view order-logs* on timestamp is created")
+
+# ---------------------------------------------------------------- bounded resources
+# every container's log capped (README, "Logs"), the retention settings passed on
+uncapped = [n for n, s in services.items()
+            if s.get("logging", {}).get("driver") != "json-file"
+            or not s.get("logging", {}).get("options", {}).get("max-size")
+            or not str(s.get("logging", {}).get("options", {}).get("max-file", "")).isdigit()]
+check(not uncapped, "every container's log is capped (json-file max-size, max-file)", f"uncapped: {uncapped}")
+for svc in ("order-service", "payment-service", "inventory-service", "notifier-service"):
+    env = services.get(svc, {}).get("environment", {})
+    check(env.get("ORDER_RETENTION") == "7d" and env.get("ORDER_UNDECIDED_RETENTION") == "30d",
+          f"{svc} gets ORDER_RETENTION and ORDER_UNDECIDED_RETENTION (7d, 30d as README)",
+          f"{env.get('ORDER_RETENTION')}, {env.get('ORDER_UNDECIDED_RETENTION')}")
+check("LAB_KAFKA_TOPIC_CONFIG" in services.get(builder or "", {}).get("environment", {}),
+      f"{builder} creates the topics with LAB_KAFKA_TOPIC_CONFIG over the built-in retention")
+check(re.search(r"^maxmemory \d+[kmg]b$", read("deps/redis/redis.conf"), re.M | re.I) is not None
+      and re.search(r"^maxmemory-policy noeviction$", read("deps/redis/redis.conf"), re.M) is not None,
+      "Redis runs with a maxmemory and noeviction (deps/redis/redis.conf)")
 
 # ---------------------------------------------------------------- Dockerfile and build context
 dockerfile = read("Dockerfile")

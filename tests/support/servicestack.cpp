@@ -1,4 +1,7 @@
 #include "servicestack.h"
+
+#include <csignal>
+#include <sys/types.h>
 #include "testinfra.h"
 
 #include <QDir>
@@ -231,6 +234,16 @@ void ServiceStack::terminate(const QString &service, int index)
         inst->process->kill();
         inst->process->waitForFinished(5000);
     }
+}
+
+void ServiceStack::pause(const QString &service, int index)
+{
+    ::kill(pid_t(m_instances[service][index]->process->processId()), SIGSTOP);
+}
+
+void ServiceStack::resume(const QString &service, int index)
+{
+    ::kill(pid_t(m_instances[service][index]->process->processId()), SIGCONT);
 }
 
 bool ServiceStack::isRunning(const QString &service, int index) const

@@ -57,6 +57,10 @@ public:
     /// SIGKILL (crash) or SIGTERM (clean) an instance, and wait for it to end.
     void kill(const QString &service, int index = 0);
     void terminate(const QString &service, int index = 0);
+    /// SIGSTOP / SIGCONT an instance: it keeps its sockets and its place in the
+    /// consumer group until its session times out, but does nothing (a hung process).
+    void pause(const QString &service, int index = 0);
+    void resume(const QString &service, int index = 0);
     bool isRunning(const QString &service, int index = 0) const;
     /// Exit code of a terminated instance (-1 if it crashed or still runs).
     int exitCode(const QString &service, int index = 0) const;

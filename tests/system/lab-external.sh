@@ -31,7 +31,7 @@ infra_lab() {
 # the services: LAB_INFRA=external, the infrastructure named by the services' variables
 # only (./lab's own LAB_*_PORT for it stay at their defaults, which the shared lab uses)
 export LAB_ORDER_PORT=$(free_port) LAB_SEARCH_PORT=$(free_port) LAB_PAYMENT_PORT=$(free_port)
-export LAB_INVENTORY_PORT=$(free_port) LAB_NOTIFIER_PORT=$(free_port)
+export LAB_INVENTORY_PORT=$(free_port) LAB_NOTIFIER_PORT=$(free_port) LAB_PROMETHEUS_PORT=$(free_port)
 svc_lab() {
   env -u LAB_REDIS_PORT -u LAB_KAFKA_PORT -u LAB_ES_PORT LAB_INFRA=external LAB_STATE="$state" \
     KAFKA_BROKERS="127.0.0.1:$kafka_port" REDIS_HOST=127.0.0.1 REDIS_PORT="$redis_port" \

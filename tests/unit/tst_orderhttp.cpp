@@ -6,6 +6,8 @@
 #include "lab/orderstore.h"
 #include "lab/redisreply.h"
 
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QTest>
 
 namespace {
@@ -154,7 +156,9 @@ void TestOrderHttp::recordViewHidesBookkeeping()
         42, array({"state", "accepted", "claim_at", "1764064800000", "item", "mouse", "quantity", "2",
                    "created_at", "2026-11-25T10:00:00.000Z", "status", "failed", "reason", "card declined",
                    "payment", "failed", "payment_reason", "card declined", "inventory", "{\"remaining\":3}",
-                   "updated_at", "2026-11-25T10:00:02.000Z", "decided", "2026-11-25T10:00:02.000Z"}));
+                   "updated_at", "2026-11-25T10:00:02.000Z", "decided", "2026-11-25T10:00:02.000Z",
+                   "trace_id", "4bf92f3577b34da6a3ce929d0e0e4736", "t_received", "1764064800000000",
+                   "t_correlated", "1764064802000000"}));
     QVERIFY(r);
     QVERIFY(r->isVisible());
     const QJsonObject o = r->toJson();
@@ -168,7 +172,13 @@ void TestOrderHttp::recordViewHidesBookkeeping()
     QCOMPARE(o.value(QStringLiteral("inventory")).toObject().value(QStringLiteral("remaining")).toInt(), 3);
     QCOMPARE(o.value(QStringLiteral("created_at")).toString(), QStringLiteral("2026-11-25T10:00:00.000Z"));
     QCOMPARE(o.value(QStringLiteral("updated_at")).toString(), QStringLiteral("2026-11-25T10:00:02.000Z"));
-    for (const char *hidden : {"state", "claim_at", "decided"})
+    // the journey as a timeline, not as raw t_* fields
+    QCOMPARE(o.value(QStringLiteral("trace_id")).toString(), QStringLiteral("4bf92f3577b34da6a3ce929d0e0e4736"));
+    const QJsonArray timeline = o.value(QStringLiteral("timeline")).toArray();
+    QCOMPARE(timeline.size(), 2);
+    QCOMPARE(timeline.at(1).toObject().value(QStringLiteral("hop")).toString(), QStringLiteral("correlated"));
+    QCOMPARE(timeline.at(1).toObject().value(QStringLiteral("elapsed_ms")).toDouble(), 2000.0);
+    for (const char *hidden : {"state", "claim_at", "decided", "t_received", "t_correlated"})
         QVERIFY2(!o.contains(QLatin1String(hidden)), hidden);
 }
 

@@ -1,12 +1,12 @@
 // Unit tests of search-service's pure logic: /search parameter parsing, the
 // Elasticsearch query it builds (structured, item always plain text), and the
-// order-logs documents built from events and Redis hashes. No network.
+// order-logs documents built from order.created and order.notification events,
+// coalesced per order within a batch. No network.
 #include "orderdocument.h"
 #include "searchquery.h"
 
 #include "lab/events.h"
 #include "lab/orderstore.h"
-#include "lab/redisreply.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -24,12 +24,26 @@ QByteArray createdEvent(qint64 id, const QString &item, qint64 quantity, const Q
         .toJson(QJsonDocument::Compact);
 }
 
-lab::OrderRecord record(qint64 id, const QHash<QString, QString> &fields)
+QByteArray notification(qint64 id, const QString &item, qint64 quantity, const QString &createdAt,
+                        const QString &notifiedAt, const QString &failure = {})
 {
-    lab::OrderRecord r;
-    r.orderId = id;
-    r.fields = fields;
-    return r;
+    lab::Notification n;
+    n.orderId = id;
+    n.item = item;
+    n.quantity = quantity;
+    n.status = failure.isEmpty() ? lab::Notification::Status::Confirmed : lab::Notification::Status::Failed;
+    n.reason = failure;
+    n.createdAt = lab::parseTimestamp(createdAt);
+    n.notifiedAt = lab::parseTimestamp(notifiedAt);
+    return n.toJson();
+}
+
+QList<qint64> ids(const QList<OrderDocument> &docs)
+{
+    QList<qint64> out;
+    for (const OrderDocument &d : docs)
+        out << d.orderId;
+    return out;
 }
 
 } // namespace
@@ -43,16 +57,25 @@ private slots:
     void parsesParameters();
     void rejectsBadParameters_data();
     void rejectsBadParameters();
+    void parsesFilters();
+    void rejectsBadFilters_data();
+    void rejectsBadFilters();
+    void buildsFilterQuery();
+    void statsDefaultsToTheLastHourByMinute();
+    void statsRejectsBadParameters_data();
+    void statsRejectsBadParameters();
+    void statsQueryIsADateHistogramByStatus();
+    void statsAnswerCountsEveryBucket();
     void buildsMatchQueryForItem();
     void buildsMatchAllWithoutItem();
     void keepsHostileItemAsOneString_data();
     void keepsHostileItemAsOneString();
 
     void documentFromCreatedEvent();
-    void documentFoldsOutcomesByProgress();
-    void documentWithoutCreationTimeIsIncomplete();
-    void redisRecordWinsOverEvents();
-    void batchGroupsEventsPerOrder();
+    void documentFromNotification();
+    void notificationSupersedesCreatedInABatch();
+    void createdOnlyOrdersWaitForAdmission();
+    void voidedAttemptLeavesTheOtherAttempt();
     void malformedEventsAreRefused_data();
     void malformedEventsAreRefused();
     void indexDefinitionMapsTimestampAsDate();
@@ -123,6 +146,143 @@ void TestSearchQuery::rejectsBadParameters()
     QVERIFY(!parsed.error.isEmpty());
 }
 
+void TestSearchQuery::parsesFilters()
+{
+    const auto parsed = SearchQuery::fromUrlQuery(
+        "item=mouse&status=failed&from_time=2026-11-25T14%3A00%3A00%2B02%3A00&to_time=1795618276123&from=5");
+    QVERIFY2(parsed.ok(), qPrintable(parsed.error));
+    QCOMPARE(parsed.value->status, QStringLiteral("failed"));
+    QCOMPARE(lab::isoTimestamp(parsed.value->fromTime), QStringLiteral("2026-11-25T12:00:00.000Z"));
+    QCOMPARE(parsed.value->toTime.toMSecsSinceEpoch(), qint64(1795618276123));
+    QCOMPARE(parsed.value->from, 5); // paging keeps its name
+}
+
+void TestSearchQuery::rejectsBadFilters_data()
+{
+    QTest::addColumn<QByteArray>("query");
+    QTest::addColumn<QString>("field");
+    QTest::newRow("status unknown") << QByteArray("status=paid") << QStringLiteral("status");
+    QTest::newRow("status case") << QByteArray("status=Confirmed") << QStringLiteral("status");
+    QTest::newRow("from_time without zone") << QByteArray("from_time=2026-11-25T14:00:00") << QStringLiteral("from_time");
+    QTest::newRow("from_time text") << QByteArray("from_time=today") << QStringLiteral("from_time");
+    QTest::newRow("to_time before 1970") << QByteArray("to_time=1969-12-31T23:00:00Z") << QStringLiteral("to_time");
+    QTest::newRow("to_time huge epoch") << QByteArray("to_time=9999999999999999") << QStringLiteral("to_time");
+    QTest::newRow("empty range") << QByteArray("from_time=1000&to_time=1000") << QStringLiteral("to_time");
+}
+
+void TestSearchQuery::rejectsBadFilters()
+{
+    QFETCH(QByteArray, query);
+    QFETCH(QString, field);
+    const auto parsed = SearchQuery::fromUrlQuery(query);
+    QVERIFY(!parsed.ok());
+    QCOMPARE(parsed.field, field);
+}
+
+void TestSearchQuery::buildsFilterQuery()
+{
+    SearchQuery q;
+    q.item = QStringLiteral("mouse");
+    q.status = QStringLiteral("confirmed");
+    q.fromTime = QDateTime::fromMSecsSinceEpoch(1000, Qt::UTC);
+    const QJsonObject boolean = q.toElastic().value("query").toObject().value("bool").toObject();
+    QCOMPARE(boolean.value("must").toArray().first().toObject().value("match").toObject().value("item").toObject()
+                 .value("query").toString(), QStringLiteral("mouse"));
+    const QJsonArray filter = boolean.value("filter").toArray();
+    QCOMPARE(filter.size(), 2);
+    QCOMPARE(filter.at(0).toObject().value("term").toObject().value("status").toString(), QStringLiteral("confirmed"));
+    const QJsonObject range = filter.at(1).toObject().value("range").toObject().value("timestamp").toObject();
+    QCOMPARE(range.value("gte").toString(), QStringLiteral("1970-01-01T00:00:01.000Z"));
+    QVERIFY(!range.contains("lt"));
+}
+
+void TestSearchQuery::statsDefaultsToTheLastHourByMinute()
+{
+    const QDateTime now = QDateTime::fromMSecsSinceEpoch(1764082276123, Qt::UTC);
+    const auto parsed = StatsQuery::fromUrlQuery("", now);
+    QVERIFY2(parsed.ok(), qPrintable(parsed.error));
+    QCOMPARE(parsed.value->interval, QStringLiteral("1m"));
+    QCOMPARE(parsed.value->intervalMs, qint64(60000));
+    QCOMPARE(parsed.value->filter.toTime, now);
+    QCOMPARE(parsed.value->filter.fromTime, now.addSecs(-3600));
+    QCOMPARE(StatsQuery::parseInterval("30s"), qint64(30000));
+    QCOMPARE(StatsQuery::parseInterval("2h"), qint64(7200000));
+    QCOMPARE(StatsQuery::parseInterval("1d"), qint64(86400000));
+    // the largest request: exactly MaxBuckets buckets
+    QVERIFY(StatsQuery::fromUrlQuery("interval=1m&from=0&to=60000000", now).ok());
+}
+
+void TestSearchQuery::statsRejectsBadParameters_data()
+{
+    QTest::addColumn<QByteArray>("query");
+    QTest::addColumn<QString>("field");
+    QTest::newRow("interval no unit") << QByteArray("interval=10") << QStringLiteral("interval");
+    QTest::newRow("interval unit") << QByteArray("interval=1y") << QStringLiteral("interval");
+    QTest::newRow("interval zero") << QByteArray("interval=0s") << QStringLiteral("interval");
+    QTest::newRow("interval negative") << QByteArray("interval=-1m") << QStringLiteral("interval");
+    QTest::newRow("interval 1000") << QByteArray("interval=1000s") << QStringLiteral("interval");
+    QTest::newRow("interval calendar") << QByteArray("interval=1M") << QStringLiteral("interval");
+    QTest::newRow("1001 buckets") << QByteArray("interval=1m&from=0&to=60000001") << QStringLiteral("interval");
+    QTest::newRow("a day by seconds") << QByteArray("interval=1s&from=0&to=86400000") << QStringLiteral("interval");
+    QTest::newRow("from garbage") << QByteArray("from=x") << QStringLiteral("from");
+    QTest::newRow("to before from") << QByteArray("from=2000&to=1000") << QStringLiteral("to");
+    QTest::newRow("from after the default to") << QByteArray("from=9999999999999") << QStringLiteral("from");
+    QTest::newRow("status") << QByteArray("status=void") << QStringLiteral("status");
+}
+
+void TestSearchQuery::statsRejectsBadParameters()
+{
+    QFETCH(QByteArray, query);
+    QFETCH(QString, field);
+    const auto parsed = StatsQuery::fromUrlQuery(query, QDateTime::fromMSecsSinceEpoch(1764082276123, Qt::UTC));
+    QVERIFY(!parsed.ok());
+    QCOMPARE(parsed.field, field);
+    QVERIFY(!parsed.error.isEmpty());
+}
+
+void TestSearchQuery::statsQueryIsADateHistogramByStatus()
+{
+    const auto parsed = StatsQuery::fromUrlQuery("interval=5m&from=600000&to=1800000&status=failed");
+    QVERIFY(parsed.ok());
+    const QJsonObject es = parsed.value->toElastic();
+    QCOMPARE(es.value("size").toInt(), 0);
+    const QJsonObject histogram = es.value("aggs").toObject().value("orders").toObject();
+    const QJsonObject dh = histogram.value("date_histogram").toObject();
+    QCOMPARE(dh.value("field").toString(), QStringLiteral("timestamp"));
+    QCOMPARE(dh.value("fixed_interval").toString(), QStringLiteral("5m"));
+    QCOMPARE(dh.value("min_doc_count").toInt(), 0);
+    QCOMPARE(dh.value("extended_bounds").toObject().value("min").toInteger(), qint64(600000));
+    QCOMPARE(dh.value("extended_bounds").toObject().value("max").toInteger(), qint64(1799999));
+    QCOMPARE(histogram.value("aggs").toObject().value("statuses").toObject().value("terms").toObject()
+                 .value("field").toString(), QStringLiteral("status"));
+    const QJsonArray filter = es.value("query").toObject().value("bool").toObject().value("filter").toArray();
+    QCOMPARE(filter.at(0).toObject().value("term").toObject().value("status").toString(), QStringLiteral("failed"));
+}
+
+void TestSearchQuery::statsAnswerCountsEveryBucket()
+{
+    const auto parsed = StatsQuery::fromUrlQuery("interval=1m&from=60000&to=180000");
+    QVERIFY(parsed.ok());
+    const QJsonObject empty = parsed.value->emptyAnswer();
+    QCOMPARE(empty.value("buckets").toArray().size(), 2);
+    QCOMPARE(empty.value("buckets").toArray().at(1).toObject().value("start").toString(),
+             QStringLiteral("1970-01-01T00:02:00.000Z"));
+    const QJsonObject body = QJsonDocument::fromJson(R"({"hits": {"total": {"value": 3}},
+        "aggregations": {"statuses": {"buckets": [{"key": "confirmed", "doc_count": 2}, {"key": "failed", "doc_count": 1}]},
+        "orders": {"buckets": [
+            {"key": 60000, "doc_count": 3, "statuses": {"buckets": [{"key": "confirmed", "doc_count": 2}, {"key": "failed", "doc_count": 1}]}},
+            {"key": 120000, "doc_count": 0, "statuses": {"buckets": []}}]}}})").object();
+    const QJsonObject a = parsed.value->answer(body);
+    QCOMPARE(a.value("total").toInt(), 3);
+    QCOMPARE(a.value("statuses").toObject().value("created").toInt(), 0);
+    QCOMPARE(a.value("statuses").toObject().value("failed").toInt(), 1);
+    const QJsonArray buckets = a.value("buckets").toArray();
+    QCOMPARE(buckets.size(), 2);
+    QCOMPARE(buckets.at(0).toObject().value("start").toString(), QStringLiteral("1970-01-01T00:01:00.000Z"));
+    QCOMPARE(buckets.at(0).toObject().value("statuses").toObject().value("confirmed").toInt(), 2);
+    QCOMPARE(buckets.at(1).toObject().value("total").toInt(), 0);
+}
+
 void TestSearchQuery::buildsMatchQueryForItem()
 {
     SearchQuery q;
@@ -180,14 +340,13 @@ void TestSearchQuery::keepsHostileItemAsOneString()
 
 void TestSearchQuery::documentFromCreatedEvent()
 {
-    OrderDocument doc;
     QString error;
-    QVERIFY2(doc.addEvent(QStringLiteral("order.created"),
-                          createdEvent(7, QStringLiteral("mouse"), 2, QStringLiteral("2026-11-25T10:00:00.000Z")),
-                          &error),
-             qPrintable(error));
-    QVERIFY(doc.isComplete());
-    const QJsonObject o = doc.toJson();
+    const auto doc = OrderDocument::fromEvent(
+        QStringLiteral("order.created"),
+        createdEvent(7, QStringLiteral("mouse"), 2, QStringLiteral("2026-11-25T10:00:00.000Z")), &error);
+    QVERIFY2(doc, qPrintable(error));
+    QVERIFY(!doc->decided);
+    const QJsonObject o = doc->toJson();
     QCOMPARE(o.value(QStringLiteral("order_id")).toInteger(), 7);
     QCOMPARE(o.value(QStringLiteral("item")).toString(), QStringLiteral("mouse"));
     QCOMPARE(o.value(QStringLiteral("quantity")).toInteger(), 2);
@@ -197,111 +356,112 @@ void TestSearchQuery::documentFromCreatedEvent()
     QVERIFY(!o.contains(QStringLiteral("reason")));
 }
 
-void TestSearchQuery::documentFoldsOutcomesByProgress()
+void TestSearchQuery::documentFromNotification()
 {
-    lab::PaymentOutcome paid;
-    paid.orderId = 7;
-    paid.item = QStringLiteral("mouse");
-    paid.quantity = 2;
-    paid.success = true;
-    paid.amountCents = 500;
-    paid.at = lab::parseTimestamp(QStringLiteral("2026-11-25T10:00:01.000Z"));
-    lab::InventoryOutcome rejected;
-    rejected.orderId = 7;
-    rejected.item = QStringLiteral("mouse");
-    rejected.quantity = 2;
-    rejected.reserved = false;
-    rejected.reason = QStringLiteral("insufficient stock");
-    rejected.at = lab::parseTimestamp(QStringLiteral("2026-11-25T10:00:02.000Z"));
-
-    OrderDocument doc;
     QString error;
-    QVERIFY(doc.addEvent(QStringLiteral("inventory.rejected"), rejected.toJson(), &error));
-    QVERIFY(doc.addEvent(QStringLiteral("order.created"),
-                         createdEvent(7, QStringLiteral("mouse"), 2, QStringLiteral("2026-11-25T10:00:00.000Z")), &error));
-    // A later-arriving success does not undo a failure.
-    QVERIFY(doc.addEvent(QStringLiteral("payment.success"), paid.toJson(), &error));
-    QCOMPARE(doc.status, QStringLiteral("failed"));
-    QCOMPARE(doc.reason, QStringLiteral("insufficient stock"));
-    QCOMPARE(lab::isoTimestamp(doc.timestamp), QStringLiteral("2026-11-25T10:00:00.000Z"));
-    QCOMPARE(lab::isoTimestamp(doc.updatedAt), QStringLiteral("2026-11-25T10:00:02.000Z"));
-    QCOMPARE(doc.toJson().value(QStringLiteral("reason")).toString(), QStringLiteral("insufficient stock"));
+    const auto failed = OrderDocument::fromEvent(
+        QStringLiteral("order.notification"),
+        notification(8, QStringLiteral("tv"), 3, QStringLiteral("2026-11-25T10:00:00.000Z"),
+                     QStringLiteral("2026-11-25T10:00:00.250Z"), QStringLiteral("insufficient stock")),
+        &error);
+    QVERIFY2(failed, qPrintable(error));
+    QVERIFY(failed->decided);
+    const QJsonObject o = failed->toJson();
+    QCOMPARE(o.value(QStringLiteral("order_id")).toInteger(), 8);
+    QCOMPARE(o.value(QStringLiteral("item")).toString(), QStringLiteral("tv"));
+    QCOMPARE(o.value(QStringLiteral("quantity")).toInteger(), 3);
+    QCOMPARE(o.value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
+    QCOMPARE(o.value(QStringLiteral("reason")).toString(), QStringLiteral("insufficient stock"));
+    QCOMPARE(o.value(QStringLiteral("timestamp")).toString(), QStringLiteral("2026-11-25T10:00:00.000Z"));
+    QCOMPARE(o.value(QStringLiteral("updated_at")).toString(), QStringLiteral("2026-11-25T10:00:00.250Z"));
+
+    const auto confirmed = OrderDocument::fromEvent(
+        QStringLiteral("order.notification"),
+        notification(9, QStringLiteral("tv"), 1, QStringLiteral("2026-11-25T10:00:00.000Z"),
+                     QStringLiteral("2026-11-25T10:00:01.000Z")),
+        &error);
+    QVERIFY2(confirmed, qPrintable(error));
+    QCOMPARE(confirmed->toJson().value(QStringLiteral("status")).toString(), QStringLiteral("confirmed"));
+    QVERIFY(!confirmed->toJson().contains(QStringLiteral("reason")));
 }
 
-void TestSearchQuery::documentWithoutCreationTimeIsIncomplete()
+void TestSearchQuery::notificationSupersedesCreatedInABatch()
 {
-    lab::PaymentOutcome paid;
-    paid.orderId = 8;
-    paid.item = QStringLiteral("mouse");
-    paid.quantity = 1;
-    paid.success = true;
-    paid.at = QDateTime::currentDateTimeUtc();
-    OrderDocument doc;
-    QString error;
-    QVERIFY(doc.addEvent(QStringLiteral("payment.success"), paid.toJson(), &error));
-    QVERIFY(!doc.isComplete()); // no creation time: indexing it would invent one
-    doc.applyRecord(record(8, {{QStringLiteral("created_at"), QStringLiteral("2026-11-25T09:00:00.000Z")}}));
-    QVERIFY(doc.isComplete());
-    QCOMPARE(doc.status, QStringLiteral("paid"));
+    // Either order of arrival (two topics, two partitions): the decided document wins,
+    // and no order.created record of the batch needs lab_admit.
+    const QByteArray created = createdEvent(5, QStringLiteral("pad"), 1, QStringLiteral("2026-11-25T10:00:00.000Z"));
+    const QByteArray decided = notification(5, QStringLiteral("pad"), 1, QStringLiteral("2026-11-25T10:00:00.000Z"),
+                                            QStringLiteral("2026-11-25T10:00:00.100Z"));
+    for (const bool createdFirst : {true, false}) {
+        OrderDocumentBatch batch;
+        QString error;
+        QVERIFY(batch.addEvent(QString::fromLatin1(createdFirst ? "order.created" : "order.notification"),
+                               createdFirst ? created : decided, &error));
+        QVERIFY(batch.addEvent(QString::fromLatin1(createdFirst ? "order.notification" : "order.created"),
+                               createdFirst ? decided : created, &error));
+        QVERIFY(batch.addEvent(QStringLiteral("order.created"), created, &error)); // a redelivery
+        QVERIFY(batch.toAdmit().isEmpty());
+        const QList<OrderDocument> docs = batch.documents();
+        QCOMPARE(docs.size(), 1);
+        QVERIFY(docs.first().decided);
+        QCOMPARE(docs.first().status, QStringLiteral("confirmed"));
+        QCOMPARE(lab::isoTimestamp(docs.first().updatedAt), QStringLiteral("2026-11-25T10:00:00.100Z"));
+    }
 }
 
-void TestSearchQuery::redisRecordWinsOverEvents()
-{
-    OrderDocument doc;
-    QString error;
-    QVERIFY(doc.addEvent(QStringLiteral("order.created"),
-                         createdEvent(9, QStringLiteral("mouse"), 2, QStringLiteral("2026-11-25T10:00:00.000Z")), &error));
-    doc.applyRecord(record(9, {{QStringLiteral("state"), QStringLiteral("accepted")},
-                               {QStringLiteral("item"), QStringLiteral("mouse")},
-                               {QStringLiteral("quantity"), QStringLiteral("2")},
-                               {QStringLiteral("created_at"), QStringLiteral("2026-11-25T10:00:00.000Z")},
-                               {QStringLiteral("status"), QStringLiteral("confirmed")},
-                               {QStringLiteral("updated_at"), QStringLiteral("2026-11-25T10:00:05.000Z")}}));
-    const QJsonObject o = doc.toJson();
-    QCOMPARE(o.value(QStringLiteral("status")).toString(), QStringLiteral("confirmed"));
-    QCOMPARE(o.value(QStringLiteral("updated_at")).toString(), QStringLiteral("2026-11-25T10:00:05.000Z"));
-
-    // A hash without a status (still pending) keeps what the events said.
-    OrderDocument pending;
-    QVERIFY(pending.addEvent(QStringLiteral("order.created"),
-                             createdEvent(10, QStringLiteral("pad"), 1, QStringLiteral("2026-11-25T10:00:00.000Z")), &error));
-    pending.applyRecord(record(10, {{QStringLiteral("state"), QStringLiteral("pending")}}));
-    QCOMPARE(pending.toJson().value(QStringLiteral("status")).toString(), QStringLiteral("created"));
-}
-
-void TestSearchQuery::batchGroupsEventsPerOrder()
+void TestSearchQuery::createdOnlyOrdersWaitForAdmission()
 {
     OrderDocumentBatch batch;
     QString error;
-    QVERIFY(batch.addEvent(QStringLiteral("order.created"),
-                           createdEvent(2, QStringLiteral("b"), 1, QStringLiteral("2026-11-25T10:00:00.000Z")), &error));
-    QVERIFY(batch.addEvent(QStringLiteral("order.created"),
-                           createdEvent(1, QStringLiteral("a"), 1, QStringLiteral("2026-11-25T10:00:00.000Z")), &error));
-    QVERIFY(batch.addEvent(QStringLiteral("order.created"),
-                           createdEvent(2, QStringLiteral("b"), 1, QStringLiteral("2026-11-25T10:00:00.000Z")), &error));
-    lab::PaymentOutcome paid;
-    paid.orderId = 3;
-    paid.item = QStringLiteral("c");
-    paid.quantity = 1;
-    paid.success = true;
-    paid.at = QDateTime::currentDateTimeUtc();
-    QVERIFY(batch.addEvent(QStringLiteral("payment.success"), paid.toJson(), &error));
+    const QString t0 = QStringLiteral("2026-11-25T10:00:00.000Z");
+    QVERIFY(batch.addEvent(QStringLiteral("order.created"), createdEvent(2, QStringLiteral("b"), 1, t0), &error));
+    QVERIFY(batch.addEvent(QStringLiteral("order.created"), createdEvent(1, QStringLiteral("a"), 1, t0), &error));
+    QVERIFY(batch.addEvent(QStringLiteral("order.created"), createdEvent(2, QStringLiteral("b"), 1, t0), &error));
+    QVERIFY(batch.addEvent(QStringLiteral("order.notification"),
+                           notification(3, QStringLiteral("c"), 1, t0, QStringLiteral("2026-11-25T10:00:01.000Z")),
+                           &error));
 
-    QCOMPARE(batch.orderIds(), (QList<qint64>{2, 1, 3}));
-    QCOMPARE(batch.documents().size(), 2);
-    QCOMPARE(batch.incomplete(), QList<qint64>{3});
+    // One admission per attempt (the replay of order 2 is the same attempt), first seen first.
+    const QList<lab::OrderStore::Admission> toAdmit = batch.toAdmit();
+    QCOMPARE(toAdmit.size(), 2);
+    QCOMPARE(toAdmit.at(0).orderId, 2);
+    QCOMPARE(toAdmit.at(1).orderId, 1);
+    QCOMPARE(lab::isoTimestamp(toAdmit.at(0).createdAt), t0);
+    QCOMPARE(ids(batch.documents()), (QList<qint64>{2, 1, 3}));
 
-    lab::RedisReply hash;
-    hash.type = lab::RedisReply::Type::Array;
-    for (const char *s : {"item", "c", "quantity", "1", "created_at", "2026-11-25T08:00:00.000Z", "status", "paid"}) {
-        lab::RedisReply part;
-        part.type = lab::RedisReply::Type::String;
-        part.string = s;
-        hash.array << part;
+    batch.dropVoided(toAdmit.at(0));
+    const QList<OrderDocument> docs = batch.documents();
+    QCOMPARE(ids(docs), (QList<qint64>{1, 3}));
+    QVERIFY(!docs.at(0).decided);
+    QVERIFY(docs.at(1).decided);
+}
+
+void TestSearchQuery::voidedAttemptLeavesTheOtherAttempt()
+{
+    // The record of a voided attempt and the client's retry (a new created_at) in one
+    // batch: both are checked; whichever lab_admit refuses is not indexed.
+    const QString first = QStringLiteral("2026-11-25T10:00:00.000Z");
+    const QString retry = QStringLiteral("2026-11-25T10:00:03.000Z");
+    for (const bool firstVoided : {true, false}) {
+        OrderDocumentBatch batch;
+        QString error;
+        QVERIFY(batch.addEvent(QStringLiteral("order.created"), createdEvent(4, QStringLiteral("fan"), 1, first), &error));
+        QVERIFY(batch.addEvent(QStringLiteral("order.created"), createdEvent(4, QStringLiteral("heater"), 2, retry), &error));
+        const QList<lab::OrderStore::Admission> toAdmit = batch.toAdmit();
+        QCOMPARE(toAdmit.size(), 2);
+        batch.dropVoided(toAdmit.at(firstVoided ? 0 : 1));
+        const QList<OrderDocument> docs = batch.documents();
+        QCOMPARE(docs.size(), 1);
+        QCOMPARE(docs.first().item, QString::fromLatin1(firstVoided ? "heater" : "fan"));
+        QCOMPARE(lab::isoTimestamp(docs.first().timestamp), firstVoided ? retry : first);
     }
-    batch.applyRecords({{3, *lab::OrderRecord::fromReply(3, hash)}});
-    QCOMPARE(batch.documents().size(), 3);
-    QCOMPARE(batch.incomplete(), QList<qint64>{});
+    // Both refused: no document at all.
+    OrderDocumentBatch none;
+    QString error;
+    QVERIFY(none.addEvent(QStringLiteral("order.created"), createdEvent(6, QStringLiteral("fan"), 1, first), &error));
+    for (const lab::OrderStore::Admission &a : none.toAdmit())
+        none.dropVoided(a);
+    QVERIFY(none.documents().isEmpty());
 }
 
 void TestSearchQuery::malformedEventsAreRefused_data()
@@ -314,6 +474,12 @@ void TestSearchQuery::malformedEventsAreRefused_data()
     QTest::newRow("missing created_at") << QStringLiteral("order.created")
                                         << QByteArray(R"({"event":"order.created","order_id":1,"item":"a","quantity":1})");
     QTest::newRow("unknown topic") << QStringLiteral("order.deleted") << createdEvent(1, QStringLiteral("a"), 1, QStringLiteral("2026-11-25T10:00:00.000Z"));
+    QTest::newRow("payment topic (not indexed)") << QStringLiteral("payment.success")
+                                                  << QByteArray(R"({"event":"payment.success","order_id":1,"item":"a","quantity":1,"amount_cents":1,"at":"2026-11-25T10:00:00.000Z"})");
+    QTest::newRow("notification of an intermediate status") << QStringLiteral("order.notification")
+                                                             << QByteArray(R"({"event":"order.notification","order_id":1,"item":"a","quantity":1,"status":"paid","created_at":"2026-11-25T10:00:00.000Z","notified_at":"2026-11-25T10:00:00.000Z"})");
+    QTest::newRow("notification without created_at") << QStringLiteral("order.notification")
+                                                      << QByteArray(R"({"event":"order.notification","order_id":1,"item":"a","quantity":1,"status":"confirmed","notified_at":"2026-11-25T10:00:00.000Z"})");
 }
 
 void TestSearchQuery::malformedEventsAreRefused()
@@ -324,7 +490,8 @@ void TestSearchQuery::malformedEventsAreRefused()
     QString error;
     QVERIFY(!batch.addEvent(topic, value, &error));
     QVERIFY(!error.isEmpty());
-    QVERIFY(batch.orderIds().isEmpty());
+    QVERIFY(batch.documents().isEmpty());
+    QVERIFY(batch.toAdmit().isEmpty());
 }
 
 void TestSearchQuery::indexDefinitionMapsTimestampAsDate()
