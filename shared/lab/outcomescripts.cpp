@@ -25,6 +25,11 @@ end
 local function lab_keep(key, ms)
   if redis.call('PTTL', key) == -1 then redis.call('PEXPIRE', key, ms) end
 end
+-- a journey stamp on the order hash; an order without one (gone, or never claimed
+-- through order-service) gets none rather than a hash of stamps alone
+local function lab_stamp(orderKey, field, us)
+  if redis.call('EXISTS', orderKey) == 1 then redis.call('HSET', orderKey, field, us) end
+end
 )lua");
 
 // KEYS[1] payment:{id}, KEYS[2] order:{id}; ARGV[1] the candidate outcome JSON,
@@ -41,8 +46,7 @@ if not lab_admit(KEYS[2], ARGV[2]) then
   return 0
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', lab_lifetime(KEYS[2], ARGV[3]))
-redis.call('HSET', KEYS[2], 't_payment_decided', ARGV[4])
-lab_keep(KEYS[2], ARGV[3]) -- the stamp made the order hash if it had gone
+lab_stamp(KEYS[2], 't_payment_decided', ARGV[4])
 return ARGV[1]
 )lua");
 
@@ -69,8 +73,7 @@ if redis.call('HGET', r, 'state') == 'cancelled' then
   redis.call('HSET', r, 'outcome', 'rejected', 'remaining', -1, 'reason', reason,
              'item', item, 'quantity', qty, 'at', now)
   lab_keep(r, lab_lifetime(KEYS[3], ARGV[6]))
-  redis.call('HSET', KEYS[3], 't_stock_decided', ARGV[7])
-  lab_keep(KEYS[3], ARGV[6])
+  lab_stamp(KEYS[3], 't_stock_decided', ARGV[7])
   return {'rejected', -1, reason, now, 1}
 end
 redis.call('SET', KEYS[2], ARGV[3], 'NX')
@@ -80,16 +83,14 @@ if stock >= qty then
   redis.call('HSET', r, 'state', 'reserved', 'outcome', 'reserved', 'remaining', left,
              'item', item, 'quantity', qty, 'at', now)
   lab_keep(r, lab_lifetime(KEYS[3], ARGV[6]))
-  redis.call('HSET', KEYS[3], 't_stock_decided', ARGV[7])
-  lab_keep(KEYS[3], ARGV[6])
+  lab_stamp(KEYS[3], 't_stock_decided', ARGV[7])
   return {'reserved', left, '', now, 1}
 end
 local reason = string.format('insufficient stock for %s: %d left, %d requested', item, stock, qty)
 redis.call('HSET', r, 'state', 'rejected', 'outcome', 'rejected', 'remaining', stock,
            'reason', reason, 'item', item, 'quantity', qty, 'at', now)
 lab_keep(r, lab_lifetime(KEYS[3], ARGV[6]))
-redis.call('HSET', KEYS[3], 't_stock_decided', ARGV[7])
-lab_keep(KEYS[3], ARGV[6])
+lab_stamp(KEYS[3], 't_stock_decided', ARGV[7])
 return {'rejected', stock, reason, now, 1}
 )lua");
 
