@@ -19,9 +19,9 @@ namespace inventory {
 
 using Result = lab::EventWorker::Result;
 
-InventoryProcessor::InventoryProcessor(StockPolicy policy, lab::Names names, lab::RedisClient *redis,
-                                       lab::KafkaProducer *producer, QObject *parent)
-    : QObject(parent), m_policy(std::move(policy)), m_names(std::move(names)), m_redis(redis),
+InventoryProcessor::InventoryProcessor(StockPolicy policy, lab::Names names, lab::OrderRetention retention,
+                                       lab::RedisClient *redis, lab::KafkaProducer *producer, QObject *parent)
+    : QObject(parent), m_policy(std::move(policy)), m_names(std::move(names)), m_retention(retention), m_redis(redis),
       m_producer(producer), m_orderCreated(m_names.topic(lab::topics::OrderCreated)),
       m_paymentFailed(m_names.topic(lab::topics::PaymentFailed))
 {
@@ -62,7 +62,7 @@ void InventoryProcessor::reserve(const lab::OrderCreated &order, const lab::Kafk
     lab::journey::Timeline journey = lab::journey::Timeline::fromHeaders(record.headers);
     journey.set(lab::journey::Hop::StockDecided, stampUs);
     const lab::KafkaHeaders headers = journey.headers(lab::journey::TraceContext::continuing(record));
-    lab::outcomes::reserveStock(*m_redis, m_names, order, m_policy.initialStock(order.item),
+    lab::outcomes::reserveStock(*m_redis, m_names, m_retention, order, m_policy.initialStock(order.item),
                                 QDateTime::currentDateTimeUtc(), stampUs,
                                 [self, order, finish, headers](const lab::outcomes::Reservation &r,
                                                                const QString &error) {
@@ -103,7 +103,7 @@ void InventoryProcessor::reserve(const lab::OrderCreated &order, const lab::Kafk
 
 void InventoryProcessor::release(const lab::PaymentOutcome &payment, lab::EventWorker::Finish finish)
 {
-    lab::outcomes::releaseStock(*m_redis, m_names, payment, QDateTime::currentDateTimeUtc(),
+    lab::outcomes::releaseStock(*m_redis, m_names, m_retention, payment, QDateTime::currentDateTimeUtc(),
                                 [payment, finish](lab::outcomes::ReleaseAction action, qint64 stock, const QString &error) {
         if (!error.isEmpty())
             return finish(Result::retry(QStringLiteral("redis"), error));

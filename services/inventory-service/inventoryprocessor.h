@@ -9,6 +9,7 @@
 
 #include "stockpolicy.h"
 
+#include "lab/config.h"
 #include "lab/eventworker.h"
 #include "lab/names.h"
 
@@ -27,8 +28,8 @@ class InventoryProcessor : public QObject
 {
     Q_OBJECT
 public:
-    InventoryProcessor(StockPolicy policy, lab::Names names, lab::RedisClient *redis,
-                       lab::KafkaProducer *producer, QObject *parent = nullptr);
+    InventoryProcessor(StockPolicy policy, lab::Names names, lab::OrderRetention retention,
+                       lab::RedisClient *redis, lab::KafkaProducer *producer, QObject *parent = nullptr);
 
     /// The topics to subscribe to (namespaced).
     QStringList topics() const;
@@ -42,6 +43,7 @@ private:
 
     StockPolicy m_policy;
     lab::Names m_names;
+    lab::OrderRetention m_retention;
     lab::RedisClient *m_redis;
     lab::KafkaProducer *m_producer;
     QString m_orderCreated;

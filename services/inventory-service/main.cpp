@@ -47,6 +47,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("stock"), QStringLiteral("INVENTORY_STOCK"), QString(),
          QStringLiteral("Per-item initial stock overriding the default, e.g. mouse=5000,gpu=3.")},
     };
+    options += lab::Config::orderRetentionOptions();
     const lab::Config config = lab::Config::load(
         app, QStringLiteral("Reserves stock for every order.created (inventory.reserved / inventory.rejected) "
                             "and releases it on payment.failed."),
@@ -60,12 +61,14 @@ int main(int argc, char *argv[])
     if (!stock)
         lab::servicekit::die(QStringLiteral("invalid stock settings (INVENTORY_STOCK / INVENTORY_DEFAULT_STOCK): %1").arg(error));
     const lab::servicekit::Endpoint endpoint = lab::servicekit::endpointOrDie(config, QStringLiteral("INVENTORY_PORT"));
+    const lab::OrderRetention retention = lab::servicekit::orderRetentionOrDie(config);
 
     const lab::Names names = lab::Names::fromEnvironment();
     const QString brokers = config.value(QStringLiteral("kafka-brokers"));
 
     lab::RedisClient redis(config.value(QStringLiteral("redis-host")),
                            quint16(config.intValue(QStringLiteral("redis-port"))));
+    lab::servicekit::configureRedis(&redis, config);
     redis.connectToServer();
 
     lab::KafkaProducer producer(brokers);
@@ -74,7 +77,7 @@ int main(int argc, char *argv[])
     lab::KafkaProbe kafkaProbe(&producer);
     kafkaProbe.start();
 
-    inventory::InventoryProcessor processor(*stock, names, &redis, &producer);
+    inventory::InventoryProcessor processor(*stock, names, retention, &redis, &producer);
     // The contract's topics exist before anyone subscribes (a consumer would notice a
     // topic created later only at its next metadata refresh).
     if (const lab::KafkaError e = lab::kafkaadmin::ensureContractTopics(brokers, names))
@@ -91,7 +94,7 @@ int main(int argc, char *argv[])
 
     lab::HttpService http(kService);
     http.addHealthCheck(lab::servicekit::kafkaCheck(&kafkaProbe));
-    http.addHealthCheck(lab::servicekit::redisCheck(&redis));
+    lab::servicekit::addRedisChecks(http, &redis, config);
     if (!http.listen(endpoint.address, endpoint.port, &error))
         lab::servicekit::die(error);
 

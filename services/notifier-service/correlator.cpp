@@ -19,8 +19,9 @@ namespace notifier {
 using Result = lab::EventWorker::Result;
 using lab::outcomes::OutcomeEvent;
 
-Correlator::Correlator(lab::Names names, lab::RedisClient *redis, lab::KafkaProducer *producer, QObject *parent)
-    : QObject(parent), m_names(std::move(names)), m_redis(redis), m_producer(producer),
+Correlator::Correlator(lab::Names names, lab::OrderRetention retention, lab::RedisClient *redis,
+                       lab::KafkaProducer *producer, QObject *parent)
+    : QObject(parent), m_names(std::move(names)), m_retention(retention), m_redis(redis), m_producer(producer),
       m_paymentSuccess(m_names.topic(lab::topics::PaymentSuccess)),
       m_paymentFailed(m_names.topic(lab::topics::PaymentFailed)),
       m_inventoryReserved(m_names.topic(lab::topics::InventoryReserved)),
@@ -60,7 +61,7 @@ void Correlator::handle(const lab::KafkaMessage &message, lab::EventWorker::Fini
     }
 
     QPointer<Correlator> self(this);
-    lab::outcomes::correlate(*m_redis, m_names, event, QDateTime::currentDateTimeUtc(), lab::journey::nowMicros(),
+    lab::outcomes::correlate(*m_redis, m_names, m_retention, event, QDateTime::currentDateTimeUtc(), lab::journey::nowMicros(),
                              [self, finish, orderId = event.orderId, message](const lab::outcomes::Correlation &c,
                                                                              const QString &error) {
         if (!self)
@@ -98,7 +99,7 @@ void Correlator::publish(const lab::Notification &notification, const lab::Kafka
             return finish(Result::retry(QStringLiteral("kafka"), error.toString()));
         lab::EventWorker::countProduced(topic);
         emit self->published(notification);
-        lab::outcomes::markPublished(*self->m_redis, self->m_names, notification, lab::journey::nowMicros(),
+        lab::outcomes::markPublished(*self->m_redis, self->m_names, self->m_retention, notification, lab::journey::nowMicros(),
                                      [finish, notification](bool, const QString &error) {
             // Not marked: the retry finds the order unpublished and publishes again; the
             // fan-out drops the duplicate.

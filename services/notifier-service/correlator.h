@@ -10,6 +10,7 @@
 // it back (the hub drops the copy the fan-out reads later).
 #pragma once
 
+#include "lab/config.h"
 #include "lab/eventworker.h"
 #include "lab/events.h"
 #include "lab/kafkamessage.h"
@@ -28,7 +29,8 @@ class Correlator : public QObject
 {
     Q_OBJECT
 public:
-    Correlator(lab::Names names, lab::RedisClient *redis, lab::KafkaProducer *producer, QObject *parent = nullptr);
+    Correlator(lab::Names names, lab::OrderRetention retention, lab::RedisClient *redis,
+               lab::KafkaProducer *producer, QObject *parent = nullptr);
 
     /// The outcome topics to subscribe to (namespaced).
     QStringList topics() const;
@@ -44,6 +46,7 @@ private:
                  lab::EventWorker::Finish finish);
 
     lab::Names m_names;
+    lab::OrderRetention m_retention;
     lab::RedisClient *m_redis;
     lab::KafkaProducer *m_producer;
     QString m_paymentSuccess;

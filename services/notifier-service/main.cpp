@@ -65,6 +65,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("ws-max-queue-bytes"), QStringLiteral("NOTIFIER_WS_MAX_QUEUE_BYTES"), QStringLiteral("1048576"),
          QStringLiteral("Unsent bytes a WebSocket client may accumulate before it is closed.")},
     };
+    options += lab::Config::orderRetentionOptions();
     const lab::Config config = lab::Config::load(
         app, QStringLiteral("Correlates payment and inventory outcomes, publishes order.notification and pushes "
                             "every notification to WebSocket clients on /ws; serves the browser UI."),
@@ -74,6 +75,7 @@ int main(int argc, char *argv[])
 
     QString error;
     const lab::servicekit::Endpoint endpoint = lab::servicekit::endpointOrDie(config, QStringLiteral("NOTIFIER_PORT"));
+    const lab::OrderRetention retention = lab::servicekit::orderRetentionOrDie(config);
     notifier::NotificationHub::Options hubOptions;
     hubOptions.dedupeWindow = int(qBound(qint64(1), config.intValue(QStringLiteral("dedupe-window")), qint64(100000000)));
     hubOptions.maxQueueBytes = qMax<qint64>(1024, config.intValue(QStringLiteral("ws-max-queue-bytes")));
@@ -87,6 +89,7 @@ int main(int argc, char *argv[])
 
     lab::RedisClient redis(config.value(QStringLiteral("redis-host")),
                            quint16(config.intValue(QStringLiteral("redis-port"))));
+    lab::servicekit::configureRedis(&redis, config);
     redis.connectToServer();
 
     lab::KafkaProducer producer(brokers);
@@ -96,7 +99,7 @@ int main(int argc, char *argv[])
     kafkaProbe.start();
 
     // Correlation: one consumer group shared by every instance.
-    notifier::Correlator correlator(names, &redis, &producer);
+    notifier::Correlator correlator(names, retention, &redis, &producer);
     // The contract's topics exist before anyone subscribes (a consumer would notice a
     // topic created later only at its next metadata refresh).
     if (const lab::KafkaError e = lab::kafkaadmin::ensureContractTopics(brokers, names))
@@ -159,7 +162,7 @@ int main(int argc, char *argv[])
 
     lab::HttpService http(kService);
     http.addHealthCheck(lab::servicekit::kafkaCheck(&kafkaProbe));
-    http.addHealthCheck(lab::servicekit::redisCheck(&redis));
+    lab::servicekit::addRedisChecks(http, &redis, config);
     http.addHealthCheck({QStringLiteral("fanout"), [&fanoutConsumer](QString *detail) {
         if (fanoutConsumer.isCaughtUp())
             return true;

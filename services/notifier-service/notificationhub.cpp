@@ -104,7 +104,7 @@ void NotificationHub::keepForBacklog(const lab::Notification &notification)
 
 bool NotificationHub::deliver(const lab::Notification &notification)
 {
-    if (!m_recent.insert(notification.orderId)) {
+    if (!m_recent.insert(notification.orderId, notification.createdAt.toMSecsSinceEpoch())) {
         lab::Metrics::instance().increment(QStringLiteral("lab_notifications_duplicates_total"),
                                            QStringLiteral("Republished notifications not sent again."));
         qCDebug(lcHub, "order %lld was delivered already; not sending it again", notification.orderId);

@@ -10,8 +10,8 @@
 // delivered before the client connected, the live messages what it delivers after, so
 // each notification reaches a client once, in one or the other (main.cpp fills the
 // backlog from Kafka's recent records before it lets clients connect).
-// deliver() drops an order_id seen lately (RecentIds), so a notification republished
-// after a crash reaches no client twice.
+// deliver() drops an order seen lately (RecentIds: its order_id and created_at), so a
+// notification republished after a crash reaches no client twice.
 // Protection: a client whose unsent bytes exceed maxQueueBytes is closed (1008, policy
 // violation) instead of growing memory; binary or oversized client messages close the
 // connection; small text messages are ignored; any path but /ws is closed at once

@@ -3,12 +3,13 @@
 
 namespace notifier {
 
-bool RecentIds::insert(qint64 id)
+bool RecentIds::insert(qint64 id, qint64 createdAtMs)
 {
-    if (m_set.contains(id))
+    const Order order{id, createdAtMs};
+    if (m_set.contains(order))
         return false;
-    m_set.insert(id);
-    m_order.push_back(id);
+    m_set.insert(order);
+    m_order.push_back(order);
     while (int(m_order.size()) > m_capacity) {
         m_set.remove(m_order.front());
         m_order.pop_front();

@@ -62,6 +62,7 @@ int main(int argc, char *argv[])
                                  QStringLiteral("When set, POST /create_order requires the header "
                                                 "\"Authorization: Bearer <token>\" (else 401); GET stays open."),
                                  false};
+    options += lab::Config::orderRetentionOptions();
     const lab::Config config = lab::Config::load(
         app, QStringLiteral("Order API: accepts orders and publishes them to Kafka (order.created)."), options);
     lab::log::install(kService, config.value(QStringLiteral("log-level")));
@@ -86,8 +87,10 @@ int main(int argc, char *argv[])
 
     lab::RedisClient redis(config.value(QStringLiteral("redis-host")), quint16(redisPort));
     redis.setCommandTimeoutMs(3000);
+    lab::servicekit::configureRedis(&redis, config);
     redis.connectToServer();
     lab::OrderStore store(&redis, names);
+    store.setRetention(lab::servicekit::orderRetentionOrDie(config));
 
     OrderIntake intake(&store, brokers,
                        {{QStringLiteral("message.timeout.ms"), QString::number(kafkaTimeoutMs)},
@@ -116,11 +119,7 @@ int main(int argc, char *argv[])
     http.addHealthCheck({QStringLiteral("kafka"), [&kafkaProbe](QString *detail) {
                              return kafkaProbe.isUp(detail);
                          }});
-    http.addHealthCheck({QStringLiteral("redis"), [&redis](QString *detail) {
-                             if (!redis.isConnected())
-                                 *detail = QStringLiteral("not connected");
-                             return redis.isConnected();
-                         }});
+    lab::servicekit::addRedisChecks(http, &redis, config);
     http.server().afterRequest([](QHttpServerResponse &&response, const QHttpServerRequest &request) {
         const QString path = request.url().path();
         if (path == QLatin1String("/healthz") || path == QLatin1String("/metrics"))

@@ -49,6 +49,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("limit-cents"), QStringLiteral("PAYMENT_LIMIT_CENTS"), QStringLiteral("100000000"),
          QStringLiteral("Largest amount paid; larger orders fail.")},
     };
+    options += lab::Config::orderRetentionOptions();
     const lab::Config config = lab::Config::load(
         app, QStringLiteral("Decides the payment of every order.created and publishes payment.success or payment.failed."),
         options);
@@ -64,12 +65,14 @@ int main(int argc, char *argv[])
     if (limit < 0)
         lab::servicekit::die(QStringLiteral("--limit-cents (PAYMENT_LIMIT_CENTS) must not be negative"));
     const lab::servicekit::Endpoint endpoint = lab::servicekit::endpointOrDie(config, QStringLiteral("PAYMENT_PORT"));
+    const lab::OrderRetention retention = lab::servicekit::orderRetentionOrDie(config);
 
     const lab::Names names = lab::Names::fromEnvironment();
     const QString brokers = config.value(QStringLiteral("kafka-brokers"));
 
     lab::RedisClient redis(config.value(QStringLiteral("redis-host")),
                            quint16(config.intValue(QStringLiteral("redis-port"))));
+    lab::servicekit::configureRedis(&redis, config);
     redis.connectToServer();
 
     lab::KafkaProducer producer(brokers);
@@ -88,7 +91,7 @@ int main(int argc, char *argv[])
         lab::servicekit::die(consumer.creationError().toString());
     consumer.setMaxInFlight(2000);
 
-    payment::PaymentProcessor processor(payment::PaymentPolicy(*prices, limit), names, &redis, &producer);
+    payment::PaymentProcessor processor(payment::PaymentPolicy(*prices, limit), names, retention, &redis, &producer);
     lab::EventWorker worker(kService, &consumer,
                             [&processor](const lab::KafkaMessage &m, lab::EventWorker::Finish f) {
                                 processor.handle(m, std::move(f));
@@ -96,7 +99,7 @@ int main(int argc, char *argv[])
 
     lab::HttpService http(kService);
     http.addHealthCheck(lab::servicekit::kafkaCheck(&kafkaProbe));
-    http.addHealthCheck(lab::servicekit::redisCheck(&redis));
+    lab::servicekit::addRedisChecks(http, &redis, config);
     if (!http.listen(endpoint.address, endpoint.port, &error))
         lab::servicekit::die(error);
 

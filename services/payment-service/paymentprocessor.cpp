@@ -16,9 +16,9 @@ namespace payment {
 
 using Result = lab::EventWorker::Result;
 
-PaymentProcessor::PaymentProcessor(PaymentPolicy policy, lab::Names names, lab::RedisClient *redis,
-                                   lab::KafkaProducer *producer, QObject *parent)
-    : QObject(parent), m_policy(std::move(policy)), m_names(std::move(names)), m_redis(redis),
+PaymentProcessor::PaymentProcessor(PaymentPolicy policy, lab::Names names, lab::OrderRetention retention,
+                                   lab::RedisClient *redis, lab::KafkaProducer *producer, QObject *parent)
+    : QObject(parent), m_policy(std::move(policy)), m_names(std::move(names)), m_retention(retention), m_redis(redis),
       m_producer(producer)
 {
 }
@@ -40,7 +40,7 @@ void PaymentProcessor::handle(const lab::KafkaMessage &message, lab::EventWorker
     lab::journey::Timeline journey = lab::journey::Timeline::fromHeaders(message.headers);
     journey.set(lab::journey::Hop::PaymentDecided, stampUs);
     const lab::KafkaHeaders headers = journey.headers(lab::journey::TraceContext::continuing(message));
-    lab::outcomes::decidePayment(*m_redis, m_names, candidate, order.value->createdAt, stampUs,
+    lab::outcomes::decidePayment(*m_redis, m_names, m_retention, candidate, order.value->createdAt, stampUs,
                                  [self, finish, orderId, headers](const std::optional<lab::PaymentOutcome> &stored,
                                                                   const QString &error) {
         if (!self)

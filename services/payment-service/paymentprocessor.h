@@ -7,6 +7,7 @@
 
 #include "pricing.h"
 
+#include "lab/config.h"
 #include "lab/eventworker.h"
 #include "lab/names.h"
 
@@ -23,8 +24,8 @@ class PaymentProcessor : public QObject
 {
     Q_OBJECT
 public:
-    PaymentProcessor(PaymentPolicy policy, lab::Names names, lab::RedisClient *redis,
-                     lab::KafkaProducer *producer, QObject *parent = nullptr);
+    PaymentProcessor(PaymentPolicy policy, lab::Names names, lab::OrderRetention retention,
+                     lab::RedisClient *redis, lab::KafkaProducer *producer, QObject *parent = nullptr);
 
     /// An EventWorker::Handler.
     void handle(const lab::KafkaMessage &message, lab::EventWorker::Finish finish);
@@ -35,6 +36,7 @@ private:
 
     PaymentPolicy m_policy;
     lab::Names m_names;
+    lab::OrderRetention m_retention;
     lab::RedisClient *m_redis;
     lab::KafkaProducer *m_producer;
 };

@@ -76,6 +76,7 @@ int main(int argc, char *argv[])
 
     lab::RedisClient redis(config.value(QStringLiteral("redis-host")), quint16(redisPort));
     redis.setCommandTimeoutMs(3000);
+    lab::servicekit::configureRedis(&redis, config);
     redis.connectToServer();
     lab::OrderStore store(&redis, names);
 
@@ -112,7 +113,7 @@ int main(int argc, char *argv[])
 
     lab::HttpService http(kService);
     http.addHealthCheck(lab::servicekit::kafkaCheck(&kafkaProbe));
-    http.addHealthCheck(lab::servicekit::redisCheck(&redis));
+    lab::servicekit::addRedisChecks(http, &redis, config);
     http.addHealthCheck({QStringLiteral("elasticsearch"),
                          [&elasticHealth](QString *detail) { return elasticHealth.isUp(detail); }});
     // Until the index exists (with its shard started) a search could only answer 503.

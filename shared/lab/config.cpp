@@ -24,6 +24,12 @@ bool isInteger(const QString &s, qint64 *out = nullptr)
     return ok;
 }
 
+/// A duration that is not also a plain integer: the defaults that make a setting a duration.
+bool isDurationWithUnit(const QString &s)
+{
+    return !isInteger(s) && Config::parseDurationMs(s).has_value();
+}
+
 QString describe(const ConfigOption &o)
 {
     QString tail;
@@ -76,6 +82,12 @@ bool resolve(const QCommandLineParser &parser, const QHash<QString, QString> &en
                          .arg(value, o.name, o.env, source);
             return false;
         }
+        if (!value.isEmpty() && isDurationWithUnit(o.defaultValue) && !Config::parseDurationMs(value)) {
+            *error = QStringLiteral("invalid value \"%1\" for --%2 (env %3) from %4: "
+                                    "expected a duration above zero such as 90s, 15m, 12h or 7d")
+                         .arg(value, o.name, o.env, source);
+            return false;
+        }
         if (o.name == QLatin1String("log-level") && !kLogLevels.contains(value.toLower())) {
             *error = QStringLiteral("invalid value \"%1\" for --%2 (env %3): expected one of %4")
                          .arg(value, o.name, o.env, kLogLevels.join(QStringLiteral(", ")));
@@ -113,6 +125,18 @@ QList<ConfigOption> Config::commonOptions()
          QStringLiteral("Redis host."), false},
         {QStringLiteral("redis-port"), QStringLiteral("REDIS_PORT"), QStringLiteral("6379"),
          QStringLiteral("Redis port."), false},
+        {QStringLiteral("redis-sentinels"), QStringLiteral("REDIS_SENTINELS"), QString(),
+         QStringLiteral("Redis Sentinels, host:port,host:port,...: connect to the master they name for "
+                        "--redis-master-name and follow it through a failover (then --redis-host and "
+                        "--redis-port are not used)."), false},
+        {QStringLiteral("redis-master-name"), QStringLiteral("REDIS_MASTER_NAME"), QStringLiteral("lab"),
+         QStringLiteral("The master's name in the Sentinels' configuration."), false},
+        {QStringLiteral("redis-replica-wait-ms"), QStringLiteral("REDIS_REPLICA_WAIT_MS"), QString(),
+         QStringLiteral("Script calls answer only once the master's online replicas acknowledged their "
+                        "writes (WAIT), failing after this many ms; 0: off (default: 1000 with "
+                        "--redis-sentinels, else 0)."), false},
+        {QStringLiteral("redis-memory-warn-percent"), QStringLiteral("REDIS_MEMORY_WARN_PERCENT"), QStringLiteral("80"),
+         QStringLiteral("Share of Redis' maxmemory from which /healthz reports degraded."), false},
         {QStringLiteral("elasticsearch-url"), QStringLiteral("ELASTICSEARCH_URL"),
          QStringLiteral("http://127.0.0.1:9200"), QStringLiteral("Elasticsearch base URL."), false},
         {QStringLiteral("bind-address"), QStringLiteral("BIND_ADDRESS"), QStringLiteral("127.0.0.1"),
@@ -129,6 +153,45 @@ QList<ConfigOption> Config::commonOptions()
                         "addresses (Host header; against DNS rebinding), or * for any."),
          false},
     };
+}
+
+QList<ConfigOption> Config::orderRetentionOptions()
+{
+    return {
+        {QStringLiteral("order-retention"), QStringLiteral("ORDER_RETENTION"), QStringLiteral("7d"),
+         QStringLiteral("How long Redis keeps an order's keys once its notification is published; until then an "
+                        "identical retry is answered like the first request, after it the id is a new order."),
+         false},
+        {QStringLiteral("order-undecided-retention"), QStringLiteral("ORDER_UNDECIDED_RETENTION"),
+         QStringLiteral("30d"),
+         QStringLiteral("How long Redis keeps the keys of an order that was never decided and published (a claim "
+                        "that never completed, a voided attempt); at least ORDER_RETENTION."),
+         false},
+    };
+}
+
+std::optional<qint64> Config::parseDurationMs(const QString &text)
+{
+    static const struct { const char *suffix; qint64 ms; } units[] = {
+        {"ms", 1}, {"s", 1000}, {"m", 60 * 1000}, {"h", 3600 * 1000}, {"d", 24 * 3600 * 1000},
+    };
+    const QString t = text.trimmed().toLower();
+    QString number = t;
+    qint64 unit = 1000; // a bare number is seconds
+    for (const auto &u : units) {
+        const QLatin1String suffix(u.suffix);
+        if (t.endsWith(suffix)) { // "ms" is tried before "s" and "m"
+            number = t.chopped(suffix.size()).trimmed();
+            unit = u.ms;
+            break;
+        }
+    }
+    bool ok = false;
+    const qint64 n = number.toLongLong(&ok);
+    // 100 years is beyond any retention; the cap keeps n * unit far from overflowing.
+    if (!ok || n <= 0 || n > 100LL * 365 * 24 * 3600 * 1000 / unit)
+        return std::nullopt;
+    return n * unit;
 }
 
 Config Config::load(const QCoreApplication &app, const QString &description,
@@ -204,6 +267,39 @@ qint64 Config::intValue(const QString &name, bool *ok, qint64 fallback) const
     if (ok)
         *ok = good;
     return good ? v : fallback;
+}
+
+qint64 Config::durationMs(const QString &name, bool *ok, qint64 fallback) const
+{
+    const auto ms = m_values.contains(name) ? parseDurationMs(m_values.value(name)) : std::nullopt;
+    if (ok)
+        *ok = ms.has_value();
+    return ms.value_or(fallback);
+}
+
+std::optional<OrderRetention> Config::orderRetention(QString *error) const
+{
+    bool decidedOk = false, undecidedOk = false;
+    OrderRetention r;
+    r.decidedMs = durationMs(QStringLiteral("order-retention"), &decidedOk, OrderRetention::DefaultDecidedMs);
+    r.undecidedMs = durationMs(QStringLiteral("order-undecided-retention"), &undecidedOk,
+                               OrderRetention::DefaultUndecidedMs);
+    QString problem;
+    if (!decidedOk || !undecidedOk)
+        problem = QStringLiteral("--order-retention and --order-undecided-retention must be durations (e.g. 7d)");
+    else if (r.decidedMs < 1000)
+        problem = QStringLiteral("--order-retention (ORDER_RETENTION) must be at least 1s");
+    else if (r.undecidedMs < r.decidedMs)
+        problem = QStringLiteral("--order-undecided-retention (ORDER_UNDECIDED_RETENTION, %1 ms) must not be shorter "
+                                 "than --order-retention (ORDER_RETENTION, %2 ms)")
+                      .arg(r.undecidedMs)
+                      .arg(r.decidedMs);
+    if (!problem.isEmpty()) {
+        if (error)
+            *error = problem;
+        return std::nullopt;
+    }
+    return r;
 }
 
 } // namespace lab

@@ -530,7 +530,7 @@ void HttpService::addHealthCheck(const HealthCheck &check)
 QHttpServerResponse HttpService::healthResponse() const
 {
     QJsonObject checks;
-    QStringList failing;
+    QStringList failing, warnings;
     for (const HealthCheck &c : m_checks) {
         QString detail;
         const bool up = c.check ? c.check(&detail) : false;
@@ -538,13 +538,15 @@ QHttpServerResponse HttpService::healthResponse() const
             checks.insert(c.name, QStringLiteral("ok"));
         } else {
             checks.insert(c.name, detail.isEmpty() ? QStringLiteral("unavailable") : detail);
-            failing.append(c.name);
+            (c.advisory ? warnings : failing).append(c.name);
         }
     }
     QJsonObject body{{QStringLiteral("service"), m_serviceName},
                      {QStringLiteral("checks"), checks}};
+    if (!warnings.isEmpty())
+        body.insert(QStringLiteral("warning"), QStringLiteral("degraded: %1").arg(warnings.join(QStringLiteral(", "))));
     if (failing.isEmpty()) {
-        body.insert(QStringLiteral("status"), QStringLiteral("ok"));
+        body.insert(QStringLiteral("status"), warnings.isEmpty() ? QStringLiteral("ok") : QStringLiteral("degraded"));
         return json(body);
     }
     body.insert(QStringLiteral("status"), QStringLiteral("unavailable"));

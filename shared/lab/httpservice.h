@@ -1,7 +1,9 @@
 // httpservice.h: the HTTP face every service shares. Wraps QHttpServer with
 //  - listen() that fails loudly (returns false with the reason) instead of returning 0,
 //  - GET /healthz (200 {"status":"ok",...} only when every registered check passes,
-//    else 503 naming the failing dependency) and GET /metrics (Prometheus text),
+//    else 503 naming the failing dependency; a failing advisory check, such as Redis
+//    memory near its limit, gives 200 {"status":"degraded","warning":...}) and
+//    GET /metrics (Prometheus text),
 //  - JSON 404 for unknown paths, JSON error helpers,
 //  - a guard in front of QHttpServer's parser: a request whose Host or Origin the
 //    process's AccessPolicy (accesspolicy.h) refuses gets 403 before it is routed
@@ -77,10 +79,13 @@ class HttpService : public QObject
 public:
     /// A dependency check: name ("kafka", "redis"...) and a function answering whether
     /// it is up right now (cheap; use cached state updated elsewhere) with a detail.
+    /// An advisory check's failure is a warning for operators, not an outage: the
+    /// service still works, /healthz answers 200 with status "degraded".
     struct HealthCheck
     {
         QString name;
         std::function<bool(QString *detail)> check;
+        bool advisory = false;
     };
 
     explicit HttpService(const QString &serviceName, QObject *parent = nullptr);

@@ -1,14 +1,18 @@
 // kafkaadmin.cpp: topic creation through librdkafka's Admin API (see kafkaadmin.h).
 #include "kafkaadmin.h"
 
+#include "lab/kafkaconfig.h"
 #include "lab/log.h"
 #include "lab/rdkafkahandles.h"
 #include "lab/topics.h"
 
+#include <QElapsedTimer>
 #include <QHash>
+#include <QThread>
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 #include <vector>
 
 namespace lab::kafkaadmin {
@@ -47,9 +51,121 @@ rdk::EventPtr awaitResult(rd_kafka_queue_t *queue, int timeoutMs, const char *wh
     return ev;
 }
 
+/// The admin options every request here uses: both timeouts at timeoutMs.
+rdk::AdminOptionsPtr adminOptions(rd_kafka_t *rk, rd_kafka_admin_op_t op, int timeoutMs)
+{
+    char errstr[512];
+    rdk::AdminOptionsPtr options(rd_kafka_AdminOptions_new(rk, op));
+    rd_kafka_AdminOptions_set_request_timeout(options.get(), timeoutMs, errstr, sizeof errstr);
+    rd_kafka_AdminOptions_set_operation_timeout(options.get(), timeoutMs, errstr, sizeof errstr);
+    return options;
+}
+
+/// The first failed resource of an AlterConfigs/DescribeConfigs result, as an error.
+KafkaError resourceError(const rd_kafka_ConfigResource_t **resources, size_t n, const char *what)
+{
+    for (size_t i = 0; i < n; ++i)
+        if (const rd_kafka_resp_err_t err = rd_kafka_ConfigResource_error(resources[i]))
+            return KafkaError::fromCode(err, QStringLiteral("cannot %1 topic %2: %3")
+                                                 .arg(QLatin1String(what),
+                                                      QString::fromUtf8(rd_kafka_ConfigResource_name(resources[i])),
+                                                      QString::fromUtf8(rd_kafka_ConfigResource_error_string(resources[i]))));
+    return {};
+}
+
+/// Runs an admin request again while it fails because a topic is not known yet: a
+/// broker learns of a topic created a moment ago (even by this client) with a delay.
+template <typename Request>
+auto untilTopicKnown(int timeoutMs, Request request)
+{
+    QElapsedTimer clock;
+    clock.start();
+    for (;;) {
+        auto result = request();
+        if (result.first.code() != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || clock.elapsed() > timeoutMs)
+            return result;
+        QThread::msleep(200);
+    }
+}
+
+KafkaError alterOnce(const QString &brokers, const QStringList &topics, const QMap<QString, QString> &config,
+                     int timeoutMs)
+{
+    if (topics.isEmpty())
+        return {};
+    KafkaError error;
+    rdk::HandlePtr rk = adminClient(brokers, &error);
+    if (!rk)
+        return error;
+    std::vector<rdk::ConfigResourcePtr> owned;
+    std::vector<rd_kafka_ConfigResource_t *> raw;
+    for (const QString &t : topics) {
+        rdk::ConfigResourcePtr resource(rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, t.toUtf8().constData()));
+        for (auto it = config.cbegin(); it != config.cend(); ++it)
+            if (const rd_kafka_resp_err_t err = rd_kafka_ConfigResource_set_config(
+                    resource.get(), it.key().toUtf8().constData(), it.value().toUtf8().constData()))
+                return KafkaError::fromCode(err, QStringLiteral("topic %1: setting %2=%3").arg(t, it.key(), it.value()));
+        raw.push_back(resource.get());
+        owned.push_back(std::move(resource));
+    }
+    rdk::QueuePtr queue(rd_kafka_queue_new(rk.get()));
+    rdk::AdminOptionsPtr options = adminOptions(rk.get(), RD_KAFKA_ADMIN_OP_ALTERCONFIGS, timeoutMs);
+    rd_kafka_AlterConfigs(rk.get(), raw.data(), raw.size(), options.get(), queue.get());
+    rdk::EventPtr ev = awaitResult(queue.get(), timeoutMs, "topic configuration", &error);
+    if (error)
+        return error;
+    size_t n = 0;
+    const rd_kafka_ConfigResource_t **resources =
+        rd_kafka_AlterConfigs_result_resources(rd_kafka_event_AlterConfigs_result(ev.get()), &n);
+    return resourceError(resources, n, "configure");
+}
+
+QMap<QString, QString> describeOnce(const QString &brokers, const QString &topic, KafkaError *error, int timeoutMs)
+{
+    rdk::HandlePtr rk = adminClient(brokers, error);
+    if (!rk)
+        return {};
+    rdk::ConfigResourcePtr resource(rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.toUtf8().constData()));
+    rd_kafka_ConfigResource_t *raw = resource.get();
+    rdk::QueuePtr queue(rd_kafka_queue_new(rk.get()));
+    rdk::AdminOptionsPtr options = adminOptions(rk.get(), RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, timeoutMs);
+    rd_kafka_DescribeConfigs(rk.get(), &raw, 1, options.get(), queue.get());
+    rdk::EventPtr ev = awaitResult(queue.get(), timeoutMs, "topic description", error);
+    if (*error)
+        return {};
+    size_t n = 0;
+    const rd_kafka_ConfigResource_t **resources =
+        rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev.get()), &n);
+    if ((*error = resourceError(resources, n, "describe")))
+        return {};
+    QMap<QString, QString> overrides;
+    for (size_t i = 0; i < n; ++i) {
+        size_t count = 0;
+        const rd_kafka_ConfigEntry_t **entries = rd_kafka_ConfigResource_configs(resources[i], &count);
+        for (size_t j = 0; j < count; ++j)
+            if (rd_kafka_ConfigEntry_source(entries[j]) == RD_KAFKA_CONFIG_SOURCE_DYNAMIC_TOPIC_CONFIG)
+                overrides.insert(QString::fromUtf8(rd_kafka_ConfigEntry_name(entries[j])),
+                                 QString::fromUtf8(rd_kafka_ConfigEntry_value(entries[j])));
+    }
+    return overrides;
+}
+
 } // namespace
 
-KafkaError ensureTopics(const QString &brokers, const QStringList &topics, int partitions, int timeoutMs)
+QMap<QString, QString> topicConfig()
+{
+    return kafkaconfig::withEnvironment(
+        {
+            {QStringLiteral("retention.ms"), QStringLiteral("259200000")},    // 3 days
+            {QStringLiteral("retention.bytes"), QStringLiteral("134217728")}, // 128 MiB per partition
+            {QStringLiteral("segment.bytes"), QStringLiteral("33554432")},    // 32 MiB
+            {QStringLiteral("segment.ms"), QStringLiteral("86400000")},       // 1 day
+        },
+        TopicConfigVariable);
+}
+
+KafkaError ensureTopics(const QString &brokers, const QStringList &topics, int partitions, int timeoutMs,
+                        const QMap<QString, QString> &config)
 {
     if (topics.isEmpty())
         return {};
@@ -65,6 +181,10 @@ KafkaError ensureTopics(const QString &brokers, const QStringList &topics, int p
         rdk::NewTopicPtr nt(rd_kafka_NewTopic_new(t.toUtf8().constData(), partitions, -1, errstr, sizeof errstr));
         if (!nt)
             return KafkaError::local(QStringLiteral("topic %1: %2").arg(t, QString::fromUtf8(errstr)), true);
+        for (auto it = config.cbegin(); it != config.cend(); ++it)
+            if (const rd_kafka_resp_err_t err = rd_kafka_NewTopic_set_config(nt.get(), it.key().toUtf8().constData(),
+                                                                             it.value().toUtf8().constData()))
+                return KafkaError::fromCode(err, QStringLiteral("topic %1: setting %2=%3").arg(t, it.key(), it.value()));
         raw.push_back(nt.get());
         owned.push_back(std::move(nt));
     }
@@ -97,6 +217,28 @@ KafkaError ensureContractTopics(const QString &brokers, const Names &names, int 
 {
     return ensureTopics(brokers, contractTopics(names), -1, timeoutMs);
 }
+
+KafkaError alterTopicConfig(const QString &brokers, const QStringList &topics, const QMap<QString, QString> &config,
+                            int timeoutMs)
+{
+    return untilTopicKnown(timeoutMs, [&] {
+               return std::pair{alterOnce(brokers, topics, config, timeoutMs), 0};
+           }).first;
+}
+
+QMap<QString, QString> topicOverrides(const QString &brokers, const QString &topic, KafkaError *error,
+                                      int timeoutMs)
+{
+    auto [e, overrides] = untilTopicKnown(timeoutMs, [&] {
+        KafkaError once;
+        QMap<QString, QString> found = describeOnce(brokers, topic, &once, timeoutMs);
+        return std::pair{once, found};
+    });
+    *error = e;
+    return overrides;
+}
+
+
 
 KafkaError deleteTopics(const QString &brokers, const QStringList &topics, int timeoutMs)
 {
@@ -175,14 +317,6 @@ rdk::HandlePtr groupLessConsumer(const QString &brokers, const char *clientId, K
     }
     conf.release();
     return rk;
-}
-
-rdk::AdminOptionsPtr adminOptions(rd_kafka_t *rk, rd_kafka_admin_op_t op, int timeoutMs)
-{
-    char errstr[512];
-    rdk::AdminOptionsPtr options(rd_kafka_AdminOptions_new(rk, op));
-    rd_kafka_AdminOptions_set_request_timeout(options.get(), timeoutMs, errstr, sizeof errstr);
-    return options;
 }
 
 /// Metadata of the existing topics among `topics`: name -> partition ids and leaders.

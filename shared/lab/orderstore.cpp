@@ -12,7 +12,9 @@ namespace lab {
 // (TIME) so that instances with skewed clocks agree on what "stale" means.
 
 // ARGV: item, quantity, created_at (ISO-8601), stale limit in ms, received (µs since the
-// epoch: the journey's first stamp), trace id. Returns {outcome, created_at, claim_at, extra...}.
+// epoch: the journey's first stamp), trace id, the undecided retention in ms (a new claim
+// expires after it unless the order is published first).
+// Returns {outcome, created_at, claim_at, extra...}.
 const QByteArray OrderStore::ClaimScript = QByteArrayLiteral(R"lua(
 local t = redis.call('TIME')
 local now = string.format('%.0f', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
@@ -45,20 +47,26 @@ if state == 'accepted' or state == 'pending' then
 end
 redis.call('HSET', KEYS[1], 'state', 'pending', 'claim_at', now, 'item', ARGV[1],
            'quantity', ARGV[2], 'created_at', ARGV[3], 't_received', ARGV[5], 'trace_id', ARGV[6])
+redis.call('PEXPIRE', KEYS[1], ARGV[7])
 return {'new', ARGV[3], now}
 )lua");
 
 // ARGV: item, quantity, created_at, now (ISO-8601), Kafka's acknowledgement (µs since
-// the epoch). Returns 1 when status was set here.
+// the epoch), the undecided retention in ms (for a hash that vanished meanwhile: the
+// claim's expiry is kept). Returns 1 when status was set here.
 const QByteArray OrderStore::MarkAcceptedScript = QByteArrayLiteral(R"lua(
 redis.call('HSET', KEYS[1], 'state', 'accepted', 'item', ARGV[1], 'quantity', ARGV[2])
 redis.call('HSETNX', KEYS[1], 't_kafka_acknowledged', ARGV[5])
 redis.call('HSETNX', KEYS[1], 'created_at', ARGV[3])
 redis.call('HSETNX', KEYS[1], 'updated_at', ARGV[4])
+if redis.call('PTTL', KEYS[1]) == -1 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[6])
+end
 return redis.call('HSETNX', KEYS[1], 'status', 'created')
 )lua");
 
-// ARGV: claim_at. Returns 1 voided, 0 not ours (or gone), 2 kept because a consumer
+// ARGV: claim_at, the undecided retention in ms (how long the void marker refuses the
+// attempt's record). Returns 1 voided, 0 not ours (or gone), 2 kept because a consumer
 // already admitted the event or wrote a status (the "failed" delivery did reach Kafka):
 // then it is accepted. A void hash keeps created_at so that lab_admit can tell this
 // attempt's record from a later attempt's.
@@ -73,6 +81,7 @@ if f[3] or f[4] then
 end
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'state', 'void', 'created_at', f[5] or '', 'claim_at', f[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 1
 )lua");
 
@@ -223,7 +232,8 @@ void OrderStore::claim(const OrderRequest &order, const QDateTime &createdAt, Cl
     m_redis->eval(ClaimScript, {m_names.orderKey(order.orderId)},
                   {order.item.toUtf8(), QByteArray::number(order.quantity),
                    isoTimestamp(createdAt).toUtf8(), QByteArray::number(m_staleClaimMs),
-                   QByteArray::number(receivedUs >= 0 ? receivedUs : journey::nowMicros()), traceId},
+                   QByteArray::number(receivedUs >= 0 ? receivedUs : journey::nowMicros()), traceId,
+                   QByteArray::number(m_retention.undecidedMs)},
                   [done = std::move(done)](const RedisReply &reply) { done(parseClaimReply(reply)); });
 }
 
@@ -233,7 +243,8 @@ void OrderStore::markAccepted(const OrderCreated &event, DoneCallback done, qint
                   {event.item.toUtf8(), QByteArray::number(event.quantity),
                    isoTimestamp(event.createdAt).toUtf8(),
                    isoTimestamp(QDateTime::currentDateTimeUtc()).toUtf8(),
-                   QByteArray::number(acknowledgedUs >= 0 ? acknowledgedUs : journey::nowMicros())},
+                   QByteArray::number(acknowledgedUs >= 0 ? acknowledgedUs : journey::nowMicros()),
+                   QByteArray::number(m_retention.undecidedMs)},
                   [done = std::move(done)](const RedisReply &reply) {
                       const QString problem = replyProblem(reply, "markAccepted");
                       if (done)
@@ -243,7 +254,8 @@ void OrderStore::markAccepted(const OrderCreated &event, DoneCallback done, qint
 
 void OrderStore::voidClaim(qint64 orderId, qint64 claimAt, VoidCallback done)
 {
-    m_redis->eval(VoidScript, {m_names.orderKey(orderId)}, {QByteArray::number(claimAt)},
+    m_redis->eval(VoidScript, {m_names.orderKey(orderId)},
+                  {QByteArray::number(claimAt), QByteArray::number(m_retention.undecidedMs)},
                   [done = std::move(done)](const RedisReply &reply) {
                       QString problem = replyProblem(reply, "voidClaim");
                       if (problem.isEmpty() && reply.type != RedisReply::Type::Integer)

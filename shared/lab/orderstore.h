@@ -36,7 +36,13 @@
 //                  admitted it first, the event IS in Kafka: state=accepted, 201.
 //                  A void id is free: the next claim starts a new attempt with its own
 //                  created_at, and an old attempt's record stays refused.
+//
+// Expiry (OrderRetention, config.h): a new claim, and a void marker, expire after the
+// undecided retention; notifier-service shortens that to ORDER_RETENTION once the
+// order's notification is published (outcomescripts.h). Then the id is free again.
 #pragma once
+
+#include "lab/config.h"
 
 #include "lab/events.h"
 #include "lab/names.h"
@@ -119,6 +125,9 @@ public:
     /// redis must outlive every call's callback (callbacks never touch the store).
     OrderStore(RedisClient *redis, const Names &names, qint64 staleClaimMs = DefaultStaleClaimMs);
 
+    /// The expiries the scripts set (default: OrderRetention's defaults).
+    void setRetention(const OrderRetention &retention) { m_retention = retention; }
+
     /// receivedUs: the journey's "received" stamp (now when < 0); traceId: the trace the
     /// order.created record will carry (journey::TraceContext).
     void claim(const OrderRequest &order, const QDateTime &createdAt, ClaimCallback done,
@@ -171,6 +180,7 @@ private:
     RedisClient *m_redis;
     Names m_names;
     qint64 m_staleClaimMs;
+    OrderRetention m_retention;
 };
 
 } // namespace lab

@@ -12,11 +12,32 @@ namespace lab::outcomes {
 
 namespace {
 
+// Every key of an order expires (OrderRetention, config.h): a script that creates one
+// gives it what is left of the order hash's lifetime (the claim's undecided window, or
+// ORDER_RETENTION once published), or the undecided window when the order hash has no
+// expiry or does not exist; markPublished then sets ORDER_RETENTION on all of them.
+const QByteArray kLifetimeFunctions = QByteArrayLiteral(R"lua(
+local function lab_lifetime(orderKey, undecidedMs)
+  local left = redis.call('PTTL', orderKey)
+  if left > 0 then return left end
+  return tonumber(undecidedMs)
+end
+local function lab_keep(key, ms)
+  if redis.call('PTTL', key) == -1 then redis.call('PEXPIRE', key, ms) end
+end
+-- a journey stamp on the order hash; an order without one (gone, or never claimed
+-- through order-service) gets none rather than a hash of stamps alone
+local function lab_stamp(orderKey, field, us)
+  if redis.call('EXISTS', orderKey) == 1 then redis.call('HSET', orderKey, field, us) end
+end
+)lua");
+
 // KEYS[1] payment:{id}, KEYS[2] order:{id}; ARGV[1] the candidate outcome JSON,
-// ARGV[2] the order.created event's created_at, ARGV[3] the journey stamp (µs).
+// ARGV[2] the order.created event's created_at, ARGV[3] the undecided retention in ms,
+// ARGV[4] the journey stamp (µs).
 // The first outcome stored wins; every call answers the stored one. 0 when the event is
 // a voided attempt's (lab_admit, orderstore.h) and nothing was stored.
-const QByteArray kPaymentDecide = QByteArray(OrderStore::AdmitFunction) + QByteArrayLiteral(R"lua(
+const QByteArray kPaymentDecide = QByteArray(OrderStore::AdmitFunction) + kLifetimeFunctions + QByteArrayLiteral(R"lua(
 local stored = redis.call('GET', KEYS[1])
 if stored then
   return stored
@@ -24,17 +45,19 @@ end
 if not lab_admit(KEYS[2], ARGV[2]) then
   return 0
 end
-redis.call('SET', KEYS[1], ARGV[1])
-redis.call('HSET', KEYS[2], 't_payment_decided', ARGV[3])
+redis.call('SET', KEYS[1], ARGV[1], 'PX', lab_lifetime(KEYS[2], ARGV[3]))
+lab_stamp(KEYS[2], 't_payment_decided', ARGV[4])
 return ARGV[1]
 )lua");
 
 // KEYS[1] reservation:{id}, KEYS[2] stock:{item}, KEYS[3] order:{id}
 // ARGV[1] item, ARGV[2] quantity, ARGV[3] initial stock of the item, ARGV[4] now (ISO-8601),
-// ARGV[5] the order.created event's created_at, ARGV[6] the journey stamp (µs)
+// ARGV[5] the order.created event's created_at, ARGV[6] the undecided retention in ms,
+// ARGV[7] the journey stamp (µs)
 // Returns {outcome, remaining, reason, at, fresh}: outcome reserved|rejected, fresh 1
 // when this call decided; outcome void (nothing done) for a voided attempt's event.
-const QByteArray kReserveStock = QByteArray(OrderStore::AdmitFunction) + QByteArrayLiteral(R"lua(
+// The stock key never expires.
+const QByteArray kReserveStock = QByteArray(OrderStore::AdmitFunction) + kLifetimeFunctions + QByteArrayLiteral(R"lua(
 local r = KEYS[1]
 local outcome = redis.call('HGET', r, 'outcome')
 if outcome then
@@ -49,7 +72,8 @@ if redis.call('HGET', r, 'state') == 'cancelled' then
   local reason = 'order cancelled: payment failed'
   redis.call('HSET', r, 'outcome', 'rejected', 'remaining', -1, 'reason', reason,
              'item', item, 'quantity', qty, 'at', now)
-  redis.call('HSET', KEYS[3], 't_stock_decided', ARGV[6])
+  lab_keep(r, lab_lifetime(KEYS[3], ARGV[6]))
+  lab_stamp(KEYS[3], 't_stock_decided', ARGV[7])
   return {'rejected', -1, reason, now, 1}
 end
 redis.call('SET', KEYS[2], ARGV[3], 'NX')
@@ -58,20 +82,22 @@ if stock >= qty then
   local left = redis.call('DECRBY', KEYS[2], qty)
   redis.call('HSET', r, 'state', 'reserved', 'outcome', 'reserved', 'remaining', left,
              'item', item, 'quantity', qty, 'at', now)
-  redis.call('HSET', KEYS[3], 't_stock_decided', ARGV[6])
+  lab_keep(r, lab_lifetime(KEYS[3], ARGV[6]))
+  lab_stamp(KEYS[3], 't_stock_decided', ARGV[7])
   return {'reserved', left, '', now, 1}
 end
 local reason = string.format('insufficient stock for %s: %d left, %d requested', item, stock, qty)
 redis.call('HSET', r, 'state', 'rejected', 'outcome', 'rejected', 'remaining', stock,
            'reason', reason, 'item', item, 'quantity', qty, 'at', now)
-redis.call('HSET', KEYS[3], 't_stock_decided', ARGV[6])
+lab_keep(r, lab_lifetime(KEYS[3], ARGV[6]))
+lab_stamp(KEYS[3], 't_stock_decided', ARGV[7])
 return {'rejected', stock, reason, now, 1}
 )lua");
 
-// KEYS[1] reservation:{id}, KEYS[2] stock:{item}
-// ARGV[1] item, ARGV[2] quantity, ARGV[3] now
+// KEYS[1] reservation:{id}, KEYS[2] stock:{item}, KEYS[3] order:{id}
+// ARGV[1] item, ARGV[2] quantity, ARGV[3] now, ARGV[4] the undecided retention in ms
 // Returns {action, stock}: released (stock is the new level), cancelled or unchanged (-1).
-const QByteArray kReleaseStock = QByteArrayLiteral(R"lua(
+const QByteArray kReleaseStock = kLifetimeFunctions + QByteArrayLiteral(R"lua(
 local r = KEYS[1]
 local state = redis.call('HGET', r, 'state')
 if state == 'reserved' then
@@ -83,6 +109,7 @@ end
 if not state then
   redis.call('HSET', r, 'state', 'cancelled', 'item', ARGV[1], 'quantity', ARGV[2],
              'cancelled_at', ARGV[3])
+  lab_keep(r, lab_lifetime(KEYS[3], ARGV[4]))
   return {'cancelled', -1}
 end
 return {'unchanged', -1}
@@ -90,15 +117,17 @@ return {'unchanged', -1}
 
 // KEYS[1] order:{id}
 // ARGV[1] payment|inventory, ARGV[2] 1 (succeeded) or 0 (failed), ARGV[3] reason,
-// ARGV[4] item, ARGV[5] quantity, ARGV[6] created_at fallback, ARGV[7] now, ARGV[8] the
+// ARGV[4] item, ARGV[5] quantity, ARGV[6] created_at fallback, ARGV[7] now,
+// ARGV[8] the undecided retention in ms (an order hash created here), ARGV[9] the
 // journey stamp (µs) of a decision taken now
 // Returns {publish, decided_now, status, reason, item, quantity, created_at, decided,
 // trace_id, t_received, t_kafka_acknowledged, t_payment_decided, t_stock_decided,
 // t_correlated} (the journey so far, for the notification).
-const QByteArray kCorrelate = QByteArrayLiteral(R"lua(
+const QByteArray kCorrelate = kLifetimeFunctions + QByteArrayLiteral(R"lua(
 local key = KEYS[1]
 local kind, ok, reason, now = ARGV[1], ARGV[2] == '1', ARGV[3], ARGV[7]
 redis.call('HSETNX', key, 'item', ARGV[4])
+lab_keep(key, ARGV[8])
 redis.call('HSETNX', key, 'quantity', ARGV[5])
 redis.call('HSETNX', key, 'created_at', ARGV[6])
 local value
@@ -130,11 +159,11 @@ if not redis.call('HGET', key, 'decided') then
   end
   if status == 'failed' then
     redis.call('HSET', key, 'status', status, 'reason', why or 'failed', 'decided', now,
-               'updated_at', now, 't_correlated', ARGV[8])
+               'updated_at', now, 't_correlated', ARGV[9])
     decided_now = 1
   elseif status == 'confirmed' then
     redis.call('HSET', key, 'status', status, 'decided', now, 'updated_at', now,
-               't_correlated', ARGV[8])
+               't_correlated', ARGV[9])
     decided_now = 1
   else
     redis.call('HSET', key, 'status', status, 'updated_at', now)
@@ -151,13 +180,20 @@ return {publish, decided_now, f[1] or '', f[2] or '', f[3] or '', f[4] or '', f[
         f[8] or '', f[9] or '', f[10] or '', f[11] or '', f[12] or '', f[13] or ''}
 )lua");
 
-// KEYS[1] order:{id}, KEYS[2] notifications:recent
-// ARGV[1] the notification JSON, ARGV[2] the list length to keep, ARGV[3] the journey's
-// "notified" stamp (µs; the first publication's is kept)
+// KEYS[1] order:{id}, KEYS[2] notifications:recent, KEYS[3] payment:{id},
+// KEYS[4] reservation:{id}
+// ARGV[1] the notification JSON, ARGV[2] the list length to keep, ARGV[3] ORDER_RETENTION
+// in ms: the order is decided and published, so each of its keys expires after it
+// (a key made later, e.g. a reservation after a payment failure decided the order,
+// takes what is left of the order hash's lifetime). The list is bounded by LTRIM.
+// ARGV[4] the journey's "notified" stamp (µs; the first publication's is kept).
 // Returns 1 when the notification was put on the list by this call.
 const QByteArray kMarkPublished = QByteArrayLiteral(R"lua(
 redis.call('HSET', KEYS[1], 'published', '1')
-redis.call('HSETNX', KEYS[1], 't_notified', ARGV[3])
+redis.call('HSETNX', KEYS[1], 't_notified', ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('PEXPIRE', KEYS[3], ARGV[3])
+redis.call('PEXPIRE', KEYS[4], ARGV[3])
 if redis.call('HSETNX', KEYS[1], 'listed', '1') == 1 then
   redis.call('LPUSH', KEYS[2], ARGV[1])
   redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[2]) - 1)
@@ -200,12 +236,14 @@ const QByteArray &markPublishedScript() { return kMarkPublished; }
 
 // ---------------------------------------------------------------- payment
 
-void decidePayment(RedisClient &redis, const Names &names, const PaymentOutcome &candidate,
-                   const QDateTime &orderCreatedAt, qint64 stampUs, PaymentDone done)
+void decidePayment(RedisClient &redis, const Names &names, const OrderRetention &retention,
+                   const PaymentOutcome &candidate, const QDateTime &orderCreatedAt, qint64 stampUs,
+                   PaymentDone done)
 {
     const qint64 orderId = candidate.orderId;
     redis.eval(kPaymentDecide, {names.paymentKey(orderId), names.orderKey(orderId)},
-               {candidate.toJson(), isoTimestamp(orderCreatedAt).toUtf8(), QByteArray::number(stampUs)},
+               {candidate.toJson(), isoTimestamp(orderCreatedAt).toUtf8(),
+                QByteArray::number(retention.undecidedMs), QByteArray::number(stampUs)},
                [orderId, done = std::move(done)](const RedisReply &reply) {
                    if (reply.isError())
                        return done({}, replyError(reply));
@@ -258,14 +296,15 @@ bool parseReservationReply(const RedisReply &reply, Reservation *out, QString *e
     return true;
 }
 
-void reserveStock(RedisClient &redis, const Names &names, const OrderCreated &order,
-                  qint64 initialStock, const QDateTime &now, qint64 stampUs, ReserveDone done)
+void reserveStock(RedisClient &redis, const Names &names, const OrderRetention &retention,
+                  const OrderCreated &order, qint64 initialStock, const QDateTime &now, qint64 stampUs,
+                  ReserveDone done)
 {
     redis.eval(kReserveStock,
                {names.reservationKey(order.orderId), names.stockKey(order.item), names.orderKey(order.orderId)},
                {order.item.toUtf8(), QByteArray::number(order.quantity),
                 QByteArray::number(initialStock), iso(now), isoTimestamp(order.createdAt).toUtf8(),
-                QByteArray::number(stampUs)},
+                QByteArray::number(retention.undecidedMs), QByteArray::number(stampUs)},
                [done = std::move(done)](const RedisReply &reply) {
                    Reservation r;
                    QString error;
@@ -300,12 +339,14 @@ bool parseReleaseReply(const RedisReply &reply, ReleaseAction *action, qint64 *s
     return true;
 }
 
-void releaseStock(RedisClient &redis, const Names &names, const PaymentOutcome &failedPayment,
-                  const QDateTime &now, ReleaseDone done)
+void releaseStock(RedisClient &redis, const Names &names, const OrderRetention &retention,
+                  const PaymentOutcome &failedPayment, const QDateTime &now, ReleaseDone done)
 {
     redis.eval(kReleaseStock,
-               {names.reservationKey(failedPayment.orderId), names.stockKey(failedPayment.item)},
-               {failedPayment.item.toUtf8(), QByteArray::number(failedPayment.quantity), iso(now)},
+               {names.reservationKey(failedPayment.orderId), names.stockKey(failedPayment.item),
+                names.orderKey(failedPayment.orderId)},
+               {failedPayment.item.toUtf8(), QByteArray::number(failedPayment.quantity), iso(now),
+                QByteArray::number(retention.undecidedMs)},
                [done = std::move(done)](const RedisReply &reply) {
                    ReleaseAction action = ReleaseAction::Unchanged;
                    qint64 stock = -1;
@@ -378,8 +419,8 @@ bool parseCorrelationReply(const RedisReply &reply, qint64 orderId, Correlation 
     return true;
 }
 
-void correlate(RedisClient &redis, const Names &names, const OutcomeEvent &event,
-               const QDateTime &now, qint64 stampUs, CorrelateDone done)
+void correlate(RedisClient &redis, const Names &names, const OrderRetention &retention,
+               const OutcomeEvent &event, const QDateTime &now, qint64 stampUs, CorrelateDone done)
 {
     const bool payment = event.kind == OutcomeEvent::Kind::Payment;
     const qint64 orderId = event.orderId;
@@ -387,7 +428,7 @@ void correlate(RedisClient &redis, const Names &names, const OutcomeEvent &event
                {payment ? QByteArrayLiteral("payment") : QByteArrayLiteral("inventory"),
                 event.ok ? QByteArrayLiteral("1") : QByteArrayLiteral("0"), event.reason.toUtf8(),
                 event.item.toUtf8(), QByteArray::number(event.quantity), iso(event.at), iso(now),
-                QByteArray::number(stampUs)},
+                QByteArray::number(retention.undecidedMs), QByteArray::number(stampUs)},
                [orderId, done = std::move(done)](const RedisReply &reply) {
                    Correlation c;
                    QString error;
@@ -397,13 +438,16 @@ void correlate(RedisClient &redis, const Names &names, const OutcomeEvent &event
                });
 }
 
-void markPublished(RedisClient &redis, const Names &names, const Notification &notification,
-                   qint64 stampUs, MarkDone done)
+void markPublished(RedisClient &redis, const Names &names, const OrderRetention &retention,
+                   const Notification &notification, qint64 stampUs, MarkDone done)
 {
     Notification listed = notification;
     listed.backlog = false;
-    redis.eval(kMarkPublished, {names.orderKey(notification.orderId), names.recentNotificationsKey()},
-               {listed.toJson(), QByteArray::number(RecentNotifications), QByteArray::number(stampUs)},
+    const qint64 id = notification.orderId;
+    redis.eval(kMarkPublished,
+               {names.orderKey(id), names.recentNotificationsKey(), names.paymentKey(id), names.reservationKey(id)},
+               {listed.toJson(), QByteArray::number(RecentNotifications), QByteArray::number(retention.decidedMs),
+                QByteArray::number(stampUs)},
                [done = std::move(done)](const RedisReply &reply) {
                    if (reply.isError())
                        return done(false, replyError(reply));

@@ -18,12 +18,18 @@
 //                         t_payment_decided, t_stock_decided, t_correlated, t_notified
 //   notifications:recent  list of the last 100 published notifications, newest first
 //
+// Expiry (OrderRetention, config.h): every key of an order is created with what is left
+// of the order hash's lifetime (the undecided window when that hash has none), and
+// markPublished() sets ORDER_RETENTION on order:{id}, payment:{id} and reservation:{id}.
+// stock:{item} and notifications:recent (bounded by LTRIM) never expire.
+//
 // Each function runs one script and calls `done` exactly once on the owner's thread
 // with the result, or with an error message (Redis down, a timeout, a reply of an
 // unexpected shape); on an error nothing may be assumed about the result and the
 // caller retries (every script is safe to run again).
 #pragma once
 
+#include "lab/config.h"
 #include "lab/events.h"
 #include "lab/names.h"
 
@@ -57,8 +63,9 @@ inline constexpr int RecentNotifications = 100;
 /// to an attempt order-service voided (OrderStore::AdmitFunction): nothing was stored.
 using PaymentDone = std::function<void(const std::optional<lab::PaymentOutcome> &stored, const QString &error)>;
 /// stampUs: the journey's "payment_decided" stamp, stored with a first decision only.
-void decidePayment(RedisClient &redis, const Names &names, const PaymentOutcome &candidate,
-                   const QDateTime &orderCreatedAt, qint64 stampUs, PaymentDone done);
+void decidePayment(RedisClient &redis, const Names &names, const OrderRetention &retention,
+                   const PaymentOutcome &candidate, const QDateTime &orderCreatedAt, qint64 stampUs,
+                   PaymentDone done);
 
 // ---------------------------------------------------------------- inventory
 
@@ -80,8 +87,9 @@ using ReserveDone = std::function<void(const lab::outcomes::Reservation &result,
 /// suffices, else the order is rejected naming what is left. `now` stamps a new decision.
 /// The event of an attempt order-service voided is refused (Reservation::voided).
 /// stampUs: the journey's "stock_decided" stamp, stored with a new decision only.
-void reserveStock(RedisClient &redis, const Names &names, const OrderCreated &order,
-                  qint64 initialStock, const QDateTime &now, qint64 stampUs, ReserveDone done);
+void reserveStock(RedisClient &redis, const Names &names, const OrderRetention &retention,
+                  const OrderCreated &order, qint64 initialStock, const QDateTime &now, qint64 stampUs,
+                  ReserveDone done);
 
 /// What releaseStock() did.
 enum class ReleaseAction
@@ -94,8 +102,8 @@ using ReleaseDone = std::function<void(lab::outcomes::ReleaseAction action, qint
                                        const QString &error)>;
 
 /// Undoes the reservation of an order whose payment failed (idempotent).
-void releaseStock(RedisClient &redis, const Names &names, const PaymentOutcome &failedPayment,
-                  const QDateTime &now, ReleaseDone done);
+void releaseStock(RedisClient &redis, const Names &names, const OrderRetention &retention,
+                  const PaymentOutcome &failedPayment, const QDateTime &now, ReleaseDone done);
 
 // ---------------------------------------------------------------- notifier
 
@@ -130,15 +138,16 @@ using CorrelateDone = std::function<void(const lab::outcomes::Correlation &resul
 /// as either side failed (with that side's reason), confirmed when both succeeded.
 /// stampUs: the journey's "correlated" stamp, stored when this call decides. The
 /// notification to publish carries the journey so far (Notification::timeline).
-void correlate(RedisClient &redis, const Names &names, const OutcomeEvent &event,
-               const QDateTime &now, qint64 stampUs, CorrelateDone done);
+void correlate(RedisClient &redis, const Names &names, const OrderRetention &retention,
+               const OutcomeEvent &event, const QDateTime &now, qint64 stampUs, CorrelateDone done);
 
-/// After the notification reached Kafka: marks the order published and, once per order,
-/// puts the notification on notifications:recent (trimmed to RecentNotifications).
+/// After the notification reached Kafka: marks the order published, sets
+/// retention.decidedMs on its keys and, once per order, puts the notification on
+/// notifications:recent (trimmed to RecentNotifications).
 /// stampUs: the journey's "notified" stamp (the first publication's is kept).
 using MarkDone = std::function<void(bool listedNow, const QString &error)>;
-void markPublished(RedisClient &redis, const Names &names, const Notification &notification,
-                   qint64 stampUs, MarkDone done);
+void markPublished(RedisClient &redis, const Names &names, const OrderRetention &retention,
+                   const Notification &notification, qint64 stampUs, MarkDone done);
 
 /// Reads notifications:recent, oldest first, skipping (and logging) entries that do not
 /// parse.

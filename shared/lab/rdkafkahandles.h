@@ -38,6 +38,7 @@ using TopicPtr = std::unique_ptr<rd_kafka_topic_t, Deleter<&rd_kafka_topic_destr
 using AdminOptionsPtr = std::unique_ptr<rd_kafka_AdminOptions_t, Deleter<&rd_kafka_AdminOptions_destroy>>;
 using HeadersPtr = std::unique_ptr<rd_kafka_headers_t, Deleter<&rd_kafka_headers_destroy>>;
 using NewTopicPtr = std::unique_ptr<rd_kafka_NewTopic_t, Deleter<&rd_kafka_NewTopic_destroy>>;
+using ConfigResourcePtr = std::unique_ptr<rd_kafka_ConfigResource_t, Deleter<&rd_kafka_ConfigResource_destroy>>;
 
 /// A consumed record's headers, copied (none: empty). Defined in kafkaconsumer.cpp.
 KafkaHeaders copyHeaders(const rd_kafka_message_t *message);

@@ -40,6 +40,10 @@ namespace {
 
 constexpr int kMinBackoffMs = 100;
 constexpr int kMaxBackoffMs = 2000;
+// Behind Sentinels a retry is a question to a Sentinel plus a refused connection at
+// most: cheap, and after a failover the sooner the better (the chaos test's Redis
+// master kill lost ~0.8 s of orders to a 1.6 s backoff step).
+constexpr int kMaxBackoffWithSentinelsMs = 500;
 
 RedisReply copyReply(const redisReply *r)
 {
@@ -95,10 +99,13 @@ public:
         QObject::connect(&reconnectTimer, &QTimer::timeout, q, [this] { connectNow(); });
         QObject::connect(&watchdog, &QTimer::timeout, q, [this] { checkTimeouts(); });
         applyWatchdogInterval();
+        checkTimer.setInterval(CheckIntervalMs);
+        QObject::connect(&checkTimer, &QTimer::timeout, q, [this] { checkServer(); });
     }
 
     ~Private()
     {
+        resolver.reset(); // its pending answers are dropped with it
         destroying = true;
         wantConnected = false;
         reconnectTimer.stop();
@@ -183,6 +190,106 @@ public:
     {
         if (ctx || !wantConnected || destroying)
             return;
+        if (!resolver) {
+            connectTo();
+            return;
+        }
+        if (resolving)
+            return;
+        resolving = true;
+        resolver->resolve([this](const std::optional<sentinel::Address> &master, const QString &error) {
+            resolving = false;
+            if (ctx || !wantConnected || destroying)
+                return;
+            if (!master) {
+                attemptEnded(error, false);
+                return;
+            }
+            setServer(*master);
+            connectTo();
+        });
+    }
+
+    void setServer(const sentinel::Address &address)
+    {
+        if (address.host == host && address.port == port)
+            return;
+        if (everConnected)
+            qCWarning(lcRedis).noquote() << "the Sentinels name" << address.toString() << "as the master of"
+                                         << resolver->masterName() << "now (was" << where() + QStringLiteral(")");
+        host = address.host;
+        port = address.port;
+        hostUtf8 = host.toUtf8();
+    }
+
+    // Ends the connection from the event loop (never from inside a hiredis callback);
+    // the reconnection asks the Sentinels again.
+    void dropConnection(const QString &why)
+    {
+        if (!ctx)
+            return;
+        qCWarning(lcRedis).noquote() << why;
+        closeReason = why;
+        redisAsyncFree(ctx);
+        closeReason.clear();
+    }
+
+    // (not on a pub/sub connection, which takes no other commands)
+    int maxBackoffMs() const { return resolver ? kMaxBackoffWithSentinelsMs : kMaxBackoffMs; }
+
+    bool checksServer() const { return (resolver || replicaWaitMs > 0) && subscriptions.isEmpty(); }
+
+    // Once a second while connected: is it still the master (ROLE, and the Sentinels'
+    // answer), and how many replicas does it have online (what WAIT waits for).
+    void checkServer()
+    {
+        if (!ctx || !connected)
+            return;
+        if (!roleCheckOut) {
+            roleCheckOut = true;
+            redisAsyncContext *ac = ctx;
+            sendRole([this, ac](const RedisReply &reply) {
+                roleCheckOut = false;
+                if (ctx == ac)
+                    applyRole(reply, ac);
+            });
+        }
+        if (resolver && !resolving && !resolveCheckOut) {
+            resolveCheckOut = true;
+            redisAsyncContext *ac = ctx;
+            resolver->resolve([this, ac](const std::optional<sentinel::Address> &master, const QString &) {
+                resolveCheckOut = false;
+                if (ctx == ac && master && (master->host != host || master->port != port))
+                    dropConnection(QStringLiteral("the Sentinels name %1 as the master now; leaving %2")
+                                       .arg(master->toString(), where()));
+            });
+        }
+    }
+
+    // ROLE goes through command(): its reply arrives in order with the others, and its
+    // callback runs from the delivery queue (outside hiredis).
+    void sendRole(Callback cb) { q->command({"ROLE"}, std::move(cb)); }
+
+    /// Takes a ROLE reply of connection ac into account; false when the server is not
+    /// a master although the Sentinels named it (the connection is dropped then).
+    bool applyRole(const RedisReply &reply, redisAsyncContext *ac)
+    {
+        const sentinel::Role role = sentinel::parseRoleReply(reply);
+        if (resolver && role.name != "master") {
+            if (ctx == ac)
+                dropConnection(QStringLiteral("Redis at %1 is not a master (ROLE: %2); asking the Sentinels again")
+                                   .arg(where(), role.name.isEmpty() ? reply.errorMessage() : QString::fromUtf8(role.name)));
+            return false;
+        }
+        if (role.connectedReplicas != replicas && replicaWaitMs > 0)
+            qCInfo(lcRedis).noquote() << "Redis at" << where() << "has" << role.connectedReplicas
+                                      << "replica(s) online: script calls wait for" << role.connectedReplicas;
+        replicas = role.connectedReplicas;
+        return true;
+    }
+
+    void connectTo()
+    {
         redisAsyncContext *ac = redisAsyncConnect(hostUtf8.constData(), int(port));
         if (!ac) {
             attemptEnded(QStringLiteral("Redis at %1: cannot allocate a context").arg(where()), false);
@@ -217,7 +324,7 @@ public:
         if (!wantConnected || destroying)
             return;
         reconnectTimer.start(backoffMs);
-        backoffMs = std::min(backoffMs * 2, kMaxBackoffMs);
+        backoffMs = std::min(backoffMs * 2, maxBackoffMs());
     }
 
     // A connection attempt or an established connection ended.
@@ -232,7 +339,7 @@ public:
         } else if (wantConnected) {
             if (failedAttempts++ == 0)
                 qCWarning(lcRedis).noquote() << "cannot connect:" << reason << "(retrying with backoff up to"
-                                             << kMaxBackoffMs << "ms)";
+                                             << maxBackoffMs() << "ms)";
             else
                 qCDebug(lcRedis).noquote() << "reconnect attempt" << failedAttempts << "failed:" << reason;
         }
@@ -253,6 +360,8 @@ public:
         }
         const bool wasConnected = connected;
         connected = false;
+        verifying = false;
+        checkTimer.stop();
         failAllInFlight(reason);
         attemptEnded(reason, wasConnected);
     }
@@ -338,8 +447,37 @@ public:
         auto *d = static_cast<Private *>(ac->data);
         if (status != REDIS_OK)
             return; // hiredis frees the context next; the cleanup hook reports it
-        d->connected = true;
         d->loadedScripts.clear(); // a new connection may be a restarted server: send scripts whole once
+        if (!d->checksServer()) {
+            d->markConnected();
+            return;
+        }
+        // Connected only once ROLE says what the server is (and, with Sentinels, that it
+        // is the master). Commands sent meanwhile are queued behind ROLE; if the server
+        // turns out to be a replica, they fail with the connection.
+        d->verifying = true;
+        auto *ctx = const_cast<redisAsyncContext *>(ac);
+        d->post([d, ctx] {
+            if (d->ctx != ctx || !d->verifying)
+                return;
+            d->sendRole([d, ctx](const RedisReply &reply) {
+                if (d->ctx != ctx || !d->verifying)
+                    return;
+                d->verifying = false;
+                if (reply.isError() && !d->resolver) {
+                    d->markConnected(); // a server without ROLE (very old): no replica count
+                    return;
+                }
+                if (d->applyRole(reply, ctx))
+                    d->markConnected();
+            });
+        });
+    }
+
+    void markConnected()
+    {
+        Private *d = this;
+        d->connected = true;
         d->backoffMs = kMinBackoffMs;
         if (d->failedAttempts > 0 || d->everConnected)
             qCInfo(lcRedis).noquote() << "reconnected to Redis at" << d->where();
@@ -348,6 +486,8 @@ public:
         d->failedAttempts = 0;
         d->everConnected = true;
         d->lastError.clear();
+        if (d->checksServer())
+            d->checkTimer.start();
         d->post([d] { emit d->q->connected(); });
     }
 
@@ -355,7 +495,16 @@ public:
     {
         auto *d = static_cast<Private *>(ac->data);
         const auto id = quint64(reinterpret_cast<std::uintptr_t>(privdata));
-        d->complete(id, r ? copyReply(static_cast<const redisReply *>(r)) : RedisReply::error(d->lossReason(ac)));
+        RedisReply reply = r ? copyReply(static_cast<const redisReply *>(r)) : RedisReply::error(d->lossReason(ac));
+        if (d->resolver && reply.isError() && reply.string.startsWith("READONLY")) {
+            // The master was turned into a replica under us (a failover): move at once.
+            d->post([d, ac] {
+                if (d->ctx == ac)
+                    d->dropConnection(QStringLiteral("Redis at %1 answered READONLY (a replica now); asking the Sentinels again")
+                                          .arg(d->where()));
+            });
+        }
+        d->complete(id, std::move(reply));
     }
 
     static void onSubscribeReply(redisAsyncContext *ac, void *r, void *)
@@ -392,6 +541,15 @@ public:
     QString host;
     quint16 port;
     QByteArray hostUtf8;
+
+    std::unique_ptr<SentinelResolver> resolver; ///< set by useSentinels()
+    bool resolving = false;       ///< asking the Sentinels before connecting
+    bool resolveCheckOut = false; ///< the periodic Sentinel check awaits its answer
+    bool roleCheckOut = false;    ///< the periodic ROLE awaits its answer
+    bool verifying = false;       ///< connected, ROLE not answered yet
+    int replicaWaitMs = 0;
+    int replicas = 0; ///< online replicas of the server at the last ROLE
+    QTimer checkTimer;
 
     redisAsyncContext *ctx = nullptr;
     QSocketNotifier *readNotifier = nullptr;
@@ -446,6 +604,7 @@ public:
     QHash<const char *, ScriptInfo> scripts; ///< by the script's data pointer
     QSet<QByteArray> loadedScripts; ///< SHA-1s sent whole (EVAL) on this connection
 
+    struct ReplicaWait;
     ScriptInfo &scriptInfo(const QByteArray &script);
     void sendEval(const QByteArray &script, const QByteArray &sha, const QByteArrayList &keys,
                   const QByteArrayList &args, Callback cb);
@@ -485,30 +644,94 @@ return out
     return *scripts.insert(script.constData(), info);
 }
 
+// A script call whose answer waits for the replicas (setReplicaWaitMs): the script's
+// reply and the WAIT that follows it on the connection, whichever comes last delivers.
+struct RedisClient::Private::ReplicaWait
+{
+    RedisClient::Callback cb;
+    int wanted = 0;
+    int timeoutMs = 0;
+    int generation = 0; ///< of the WAIT that counts (a NOSCRIPT retry sends another)
+    bool haveReply = false;
+    bool haveWait = false;
+    bool delivered = false;
+    RedisReply reply;
+    RedisReply waitReply;
+
+    void finishIfDone()
+    {
+        if (delivered || !haveReply)
+            return;
+        if (reply.isError()) { // nothing to wait for; the caller retries
+            delivered = true;
+            if (cb)
+                cb(reply);
+            return;
+        }
+        if (!haveWait)
+            return;
+        delivered = true;
+        const QString shortfall = sentinel::replicationShortfall(waitReply, wanted, timeoutMs);
+        if (cb)
+            cb(shortfall.isEmpty() ? reply : RedisReply::error(shortfall));
+    }
+};
+
 void RedisClient::Private::sendEval(const QByteArray &script, const QByteArray &sha, const QByteArrayList &keys,
                                     const QByteArrayList &args, Callback cb)
 {
     QByteArrayList tail;
     tail.reserve(1 + keys.size() + args.size());
     tail << QByteArray::number(keys.size()) << keys << args;
+    // WAIT right behind the script on the same connection (pipelined: no extra round
+    // trip before it); it covers every write this connection made before it.
+    std::shared_ptr<ReplicaWait> wait;
+    if (replicaWaitMs > 0 && replicas > 0) {
+        wait = std::make_shared<ReplicaWait>();
+        wait->cb = std::move(cb);
+        wait->wanted = replicas;
+        wait->timeoutMs = replicaWaitMs;
+        cb = [wait](const RedisReply &reply) {
+            wait->reply = reply;
+            wait->haveReply = true;
+            wait->finishIfDone();
+        };
+    }
+    const auto sendWait = [this, wait] {
+        if (!wait)
+            return;
+        const int generation = ++wait->generation;
+        wait->haveWait = false;
+        q->command({"WAIT", QByteArray::number(wait->wanted), QByteArray::number(wait->timeoutMs)},
+                   [wait, generation](const RedisReply &reply) {
+                       if (generation != wait->generation)
+                           return; // the WAIT before a NOSCRIPT retry: another one follows it
+                       wait->waitReply = reply;
+                       wait->haveWait = true;
+                       wait->finishIfDone();
+                   });
+    };
     // The first call of a script on a connection sends it whole, which also caches it
     // on the server: EVALSHA would fail with NOSCRIPT and its EVAL retry would run
     // after commands sent meanwhile (calls must run in the order they were made).
     if (!loadedScripts.contains(sha)) {
         loadedScripts.insert(sha);
         q->command(QByteArrayList{"EVAL", script} + tail, std::move(cb));
+        sendWait();
         return;
     }
     // The callback only runs from the delivery queue, which dies with the client.
     // NOSCRIPT now means SCRIPT FLUSH by someone else: resend it whole.
-    q->command(QByteArrayList{"EVALSHA", sha} + tail, [this, script, tail, cb](const RedisReply &reply) {
+    q->command(QByteArrayList{"EVALSHA", sha} + tail, [this, script, tail, cb, sendWait](const RedisReply &reply) {
         if (reply.isError() && reply.string.startsWith("NOSCRIPT")) {
             q->command(QByteArrayList{"EVAL", script} + tail, cb);
+            sendWait();
             return;
         }
         if (cb)
             cb(reply);
     });
+    sendWait();
 }
 
 void RedisClient::Private::flushEvals()
@@ -566,6 +789,21 @@ RedisClient::RedisClient(const QString &host, quint16 port, QObject *parent)
 }
 
 RedisClient::~RedisClient() = default;
+
+void RedisClient::useSentinels(const QList<sentinel::Address> &sentinels, const QByteArray &masterName)
+{
+    d->resolver = std::make_unique<SentinelResolver>(sentinels, masterName);
+}
+
+void RedisClient::setReplicaWaitMs(int timeoutMs)
+{
+    d->replicaWaitMs = std::max(0, timeoutMs);
+}
+
+QString RedisClient::serverAddress() const
+{
+    return d->where();
+}
 
 void RedisClient::connectToServer()
 {

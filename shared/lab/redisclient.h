@@ -5,12 +5,17 @@
 // the owner's thread: with the reply, or with an Error reply when the connection was
 // lost or the command timed out.
 //
+// With useSentinels() it connects to whatever master the Sentinels name and follows it
+// through a failover (sentinel.h); with setReplicaWaitMs() a script call answers only
+// once the master's replicas have its writes (docs/RELIABILITY.md, "Redis failover").
+//
 // A client that called subscribe() is in pub/sub mode: use another client for commands
 // (they get an Error reply). Callbacks of commands still pending when the client is
 // destroyed are dropped, never called; a callback may itself delete the client.
 #pragma once
 
 #include "lab/redisreply.h"
+#include "lab/sentinel.h"
 
 #include <QObject>
 #include <QByteArrayList>
@@ -30,7 +35,26 @@ public:
     explicit RedisClient(const QString &host, quint16 port, QObject *parent = nullptr);
     ~RedisClient() override;
 
-    /// Starts connecting; reconnects by itself after losses (backoff 100 ms .. 2 s).
+    /// Connect to the master that these Sentinels name for masterName instead of the
+    /// host and port given above. At every (re)connection the Sentinels are asked again
+    /// and the server must answer ROLE with "master"; while connected, both are checked
+    /// again every CheckIntervalMs, and the connection moves when the master does (also
+    /// on a READONLY reply). Call before connectToServer().
+    void useSentinels(const QList<sentinel::Address> &sentinels, const QByteArray &masterName);
+    /// timeoutMs > 0: a script call (eval) answers only once every replica the master had
+    /// online at the last check (ROLE, every CheckIntervalMs) acknowledged its writes:
+    /// `WAIT <replicas> <timeoutMs>` follows each script call or batch on the connection.
+    /// Fewer acknowledgements within the time make the calls fail with an Error reply
+    /// (the writes stay on the master; callers retry, scripts are idempotent). A master
+    /// without replicas is not waited for. 0 (the default): no WAIT.
+    void setReplicaWaitMs(int timeoutMs);
+    static constexpr int CheckIntervalMs = 1000;
+    /// host:port of the server this client is connected or connecting to (with
+    /// Sentinels: the master they named last).
+    QString serverAddress() const;
+
+    /// Starts connecting; reconnects by itself after losses (backoff 100 ms .. 2 s; with
+    /// Sentinels .. 500 ms).
     void connectToServer();
     void disconnectFromServer();
     bool isConnected() const;

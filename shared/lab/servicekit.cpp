@@ -5,7 +5,9 @@
 #include "lab/kafkaconsumer.h"
 #include "lab/kafkaprobe.h"
 #include "lab/kafkaproducer.h"
+#include "lab/metrics.h"
 #include "lab/redisclient.h"
+#include "lab/redismemory.h"
 #include "lab/shutdown.h"
 
 #include <QCoreApplication>
@@ -33,6 +35,24 @@ Endpoint endpointOrDie(const Config &config, const QString &portEnv)
     return {address, quint16(port)};
 }
 
+OrderRetention orderRetentionOrDie(const Config &config)
+{
+    QString error;
+    const auto retention = config.orderRetention(&error);
+    if (!retention)
+        die(error);
+    qInfo("order keys expire %lld s after publication, %lld s after creation when never decided",
+          retention->decidedMs / 1000, retention->undecidedMs / 1000);
+    Metrics::instance().setGauge(QStringLiteral("lab_order_retention_seconds"),
+                                 QStringLiteral("ORDER_RETENTION: how long Redis keeps a published order's keys."),
+                                 double(retention->decidedMs) / 1000.0);
+    Metrics::instance().setGauge(QStringLiteral("lab_order_undecided_retention_seconds"),
+                                 QStringLiteral("ORDER_UNDECIDED_RETENTION: how long Redis keeps the keys of an order "
+                                                "never decided and published."),
+                                 double(retention->undecidedMs) / 1000.0);
+    return *retention;
+}
+
 void installAccessPolicy(const Config &config)
 {
     const QString bind = config.value(QStringLiteral("bind-address"));
@@ -58,6 +78,33 @@ void installAccessPolicy(const Config &config)
     qInfo("browser access: origins %s; hosts %s", qPrintable(origins), qPrintable(hosts.join(QStringLiteral(", "))));
 }
 
+void configureRedis(RedisClient *redis, const Config &config)
+{
+    QString error;
+    const auto sentinels = sentinel::parseAddressList(config.value(QStringLiteral("redis-sentinels")), &error);
+    if (!sentinels)
+        die(QStringLiteral("--redis-sentinels (REDIS_SENTINELS): %1").arg(error));
+    const QByteArray masterName = config.value(QStringLiteral("redis-master-name")).toUtf8();
+    if (!sentinels->isEmpty() && masterName.isEmpty())
+        die(QStringLiteral("--redis-master-name (REDIS_MASTER_NAME) must not be empty with --redis-sentinels"));
+    const QString waitText = config.value(QStringLiteral("redis-replica-wait-ms"));
+    bool ok = true;
+    const qint64 waitMs = waitText.isEmpty() ? (sentinels->isEmpty() ? 0 : 1000) : waitText.toLongLong(&ok);
+    if (!ok || waitMs < 0 || waitMs > 60000)
+        die(QStringLiteral("--redis-replica-wait-ms (REDIS_REPLICA_WAIT_MS) must be from 0 to 60000, not \"%1\"").arg(waitText));
+    if (!sentinels->isEmpty()) {
+        redis->useSentinels(*sentinels, masterName);
+        QStringList names;
+        for (const sentinel::Address &a : *sentinels)
+            names.append(a.toString());
+        qInfo("Redis: the master \"%s\" named by the Sentinels %s", masterName.constData(),
+              qPrintable(names.join(QStringLiteral(", "))));
+    }
+    redis->setReplicaWaitMs(int(waitMs));
+    if (waitMs > 0)
+        qInfo("Redis: script calls wait up to %lld ms for the master's replicas (WAIT)", waitMs);
+}
+
 QMap<QString, QString> consumerDefaults()
 {
     return {
@@ -74,6 +121,19 @@ HttpService::HealthCheck redisCheck(const RedisClient *redis)
                 *detail = QStringLiteral("Redis unreachable");
                 return false;
             }};
+}
+
+void addRedisChecks(HttpService &http, RedisClient *redis, const Config &config)
+{
+    bool ok = false;
+    const qint64 percent = config.intValue(QStringLiteral("redis-memory-warn-percent"), &ok,
+                                           RedisMemoryProbe::DefaultWarnPercent);
+    if (!ok || percent < 1 || percent > 100)
+        die(QStringLiteral("--redis-memory-warn-percent (REDIS_MEMORY_WARN_PERCENT) must be from 1 to 100"));
+    auto *probe = new RedisMemoryProbe(redis, int(percent), 5000, &http);
+    probe->start();
+    http.addHealthCheck(redisCheck(redis));
+    http.addHealthCheck(probe->healthCheck());
 }
 
 HttpService::HealthCheck kafkaCheck(const KafkaProbe *probe)

@@ -35,12 +35,22 @@ struct Endpoint
 /// the message (e.g. "PAYMENT_PORT"). Exits via die() when either is invalid.
 Endpoint endpointOrDie(const Config &config, const QString &portEnv);
 
+/// The order-retention settings (Config::orderRetentionOptions()), validated; exits
+/// via die() when they are inconsistent.
+OrderRetention orderRetentionOrDie(const Config &config);
+
 /// The browser access policy from the allowed-origins and allowed-hosts settings
 /// (LAB_ALLOWED_ORIGINS, LAB_ALLOWED_HOSTS), made the process's AccessPolicy::current().
 /// The default origins are the browser UI's on port $NOTIFIER_PORT (8000 when unset;
 /// `./lab up` passes it to every service). Exits via die() on an invalid entry; logs a
 /// warning when an operator opened a check with "*".
 void installAccessPolicy(const Config &config);
+
+/// Applies the Redis settings besides host and port to a client not yet connected:
+/// redis-sentinels with redis-master-name (RedisClient::useSentinels) and
+/// redis-replica-wait-ms (RedisClient::setReplicaWaitMs; default 1000 ms with Sentinels,
+/// else off). Exits via die() on an invalid value. Logs where Redis is looked for.
+void configureRedis(RedisClient *redis, const Config &config);
 
 /// librdkafka consumer settings every service uses: session.timeout.ms 10 s, so a
 /// crashed instance's partitions move to the others after 10 s rather than 45 s, and
@@ -49,6 +59,10 @@ QMap<QString, QString> consumerDefaults();
 
 /// /healthz checks answering from cached state (never blocking).
 HttpService::HealthCheck redisCheck(const RedisClient *redis);
+/// The Redis checks of a service: redisCheck() and, advisory, its memory against
+/// maxmemory (RedisMemoryProbe, owned by http; threshold from the
+/// redis-memory-warn-percent setting, REDIS_MEMORY_WARN_PERCENT).
+void addRedisChecks(HttpService &http, RedisClient *redis, const Config &config);
 HttpService::HealthCheck kafkaCheck(const KafkaProbe *probe);
 
 /// On SIGTERM/SIGINT: stop intake, wait up to drainMs for records in hand, stop the

@@ -525,6 +525,47 @@ private slots:
         QCOMPARE(hits.value(5).value(QStringLiteral("quantity")).toInteger(), qint64(3));
     }
 
+    // The dedupe promise has a window (docs/RELIABILITY.md, "Retention"): until
+    // ORDER_RETENTION after its notification, a retry is answered like the first request
+    // and a different payload gets 409; once the order's keys expired the id is free and
+    // a request with it is a new order: its own notification (not taken for a
+    // republication by the fan-out) and its search document replacing the old one.
+    void anExpiredOrderIdIsANewOrder()
+    {
+        ServiceStack stack;
+        stack.setEnv(QStringLiteral("ORDER_RETENTION"), QStringLiteral("3s"));
+        const QString error = startAll(stack);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        auto feed = openFeed(stack);
+        QVERIFY(feed);
+        const lab::Names names(stack.ns());
+
+        QCOMPARE(createOrder(stack, 8, QStringLiteral("mouse"), 1).status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(feed->count(8), 1, kFlowTimeoutMs);
+        const lab::Notification first = *feed->last(8);
+        // Within the retention: the same order, or a conflict.
+        QCOMPARE(createOrder(stack, 8, QStringLiteral("mouse"), 1).status, 200);
+        QCOMPARE(createOrder(stack, 8, QStringLiteral("lamp"), 4).status, 409);
+        const qint64 left = redis({"PTTL", names.orderKey(8)})->toInteger(-3);
+        QVERIFY2(left > 0 && left <= 3000, qPrintable(QString::number(left)));
+
+        // 30 s: a hang bound only; Redis drops the keys on their next access after 3 s.
+        QTRY_VERIFY_WITH_TIMEOUT(redis({"EXISTS", names.orderKey(8), names.paymentKey(8), names.reservationKey(8)})
+                                         ->toInteger(-1) == 0,
+                                 30000);
+        QCOMPARE(createOrder(stack, 8, QStringLiteral("lamp"), 4).status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(feed->count(8), 2, kFlowTimeoutMs);
+        const lab::Notification second = *feed->last(8);
+        QCOMPARE(second.item, QStringLiteral("lamp"));
+        QCOMPARE(second.quantity, qint64(4));
+        QVERIFY(second.createdAt > first.createdAt);
+        QCOMPARE(orderView(stack, 8).value(QStringLiteral("item")).toString(), QStringLiteral("lamp"));
+        QTRY_VERIFY_WITH_TIMEOUT(search(stack, QStringLiteral("lamp")).contains(8), kFlowTimeoutMs);
+        QVERIFY(!search(stack, QStringLiteral("mouse")).contains(8));
+        flush(stack, {feed.get()}, 999);
+        QCOMPARE(feed->count(8), 2);
+    }
+
     void lateClientsGetTheBacklog()
     {
         ServiceStack stack;

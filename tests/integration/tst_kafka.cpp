@@ -695,6 +695,49 @@ private slots:
         QVERIFY(error.message().contains(QStringLiteral("not a valid topic!")));
     }
 
+    // Every contract topic is created with its retention (time and bytes, segment size
+    // and age: kafkaadmin::topicConfig), an operator's LAB_KAFKA_TOPIC_CONFIG wins, and
+    // a topic made without them gets them from alterTopicConfig (lab-admin create-topics).
+    void contractTopicsShouldBeCreatedWithTheirRetention()
+    {
+        LAB_REQUIRE_KAFKA();
+        const lab::Names names(labtest::uniqueName(QStringLiteral("tst-kafka-retention")));
+        const QStringList topics = lab::kafkaadmin::contractTopics(names);
+        auto dropTopics = qScopeGuard([&] { lab::kafkaadmin::deleteTopics(labtest::kafkaBrokers(), topics, 15000); });
+        QVERIFY(!qEnvironmentVariableIsSet(lab::kafkaadmin::TopicConfigVariable));
+        const QMap<QString, QString> expected{{QStringLiteral("retention.ms"), QStringLiteral("259200000")},
+                                              {QStringLiteral("retention.bytes"), QStringLiteral("134217728")},
+                                              {QStringLiteral("segment.bytes"), QStringLiteral("33554432")},
+                                              {QStringLiteral("segment.ms"), QStringLiteral("86400000")}};
+        QCOMPARE(lab::kafkaadmin::topicConfig(), expected);
+        const KafkaError created = lab::kafkaadmin::ensureContractTopics(labtest::kafkaBrokers(), names, 15000);
+        QVERIFY2(!created, qPrintable(created.toString()));
+        for (const QString &t : topics) {
+            KafkaError error;
+            const QMap<QString, QString> got = lab::kafkaadmin::topicOverrides(labtest::kafkaBrokers(), t, &error, 15000);
+            QVERIFY2(!error, qPrintable(error.toString()));
+            QCOMPARE(got, expected);
+        }
+
+        qputenv(lab::kafkaadmin::TopicConfigVariable, "retention.ms=60000,segment.ms=10000");
+        const QMap<QString, QString> soak = lab::kafkaadmin::topicConfig();
+        qunsetenv(lab::kafkaadmin::TopicConfigVariable);
+        QCOMPARE(soak.value(QStringLiteral("retention.ms")), QStringLiteral("60000"));
+        QCOMPARE(soak.value(QStringLiteral("segment.ms")), QStringLiteral("10000"));
+        QCOMPARE(soak.value(QStringLiteral("retention.bytes")), QStringLiteral("134217728"));
+
+        // A topic an older lab made without settings converges.
+        const QString bare = topics.first() + QStringLiteral(".bare");
+        auto dropBare = qScopeGuard([&] { lab::kafkaadmin::deleteTopics(labtest::kafkaBrokers(), {bare}, 15000); });
+        QVERIFY(!lab::kafkaadmin::ensureTopics(labtest::kafkaBrokers(), {bare}, 1, 15000, {}));
+        KafkaError error;
+        QVERIFY(lab::kafkaadmin::topicOverrides(labtest::kafkaBrokers(), bare, &error, 15000).isEmpty());
+        QVERIFY2(!error, qPrintable(error.toString()));
+        const KafkaError altered = lab::kafkaadmin::alterTopicConfig(labtest::kafkaBrokers(), {bare}, soak, 15000);
+        QVERIFY2(!altered, qPrintable(altered.toString()));
+        QCOMPARE(lab::kafkaadmin::topicOverrides(labtest::kafkaBrokers(), bare, &error, 15000), soak);
+    }
+
     void shouldRejectBadConfiguration()
     {
         KafkaProducer producer(labtest::kafkaBrokers(), {{QStringLiteral("no.such.setting"), QStringLiteral("1")}});

@@ -78,6 +78,7 @@ private slots:
     void admitManyTellsEveryRecordApartInOneCall();
     void admitManyAdmitsEventsWithoutAClaim();
     void redisDownIsAnError();
+    void openClaimsAndVoidMarkersExpireAfterTheUndecidedWindow();
 
 private:
     OrderStore::Claim claim(OrderStore &store, const lab::OrderRequest &r, const QDateTime &at);
@@ -410,6 +411,46 @@ void TestOrderStore::admitManyAdmitsEventsWithoutAClaim()
     QVERIFY(!command({"HSET", m_names.orderKey(2), "item", "lamp", "status", "confirmed"}).isError());
     QVERIFY(admit(2, m_now));
     QCOMPARE(fetch(2)->status(), QStringLiteral("confirmed"));
+}
+
+// Retention (config.h OrderRetention): a claim that never completes, and the marker of
+// a voided attempt, expire after the undecided window; markAccepted keeps the claim's
+// expiry (notifier-service shortens it once the order is published: tst_outcomescripts).
+void TestOrderStore::openClaimsAndVoidMarkersExpireAfterTheUndecidedWindow()
+{
+    lab::OrderRetention retention;
+    retention.decidedMs = 60000;
+    retention.undecidedMs = 3600000;
+    m_store->setRetention(retention);
+    auto pttl = [this](qint64 id) { return command({"PTTL", m_names.orderKey(id)}).toInteger(-3); };
+    auto inWindow = [](qint64 ms) { return ms > 3500000 && ms <= 3600000; };
+
+    const OrderStore::Claim open = claim(*m_store, {10, QStringLiteral("mouse"), 1}, m_now);
+    QCOMPARE(open.outcome, Outcome::New);
+    QVERIFY2(inWindow(pttl(10)), qPrintable(QString::number(pttl(10))));
+    lab::OrderCreated accepted;
+    accepted.orderId = 10;
+    accepted.item = QStringLiteral("mouse");
+    accepted.quantity = 1;
+    accepted.createdAt = open.createdAt;
+    QVERIFY(markAccepted(accepted));
+    QVERIFY2(inWindow(pttl(10)), qPrintable(QString::number(pttl(10))));
+
+    const OrderStore::Claim voided = claim(*m_store, {11, QStringLiteral("mouse"), 1}, m_now);
+    QCOMPARE(voidClaim(11, voided.claimAt), OrderStore::Void::Voided);
+    QVERIFY2(inWindow(pttl(11)), qPrintable(QString::number(pttl(11))));
+
+    // markAccepted after the hash vanished (e.g. flushed) recreates it with an expiry.
+    accepted.orderId = 12;
+    QVERIFY(markAccepted(accepted));
+    QVERIFY2(inWindow(pttl(12)), qPrintable(QString::number(pttl(12))));
+
+    // A claim whose request never completed is gone after the window (1 s here).
+    retention.decidedMs = retention.undecidedMs = 1000;
+    m_store->setRetention(retention);
+    QCOMPARE(claim(*m_store, {9, QStringLiteral("mouse"), 1}, m_now).outcome, Outcome::New);
+    // 10 s: a hang bound only; Redis expires the key on its next access after 1 s.
+    QTRY_VERIFY_WITH_TIMEOUT(command({"EXISTS", m_names.orderKey(9)}).toInteger(-1) == 0, kWaitMs);
 }
 
 void TestOrderStore::redisDownIsAnError()

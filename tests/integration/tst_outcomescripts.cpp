@@ -73,12 +73,13 @@ class TestOutcomeScripts : public QObject
 private:
     std::unique_ptr<RedisClient> m_redis;
     lab::Names m_names;
+    lab::OrderRetention m_retention; ///< the defaults unless a test sets shorter ones
 
     Reservation reserve(const lab::OrderCreated &o, qint64 initial)
     {
         std::optional<Reservation> got;
         QString error;
-        reserveStock(*m_redis, m_names, o, initial, QDateTime::currentDateTimeUtc(), lab::journey::nowMicros(),
+        reserveStock(*m_redis, m_names, m_retention, o, initial, QDateTime::currentDateTimeUtc(), lab::journey::nowMicros(),
                      [&](const Reservation &r, const QString &e) { got = r; error = e; });
         [&] { QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 10000); }();
         [&] { QVERIFY2(error.isEmpty(), qPrintable(error)); }();
@@ -89,7 +90,7 @@ private:
     {
         std::optional<QPair<ReleaseAction, qint64>> got;
         QString error;
-        releaseStock(*m_redis, m_names, p, QDateTime::currentDateTimeUtc(),
+        releaseStock(*m_redis, m_names, m_retention, p, QDateTime::currentDateTimeUtc(),
                      [&](ReleaseAction a, qint64 stock, const QString &e) { got = qMakePair(a, stock); error = e; });
         [&] { QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 10000); }();
         [&] { QVERIFY2(error.isEmpty(), qPrintable(error)); }();
@@ -100,7 +101,7 @@ private:
     {
         std::optional<Correlation> got;
         QString error;
-        correlate(*m_redis, m_names, e, QDateTime::currentDateTimeUtc(), lab::journey::nowMicros(),
+        correlate(*m_redis, m_names, m_retention, e, QDateTime::currentDateTimeUtc(), lab::journey::nowMicros(),
                   [&](const Correlation &c, const QString &err) { got = c; error = err; });
         [&] { QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 10000); }();
         [&] { QVERIFY2(error.isEmpty(), qPrintable(error)); }();
@@ -111,7 +112,7 @@ private:
     {
         std::optional<bool> got;
         QString error;
-        markPublished(*m_redis, m_names, n, lab::journey::nowMicros(), [&](bool listed, const QString &e) { got = listed; error = e; });
+        markPublished(*m_redis, m_names, m_retention, n, lab::journey::nowMicros(), [&](bool listed, const QString &e) { got = listed; error = e; });
         [&] { QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 10000); }();
         [&] { QVERIFY2(error.isEmpty(), qPrintable(error)); }();
         return got.value_or(false);
@@ -131,6 +132,30 @@ private:
         return r ? r->toInteger(-1) : -2;
     }
 
+    /// PTTL of a key: -2 missing, -1 no expiry, else milliseconds left.
+    qint64 pttl(const QByteArray &key)
+    {
+        const auto r = call(*m_redis, {"PTTL", key});
+        return r ? r->toInteger(-3) : -3;
+    }
+
+    std::optional<lab::PaymentOutcome> pay(const lab::PaymentOutcome &p, const QDateTime &orderCreatedAt)
+    {
+        std::optional<std::optional<lab::PaymentOutcome>> got;
+        QString error;
+        decidePayment(*m_redis, m_names, m_retention, p, orderCreatedAt, lab::journey::nowMicros(),
+                      [&](const std::optional<lab::PaymentOutcome> &stored, const QString &e) { got = stored; error = e; });
+        [&] { QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 10000); }();
+        [&] { QVERIFY2(error.isEmpty(), qPrintable(error)); }();
+        return got.value_or(std::nullopt);
+    }
+
+    lab::Notification notificationOf(const Correlation &c)
+    {
+        [&] { QVERIFY(c.publish); }();
+        return c.publish.value_or(lab::Notification());
+    }
+
 private slots:
     void initTestCase()
     {
@@ -144,6 +169,7 @@ private slots:
     void init()
     {
         m_names = lab::Names(labtest::uniqueName(QStringLiteral("tst-outcomes")));
+        m_retention = lab::OrderRetention();
     }
 
     void cleanup()
@@ -165,7 +191,7 @@ private slots:
         lab::PaymentOutcome second = payment(1, QStringLiteral("mouse"), 2, false, QStringLiteral("later, different"));
         QList<lab::PaymentOutcome> got;
         for (const auto &candidate : {first, second})
-            decidePayment(*m_redis, m_names, candidate, QDateTime::currentDateTimeUtc(), lab::journey::nowMicros(),
+            decidePayment(*m_redis, m_names, m_retention, candidate, QDateTime::currentDateTimeUtc(), lab::journey::nowMicros(),
                           [&](const std::optional<lab::PaymentOutcome> &stored, const QString &error) {
                 QVERIFY2(error.isEmpty(), qPrintable(error));
                 QVERIFY(stored);
@@ -189,7 +215,7 @@ private slots:
         call(*m_redis, {"HSET", m_names.orderKey(7), "state", "void", "created_at", createdAt, "claim_at", "1"});
 
         std::optional<std::optional<lab::PaymentOutcome>> decided;
-        decidePayment(*m_redis, m_names, payment(7, o.item, o.quantity, true), o.createdAt, lab::journey::nowMicros(),
+        decidePayment(*m_redis, m_names, m_retention, payment(7, o.item, o.quantity, true), o.createdAt, lab::journey::nowMicros(),
                       [&](const std::optional<lab::PaymentOutcome> &stored, const QString &error) {
                           QVERIFY2(error.isEmpty(), qPrintable(error));
                           decided = stored;
@@ -262,7 +288,7 @@ private slots:
     {
         int reserved = 0, rejected = 0, answered = 0;
         for (qint64 id = 1; id <= 50; ++id)
-            reserveStock(*m_redis, m_names, order(id, QStringLiteral("gpu"), 1), 10, QDateTime::currentDateTimeUtc(),
+            reserveStock(*m_redis, m_names, m_retention, order(id, QStringLiteral("gpu"), 1), 10, QDateTime::currentDateTimeUtc(),
                          lab::journey::nowMicros(), [&](const Reservation &r, const QString &error) {
                              QVERIFY2(error.isEmpty(), qPrintable(error));
                              ++answered;
@@ -366,7 +392,7 @@ private slots:
         int decided = 0, published = 0, answered = 0;
         for (int i = 0; i < 3; ++i)
             for (auto kind : {OutcomeEvent::Kind::Payment, OutcomeEvent::Kind::Inventory})
-                correlate(*m_redis, m_names, outcome(kind, 3, true), QDateTime::currentDateTimeUtc(),
+                correlate(*m_redis, m_names, m_retention, outcome(kind, 3, true), QDateTime::currentDateTimeUtc(),
                           lab::journey::nowMicros(), [&](const Correlation &c, const QString &error) {
                               QVERIFY2(error.isEmpty(), qPrintable(error));
                               ++answered;
@@ -397,6 +423,92 @@ private slots:
         QCOMPARE(state->array.at(4).string, QByteArray("reserved"));
     }
 
+    // ------------------------------------------------------------ retention
+
+    // An order's keys live for the undecided window while it is open, and for
+    // ORDER_RETENTION once its notification is published; stock and the recent list
+    // never expire.
+    void everyKeyOfAPublishedOrderShouldExpireAfterTheRetention()
+    {
+        m_retention.decidedMs = 60000;
+        m_retention.undecidedMs = 3600000;
+        const lab::OrderCreated o = order(21, QStringLiteral("mouse"), 3);
+        QVERIFY(pay(payment(21, o.item, o.quantity, true), o.createdAt));
+        const qint64 paymentTtl = pttl(m_names.paymentKey(21));
+        QVERIFY2(paymentTtl > 60000 && paymentTtl <= 3600000, qPrintable(QString::number(paymentTtl)));
+        QVERIFY(reserve(o, 100).reserved);
+        const qint64 reservationTtl = pttl(m_names.reservationKey(21));
+        QVERIFY2(reservationTtl > 60000 && reservationTtl <= 3600000, qPrintable(QString::number(reservationTtl)));
+        correlateNow(outcome(OutcomeEvent::Kind::Payment, 21, true));
+        const qint64 openTtl = pttl(m_names.orderKey(21));
+        QVERIFY2(openTtl > 60000 && openTtl <= 3600000, qPrintable(QString::number(openTtl)));
+
+        const Correlation c = correlateNow(outcome(OutcomeEvent::Kind::Inventory, 21, true));
+        QVERIFY(c.decidedNow);
+        // Decided but not yet published: still the undecided window (a crash now must
+        // not lose the order before it is republished).
+        QVERIFY(pttl(m_names.orderKey(21)) > 60000);
+        QVERIFY(mark(notificationOf(c)));
+        for (const QByteArray &key : {m_names.orderKey(21), m_names.paymentKey(21), m_names.reservationKey(21)}) {
+            const qint64 left = pttl(key);
+            QVERIFY2(left > 0 && left <= 60000, qPrintable(QStringLiteral("%1: %2").arg(QString::fromUtf8(key)).arg(left)));
+        }
+        QCOMPARE(pttl(m_names.stockKey(QStringLiteral("mouse"))), qint64(-1));
+        QCOMPARE(pttl(m_names.recentNotificationsKey()), qint64(-1));
+    }
+
+    // A payment failure decides the order before inventory has seen it: the
+    // reservation written afterwards (cancelled, then rejected) takes what is left of
+    // the published order's lifetime, not the long undecided window.
+    void keysWrittenAfterPublicationShouldTakeTheOrdersRemainingLifetime()
+    {
+        m_retention.decidedMs = 60000;
+        m_retention.undecidedMs = 3600000;
+        const lab::PaymentOutcome failed = payment(22, QStringLiteral("tv"), 1, false, QStringLiteral("limit"));
+        QVERIFY(pay(failed, QDateTime::currentDateTimeUtc()));
+        const Correlation c = correlateNow(outcome(OutcomeEvent::Kind::Payment, 22, false, QStringLiteral("limit")));
+        QVERIFY(c.decidedNow);
+        mark(notificationOf(c));
+        QCOMPARE(release(failed).first, ReleaseAction::Cancelled);
+        const qint64 cancelledTtl = pttl(m_names.reservationKey(22));
+        QVERIFY2(cancelledTtl > 0 && cancelledTtl <= 60000, qPrintable(QString::number(cancelledTtl)));
+        QVERIFY(!reserve(order(22, QStringLiteral("tv"), 1), 10).reserved);
+        const qint64 rejectedTtl = pttl(m_names.reservationKey(22));
+        QVERIFY2(rejectedTtl > 0 && rejectedTtl <= 60000, qPrintable(QString::number(rejectedTtl)));
+    }
+
+    // Without an order hash (an event published by another path), a key still expires:
+    // after the undecided window.
+    void aKeyWithoutAnOrderHashShouldExpireAfterTheUndecidedWindow()
+    {
+        m_retention.decidedMs = 60000;
+        m_retention.undecidedMs = 3600000;
+        QVERIFY(pay(payment(23, QStringLiteral("lamp"), 1, true), QDateTime::currentDateTimeUtc()));
+        QCOMPARE(pttl(m_names.orderKey(23)), qint64(-2));
+        const qint64 left = pttl(m_names.paymentKey(23));
+        QVERIFY2(left > 3500000 && left <= 3600000, qPrintable(QString::number(left)));
+        release(payment(24, QStringLiteral("lamp"), 1, false, QStringLiteral("x")));
+        const qint64 cancelled = pttl(m_names.reservationKey(24));
+        QVERIFY2(cancelled > 3500000 && cancelled <= 3600000, qPrintable(QString::number(cancelled)));
+    }
+
+    // The expiry is real: with a one-second retention the published order's keys are
+    // gone shortly after, while its item's stock stays.
+    void aPublishedOrdersKeysShouldBeGoneAfterTheRetention()
+    {
+        m_retention.decidedMs = 1000;
+        m_retention.undecidedMs = 3600000;
+        const lab::OrderCreated o = order(25, QStringLiteral("pen"), 1);
+        QVERIFY(pay(payment(25, o.item, o.quantity, true), o.createdAt));
+        QVERIFY(reserve(o, 10).reserved);
+        correlateNow(outcome(OutcomeEvent::Kind::Payment, 25, true));
+        mark(notificationOf(correlateNow(outcome(OutcomeEvent::Kind::Inventory, 25, true))));
+        // 10 s: a hang bound only; Redis expires a key on its next access after 1 s.
+        QTRY_VERIFY_WITH_TIMEOUT(call(*m_redis, {"EXISTS", m_names.orderKey(25), m_names.paymentKey(25),
+                                                 m_names.reservationKey(25)})->toInteger(-1) == 0, 10000);
+        QCOMPARE(stock(QStringLiteral("pen")), qint64(9));
+    }
+
     void shouldKeepTheLastHundredNotificationsOldestFirst()
     {
         for (qint64 id = 1; id <= 105; ++id) {
@@ -405,7 +517,7 @@ private slots:
             n.item = QStringLiteral("mouse");
             n.quantity = 1;
             n.createdAt = n.notifiedAt = QDateTime::currentDateTimeUtc();
-            markPublished(*m_redis, m_names, n, lab::journey::nowMicros(), [](bool, const QString &) {});
+            markPublished(*m_redis, m_names, m_retention, n, lab::journey::nowMicros(), [](bool, const QString &) {});
         }
         QList<lab::Notification> list;
         QTRY_VERIFY_WITH_TIMEOUT((list = recent()).size() == RecentNotifications && list.last().orderId == 105, 10000);

@@ -11,7 +11,10 @@
 #     Kafka template renders with the image's busybox shell, partitions follow
 #     LAB_KAFKA_PARTITIONS; Kafka, Redis and Elasticsearch keep their data in volumes;
 #   - one service builds the image, the others wait for it; the build context
-#     (.dockerignore, as docker-compose computes it) leaves build directories out.
+#     (.dockerignore, as docker-compose computes it) leaves build directories out;
+#   - the cluster profile (deps/compose-cluster.env): three Kafka nodes of one quorum
+#     and one cluster id, replication 3 and min.insync.replicas 2, every client given
+#     the three; a Redis replica and three Sentinels from deps/redis/sentinel.conf.in.
 # A tool it needs that is missing is a failure. Closes with "N passed, M failed".
 set -uo pipefail
 root="${1:?usage: check-compose.sh REPO_ROOT}"
@@ -76,11 +79,11 @@ LAB_VARS = {"LAB_KAFKA_PORT": "19192", "LAB_REDIS_PORT": "16479", "LAB_ES_PORT":
             "LAB_INVENTORY_PORT": "15300", "LAB_NOTIFIER_PORT": "18000", "LAB_KAFKA_PARTITIONS": "3",
             "LAB_PROMETHEUS_PORT": "19090"}
 
-def compose_config(extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAB_")}
+def compose_config(extra, env_file=None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LAB_", "COMPOSE_"))}
     env.update(extra)
-    r = subprocess.run(["docker-compose", "-f", "docker-compose.yml", "config"], cwd=root, env=env,
-                       capture_output=True, text=True)
+    args = ["docker-compose", "-f", "docker-compose.yml"] + (["--env-file", env_file] if env_file else []) + ["config"]
+    r = subprocess.run(args, cwd=root, env=env, capture_output=True, text=True)
     if r.returncode != 0:
         return None, r.stderr.strip()
     return yaml.safe_load(r.stdout), ""
@@ -145,14 +148,17 @@ port_vars = {"kafka": "LAB_KAFKA_PORT", "redis": "LAB_REDIS_PORT", "elasticsearc
              "notifier-service": "LAB_NOTIFIER_PORT", "prometheus": "LAB_PROMETHEUS_PORT"}
 check(len(lab_ports) == 9 and all(lab_ports.values()), "./lab's default ports are readable",
       str(lab_ports))
+# the cluster profile's nodes 2 and 3 on ./lab's cluster ports (LAB_KAFKA_PORT +2, +4)
 expected = dict(lab_ports, kibana="5601", **{"kafka-ui": "8080"})
+if lab_ports.get("kafka"):
+    expected.update({"kafka-2": str(int(lab_ports["kafka"]) + 2), "kafka-3": str(int(lab_ports["kafka"]) + 4)})
 actual = {}
 for name, s in services.items():
     for ip, pub, target in published(s):
         check(ip == "127.0.0.1", f"{name} publishes {pub} on 127.0.0.1 only", f"host address {ip or 'all'}")
         actual.setdefault(name, []).append(pub)
 check(actual == {k: [v] for k, v in expected.items()},
-      "compose publishes exactly ./lab's ports (and Kibana 5601, Kafka UI 8080)",
+      "compose publishes exactly ./lab's ports (and Kibana 5601, Kafka UI 8080; kafka-2/-3 on ./lab's cluster ports)",
       f"compose {actual}, expected {expected}")
 if moved:
     for name, var in port_vars.items():
@@ -166,7 +172,7 @@ docker_section = m.group(1) if m else ""
 rows = {}
 for line in docker_section.splitlines():
     row = re.match(r"^\|(?P<name>[^|]*)\|(?P<where>[^|]*)\|", line)
-    svc = re.search(r"`([a-z-]+)`", row["name"]) if row else None
+    svc = re.search(r"`([a-z0-9-]+)`", row["name"]) if row else None
     port = re.search(r"127\.0\.0\.1:(\d+)", row["where"]) if row else None
     if svc and port:
         rows[svc.group(1)] = port.group(1)
@@ -217,6 +223,12 @@ with tempfile.TemporaryDirectory() as bindir:
     check(rc == 0 and "@" not in re.sub(r"^#.*$|^controller\.quorum\.voters=.*$", "", props, flags=re.M),
           "the Kafka template renders with busybox from compose's kafka environment", err)
     settings = dict(l.split("=", 1) for l in props.splitlines() if "=" in l and not l.startswith("#"))
+    check(settings.get("node.id") == "1" and settings.get("controller.quorum.voters") == "1@kafka:9093"
+          and all(settings.get(k) == "1" for k in ("default.replication.factor", "offsets.topic.replication.factor",
+                                                   "transaction.state.log.replication.factor", "min.insync.replicas",
+                                                   "transaction.state.log.min.isr")),
+          "one Kafka node by default: node 1, its own quorum, replication 1, min.insync.replicas 1",
+          str({k: v for k, v in settings.items() if "replica" in k or "isr" in k or k in ("node.id", "controller.quorum.voters")}))
     check(settings.get("num.partitions") == "6" and "--partitions" in services.get(builder or "", {}).get("command", [])
           and services[builder]["command"][services[builder]["command"].index("--partitions") + 1] == "6",
           "6 partitions by default, in the broker and in topic creation (as ./lab)")
@@ -270,6 +282,97 @@ check(mounts(redis).get("/lab/redis", ("",))[0] == os.path.join(root, "deps/redi
       "redis runs with deps/redis/redis.conf, as ./lab does")
 check(mounts(redis).get("/data", ("",))[0] in cfg.get("volumes", {}), "redis keeps its AOF in a named volume")
 
+# ---------------------------------------------------------------- cluster profile
+CLUSTER_ENV = "deps/compose-cluster.env"
+cluster_env = {}
+if check(os.path.exists(os.path.join(root, CLUSTER_ENV)), f"{CLUSTER_ENV} exists (docker-compose's cluster mode)"):
+    for line in read(CLUSTER_ENV).splitlines():
+        if "=" in line and not line.lstrip().startswith("#"):
+            k, v = line.split("=", 1)
+            cluster_env[k.strip()] = v.strip()
+check(cluster_env.get("COMPOSE_PROFILES") == "cluster", f"{CLUSTER_ENV} turns on the profile 'cluster'")
+ccfg, err = compose_config({}, CLUSTER_ENV) if cluster_env else (None, "no env file")
+if check(ccfg is not None, f"docker-compose config validates with --env-file {CLUSTER_ENV}", err):
+    cs = ccfg["services"]
+    extra = ["kafka-2", "kafka-3", "redis-2", "sentinel-1", "sentinel-2", "sentinel-3"]
+    check(all(cs.get(n, {}).get("profiles") == ["cluster"] for n in extra)
+          and all(not services.get(n, {}).get("profiles") for n in ("kafka", "redis", "order-service")),
+          "kafka-2, kafka-3, redis-2 and the Sentinels are in the profile 'cluster' only", str({n: cs.get(n, {}).get("profiles") for n in extra}))
+    nodes = ["kafka", "kafka-2", "kafka-3"]
+    rendered = {}
+    with tempfile.TemporaryDirectory() as bindir:
+        for applet in ("sh", "grep", "sed", "tr", "sort", "cat"):
+            os.symlink(busybox, os.path.join(bindir, applet))
+        def render_with(template, env):
+            r = subprocess.run([busybox, "sh", "deps/kafka/render.sh", template], cwd=root,
+                               env=dict({k: str(v) for k, v in env.items()}, PATH=bindir), capture_output=True, text=True)
+            if r.returncode != 0:
+                return {"error": r.stderr.strip()}
+            return dict(l.split("=", 1) if "=" in l else (l, "") for l in r.stdout.splitlines() if l and not l.startswith("#"))
+        for n in nodes:
+            rendered[n] = render_with("deps/kafka/server.properties.in", cs.get(n, {}).get("environment", {}))
+        sentinel_conf = {n: render_with("deps/redis/sentinel.conf.in", cs.get(n, {}).get("environment", {}))
+                         for n in ("sentinel-1", "sentinel-2", "sentinel-3")}
+    voters = {n: rendered[n].get("controller.quorum.voters") for n in nodes}
+    check(len(set(voters.values())) == 1
+          and voters["kafka"] == "1@kafka:9093,2@kafka-2:9093,3@kafka-3:9093",
+          "the three Kafka nodes render one controller quorum of all three", str(voters))
+    check([rendered[n].get("node.id") for n in nodes] == ["1", "2", "3"] and all(
+          rendered[n].get("process.roles") == "broker,controller" for n in nodes),
+          "each Kafka node is a broker and a controller with its own node id", str({n: rendered[n].get("node.id") for n in nodes}))
+    check(all(rendered[n].get(k) == "3" for n in nodes for k in ("default.replication.factor", "offsets.topic.replication.factor",
+                                                                  "transaction.state.log.replication.factor"))
+          and all(rendered[n].get(k) == "2" for n in nodes for k in ("min.insync.replicas", "transaction.state.log.min.isr")),
+          "replication factor 3 and min.insync.replicas 2 for every topic, the internal ones included")
+    ids = {cs[n]["environment"].get("LAB_KAFKA_CLUSTER_ID") for n in nodes}
+    check(len(ids) == 1 and re.match(r"^[A-Za-z0-9_-]{22}$", next(iter(ids)) or ""),
+          "the three nodes format their storage with one cluster id (22 characters of base64)", str(ids))
+    check(all(f"PLAINTEXT://{n}:9092" in cs[n]["environment"].get("LAB_KAFKA_ADVERTISED_LISTENERS", "")
+              and f"HOST://127.0.0.1:{published(cs[n])[0][1]}" in cs[n]["environment"].get("LAB_KAFKA_ADVERTISED_LISTENERS", "")
+              for n in nodes),
+          "each node advertises its own name to containers and its published port to this machine")
+    check(all(mounts(cs[n]).get("/var/lib/kafka/data", ("",))[0] in ccfg.get("volumes", {}) for n in nodes)
+          and len({mounts(cs[n]).get("/var/lib/kafka/data", ("",))[0] for n in nodes}) == 3,
+          "each Kafka node keeps its log directory in a volume of its own")
+    all_brokers = "kafka:9092,kafka-2:9092,kafka-3:9092"
+    clients = {svc: (cs.get(svc, {}).get("environment", {}).get("KAFKA_BROKERS")
+                     or cs.get(svc, {}).get("environment", {}).get("KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS"))
+               for svc in ("kafka-init", "kafka-ui", "order-service", "payment-service", "inventory-service",
+                           "notifier-service", "search-service")}
+    check(all(v == all_brokers for v in clients.values()), "every Kafka client is given the three nodes", str(clients))
+    sentinels = {svc: cs.get(svc, {}).get("environment", {}).get("REDIS_SENTINELS")
+                 for svc in ("order-service", "payment-service", "inventory-service", "notifier-service", "search-service")}
+    check(all(v == "sentinel-1:26379,sentinel-2:26379,sentinel-3:26379" for v in sentinels.values())
+          and not any(services.get(svc, {}).get("environment", {}).get("REDIS_SENTINELS") for svc in sentinels),
+          "the services find Redis through the three Sentinels in the cluster profile (and not by default)", str(sentinels))
+    check(all("sentinel monitor lab redis 6379 2" in c and "port 26379" in c for c in sentinel_conf.values())
+          and all(not c.get("error") for c in sentinel_conf.values()),
+          "the Sentinels render deps/redis/sentinel.conf.in (busybox) to monitor 'lab' at redis:6379, quorum 2",
+          str({n: [k for k in c if k.startswith("sentinel monitor") or k == "error"] for n, c in sentinel_conf.items()}))
+    check(cs.get("redis-2", {}).get("command", [])[:2] == ["redis-server", "/lab/redis/redis.conf"]
+          and cs["redis-2"]["command"][-3:] == ["--replicaof", "redis", "6379"],
+          "redis-2 runs deps/redis/redis.conf as a replica of redis")
+    # A node the voters do not list stops at once with the way to start the cluster (the
+    # image's tools are stand-ins that would start and say so).
+    with tempfile.TemporaryDirectory() as home:
+        os.makedirs(os.path.join(home, "bin"))
+        os.makedirs(os.path.join(home, "config"))
+        for tool in ("kafka-storage.sh", "kafka-server-start.sh"):
+            with open(os.path.join(home, "bin", tool), "w") as f:
+                f.write("#!/bin/sh\necho started\n")
+            os.chmod(os.path.join(home, "bin", tool), 0o755)
+        env = {k: str(v) for k, v in cs["kafka-2"]["environment"].items()}
+        env.update(PATH="/usr/bin:/bin", LAB_KAFKA_HOME=home, LAB_KAFKA_DATA_DIR=home,
+                   LAB_KAFKA_QUORUM_VOTERS="1@kafka:9093")
+        r = subprocess.run([busybox, "sh", "deps/kafka/docker-start.sh"], cwd=root, capture_output=True, text=True, env=env)
+        check(r.returncode != 0 and CLUSTER_ENV in r.stderr and "started" not in r.stdout,
+              "kafka-2 without the cluster's settings (--profile cluster alone) stops and names the env file",
+              (r.stdout + r.stderr).strip())
+        env.update(LAB_KAFKA_QUORUM_VOTERS=cs["kafka-2"]["environment"]["LAB_KAFKA_QUORUM_VOTERS"])
+        r = subprocess.run([busybox, "sh", "deps/kafka/docker-start.sh"], cwd=root, capture_output=True, text=True, env=env)
+        check(r.returncode == 0 and "started" in r.stdout, "kafka-2 with the cluster's settings starts",
+              (r.stdout + r.stderr).strip())
+
 # ---------------------------------------------------------------- services
 for svc in ("order-service", "payment-service", "inventory-service", "notifier-service", "search-service"):
     s = services.get(svc, {})
@@ -281,6 +384,24 @@ for svc in ("order-service", "payment-service", "inventory-service", "notifier-s
           f"{svc} has a healthcheck and waits for healthy dependencies and the topics")
 check(re.search(r'"title": "order-logs\*".*"timeFieldName": "timestamp"', read("docker-compose.yml")) is not None,
       "Kibana's data view order-logs* on timestamp is created")
+
+# ---------------------------------------------------------------- bounded resources
+# every container's log capped (README, "Logs"), the retention settings passed on
+uncapped = [n for n, s in services.items()
+            if s.get("logging", {}).get("driver") != "json-file"
+            or not s.get("logging", {}).get("options", {}).get("max-size")
+            or not str(s.get("logging", {}).get("options", {}).get("max-file", "")).isdigit()]
+check(not uncapped, "every container's log is capped (json-file max-size, max-file)", f"uncapped: {uncapped}")
+for svc in ("order-service", "payment-service", "inventory-service", "notifier-service"):
+    env = services.get(svc, {}).get("environment", {})
+    check(env.get("ORDER_RETENTION") == "7d" and env.get("ORDER_UNDECIDED_RETENTION") == "30d",
+          f"{svc} gets ORDER_RETENTION and ORDER_UNDECIDED_RETENTION (7d, 30d as README)",
+          f"{env.get('ORDER_RETENTION')}, {env.get('ORDER_UNDECIDED_RETENTION')}")
+check("LAB_KAFKA_TOPIC_CONFIG" in services.get(builder or "", {}).get("environment", {}),
+      f"{builder} creates the topics with LAB_KAFKA_TOPIC_CONFIG over the built-in retention")
+check(re.search(r"^maxmemory \d+[kmg]b$", read("deps/redis/redis.conf"), re.M | re.I) is not None
+      and re.search(r"^maxmemory-policy noeviction$", read("deps/redis/redis.conf"), re.M) is not None,
+      "Redis runs with a maxmemory and noeviction (deps/redis/redis.conf)")
 
 # ---------------------------------------------------------------- Dockerfile and build context
 dockerfile = read("Dockerfile")

@@ -171,6 +171,10 @@ int ServiceStack::start(const QString &service, QString *error, int timeoutMs)
     env.insert(QStringLiteral("KAFKA_BROKERS"), kafkaBrokers());
     env.insert(QStringLiteral("REDIS_HOST"), redisHost());
     env.insert(QStringLiteral("REDIS_PORT"), QString::number(redisPort()));
+    if (!redisSentinels().isEmpty()) { // the services follow the master themselves
+        env.insert(QStringLiteral("REDIS_SENTINELS"), redisSentinels());
+        env.insert(QStringLiteral("REDIS_MASTER_NAME"), redisMasterName());
+    }
     env.insert(QStringLiteral("ELASTICSEARCH_URL"), elasticUrl().toString());
     env.insert(QStringLiteral("LOG_LEVEL"), QStringLiteral("info"));
     for (auto it = m_env.cbegin(); it != m_env.cend(); ++it)

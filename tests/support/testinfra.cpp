@@ -2,6 +2,8 @@
 
 #include <QAtomicInt>
 #include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
 #include <QDateTime>
 #include <QEventLoop>
 #include <QNetworkAccessManager>
@@ -27,8 +29,39 @@ static QString env(const char *name, const QString &fallback)
 }
 
 QString kafkaBrokers() { return env("LAB_KAFKA_BROKERS", QStringLiteral("127.0.0.1:9092")); }
-QString redisHost() { return env("LAB_REDIS_HOST", QStringLiteral("127.0.0.1")); }
-quint16 redisPort() { return quint16(env("LAB_REDIS_PORT", QStringLiteral("6379")).toUInt()); }
+QString redisSentinels() { return env("LAB_REDIS_SENTINELS", QString()); }
+QString redisMasterName() { return env("LAB_REDIS_MASTER_NAME", QStringLiteral("lab")); }
+
+/// The master the Sentinels name now (the first that answers), nullopt without Sentinels.
+static std::optional<QPair<QString, quint16>> sentinelMaster()
+{
+    const QString list = redisSentinels();
+    if (list.isEmpty())
+        return std::nullopt;
+    for (const QString &entry : list.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const QStringList reply = QString::fromUtf8(redisCall(quint16(entry.section(QLatin1Char(':'), -1).toUInt()),
+                                                              {"SENTINEL", "get-master-addr-by-name",
+                                                               redisMasterName().toUtf8()}))
+                                      .split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        if (reply.size() == 2 && reply.at(1).toUInt() > 0)
+            return QPair<QString, quint16>(reply.at(0), quint16(reply.at(1).toUInt()));
+    }
+    return std::nullopt;
+}
+
+QString redisHost()
+{
+    if (const auto master = sentinelMaster())
+        return master->first;
+    return env("LAB_REDIS_HOST", QStringLiteral("127.0.0.1"));
+}
+
+quint16 redisPort()
+{
+    if (const auto master = sentinelMaster())
+        return master->second;
+    return quint16(env("LAB_REDIS_PORT", QStringLiteral("6379")).toUInt());
+}
 QUrl elasticUrl() { return QUrl(env("LAB_ELASTICSEARCH_URL", QStringLiteral("http://127.0.0.1:9200"))); }
 QString sourceDir() { return env("LAB_SOURCE_DIR", QStringLiteral(LAB_TEST_SOURCE_DIR)); }
 QString buildDir() { return env("LAB_BUILD_DIR", QStringLiteral(LAB_TEST_BUILD_DIR)); }
@@ -214,6 +247,120 @@ void PrivateRedis::terminate()
     m_process.terminate();
     if (!m_process.waitForFinished(10000))
         kill();
+}
+
+PrivateSentinel::PrivateSentinel(const QString &masterName, quint16 masterPort)
+    : m_port(freePort()), m_masterName(masterName), m_masterPort(masterPort)
+{
+    m_process.setProcessChannelMode(QProcess::MergedChannels);
+    tieToTestLifetime(m_process);
+}
+
+PrivateSentinel::~PrivateSentinel()
+{
+    kill();
+    if (!m_dir.isEmpty())
+        QDir(m_dir).removeRecursively();
+}
+
+QString PrivateSentinel::start()
+{
+    if (m_dir.isEmpty()) {
+        m_dir = QDir::tempPath() + QLatin1Char('/') + uniqueName(QStringLiteral("sentinel"));
+        if (!QDir().mkpath(m_dir))
+            return QStringLiteral("cannot create %1").arg(m_dir);
+        // the lab's own template, rendered the way ./lab renders it
+        QProcess render;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("LAB_SENTINEL_PORT"), QString::number(m_port));
+        env.insert(QStringLiteral("LAB_SENTINEL_BIND"), QStringLiteral("127.0.0.1"));
+        env.insert(QStringLiteral("LAB_SENTINEL_DIR"), m_dir);
+        env.insert(QStringLiteral("LAB_REDIS_MASTER_NAME"), m_masterName);
+        env.insert(QStringLiteral("LAB_REDIS_MASTER_HOST"), QStringLiteral("127.0.0.1"));
+        env.insert(QStringLiteral("LAB_REDIS_MASTER_PORT"), QString::number(m_masterPort));
+        render.setProcessEnvironment(env);
+        render.setStandardOutputFile(m_dir + QStringLiteral("/sentinel.conf"));
+        render.start(QStringLiteral("sh"), {sourceDir() + QStringLiteral("/deps/kafka/render.sh"),
+                                           sourceDir() + QStringLiteral("/deps/redis/sentinel.conf.in")});
+        if (!render.waitForFinished(10000) || render.exitCode() != 0)
+            return QStringLiteral("deps/redis/sentinel.conf.in did not render: %1")
+                .arg(QString::fromUtf8(render.readAllStandardError()));
+    }
+    m_process.start(QStringLiteral("redis-sentinel"), {m_dir + QStringLiteral("/sentinel.conf")});
+    if (!m_process.waitForStarted(10000))
+        return QStringLiteral("redis-sentinel did not start (./lab deps installs it): %1").arg(m_process.errorString());
+    const bool up = QTest::qWaitFor([this] {
+        return m_process.state() == QProcess::NotRunning || redisCall(m_port, {"PING"}, 1000) == "PONG";
+    }, 20000);
+    if (!up || m_process.state() == QProcess::NotRunning)
+        return QStringLiteral("redis-sentinel on :%1 does not answer: %2")
+            .arg(m_port)
+            .arg(QString::fromUtf8(m_process.readAll().right(2000)));
+    return {};
+}
+
+void PrivateSentinel::kill()
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    m_process.kill();
+    m_process.waitForFinished(10000);
+}
+
+QByteArray redisCall(quint16 port, const QByteArrayList &args, int timeoutMs)
+{
+    QTcpSocket s;
+    s.connectToHost(QStringLiteral("127.0.0.1"), port);
+    if (!s.waitForConnected(timeoutMs))
+        return {};
+    QByteArray request = '*' + QByteArray::number(args.size()) + "\r\n";
+    for (const QByteArray &a : args)
+        request += '$' + QByteArray::number(a.size()) + "\r\n" + a + "\r\n";
+    s.write(request);
+    // Reads one complete reply: nested arrays count their elements as they arrive.
+    QByteArray buffer;
+    QByteArrayList lines;
+    int pos = 0;
+    int expected = 1; // values still to read
+    QElapsedTimer t;
+    t.start();
+    while (expected > 0) {
+        const int eol = int(buffer.indexOf("\r\n", pos));
+        if (eol < 0) {
+            if (t.elapsed() > timeoutMs || !s.waitForReadyRead(int(qMax<qint64>(1, timeoutMs - t.elapsed()))))
+                return {};
+            buffer += s.readAll();
+            continue;
+        }
+        const QByteArray line = buffer.mid(pos, eol - pos);
+        const char kind = line.isEmpty() ? '?' : line.at(0);
+        if (kind == '*') {
+            expected += qMax(0, line.mid(1).toInt()) - 1;
+            pos = eol + 2;
+        } else if (kind == '$') {
+            const int len = line.mid(1).toInt();
+            if (len < 0) {
+                lines.append(QByteArray());
+                pos = eol + 2;
+                --expected;
+                continue;
+            }
+            if (buffer.size() < eol + 2 + len + 2) {
+                if (t.elapsed() > timeoutMs || !s.waitForReadyRead(int(qMax<qint64>(1, timeoutMs - t.elapsed()))))
+                    return {};
+                buffer += s.readAll();
+                continue;
+            }
+            lines.append(buffer.mid(eol + 2, len));
+            pos = eol + 2 + len + 2;
+            --expected;
+        } else {
+            lines.append(line.mid(1));
+            pos = eol + 2;
+            --expected;
+        }
+    }
+    return lines.join('\n');
 }
 
 bool PrivateRedis::answers() const

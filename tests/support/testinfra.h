@@ -14,8 +14,13 @@
 namespace labtest {
 
 QString kafkaBrokers();      ///< $LAB_KAFKA_BROKERS or 127.0.0.1:9092
-QString redisHost();         ///< $LAB_REDIS_HOST or 127.0.0.1
-quint16 redisPort();         ///< $LAB_REDIS_PORT or 6379
+/// With Sentinels ($LAB_REDIS_SENTINELS, ./lab's cluster mode): the master they name for
+/// $LAB_REDIS_MASTER_NAME now (asked at every call: it moves in a failover), else
+/// $LAB_REDIS_HOST / $LAB_REDIS_PORT, or 127.0.0.1 / 6379.
+QString redisHost();
+quint16 redisPort();
+QString redisSentinels();    ///< $LAB_REDIS_SENTINELS (host:port,...) or empty
+QString redisMasterName();   ///< $LAB_REDIS_MASTER_NAME or lab
 QUrl elasticUrl();           ///< $LAB_ELASTICSEARCH_URL or http://127.0.0.1:9200
 QString sourceDir();         ///< repository root ($LAB_SOURCE_DIR, set by CTest)
 QString buildDir();          ///< build tree ($LAB_BUILD_DIR, set by CTest)
@@ -56,6 +61,9 @@ public:
     PrivateRedis &operator=(const PrivateRedis &) = delete;
 
     quint16 port() const { return m_port; }
+    qint64 pid() const { return m_process.processId(); } ///< 0 when not running
+    /// Arguments for the next start() (e.g. --replicaof after a failover).
+    void setExtraArgs(const QStringList &args) { m_extraArgs = args; }
     /// Starts it (again) and waits until it answers PING; empty on success, else why not.
     QString start();
     /// Gone at once, as a crash would leave it.
@@ -69,6 +77,37 @@ private:
     QStringList m_extraArgs;
     QProcess m_process;
 };
+
+/// A redis-sentinel of the test's own on a free port (127.0.0.1), configured from the
+/// lab's deps/redis/sentinel.conf.in (quorum 2, a master down after 1 s) to monitor
+/// masterName at 127.0.0.1:masterPort; its rewritable copy lives in a temporary
+/// directory. Killed with this object, and with the test process.
+class PrivateSentinel
+{
+public:
+    PrivateSentinel(const QString &masterName, quint16 masterPort);
+    ~PrivateSentinel();
+    PrivateSentinel(const PrivateSentinel &) = delete;
+    PrivateSentinel &operator=(const PrivateSentinel &) = delete;
+
+    quint16 port() const { return m_port; }
+    QString address() const { return QStringLiteral("127.0.0.1:%1").arg(m_port); }
+    /// Renders its configuration (first time) and starts it; empty on success, else why not.
+    QString start();
+    void kill();
+
+private:
+    quint16 m_port;
+    QString m_masterName;
+    quint16 m_masterPort;
+    QString m_dir;
+    QProcess m_process;
+};
+
+/// One command to a Redis server or Sentinel on 127.0.0.1 over a fresh connection
+/// (RESP), blocking up to timeoutMs; the reply as redis-cli --raw would print it, one
+/// element a line; empty when nothing answered. For test setup and checks.
+QByteArray redisCall(quint16 port, const QByteArrayList &args, int timeoutMs = 3000);
 
 /// Ties a process about to be started to this test's lifetime: it is SIGKILLed when
 /// the test process dies, however it dies (a failed QVERIFY in a destructor-less path,

@@ -3,8 +3,9 @@
 # directory, every port free and different from the running lab), its JVM warm-up
 # leaves nothing behind, Kafka's JMX listens on loopback only, the seed's curl flow,
 # a service killed with SIGKILL comes back healthy within 10 s, a second `./lab up`
-# does no harm, Prometheus scrapes every service (and sees the consumer lag), and
-# `./lab down` leaves no process behind.
+# does no harm, Prometheus scrapes every service (and sees the consumer lag), every
+# component's log stays under its cap (here 2 files of 64 KiB, so that the chatty ones
+# rotate), and `./lab down` leaves no process behind.
 set -uo pipefail
 root="${1:?usage: lab-up.sh REPO_ROOT}"
 passed=0 failed=0
@@ -20,6 +21,7 @@ export LAB_REDIS_PORT=$(free_port) LAB_KAFKA_PORT=$(free_port) LAB_KAFKA_CONTROL
 export LAB_ES_PORT=$(free_port) LAB_ES_HEAP=512m LAB_KAFKA_JMX_PORT=$(free_port)
 export LAB_ORDER_PORT=$(free_port) LAB_SEARCH_PORT=$(free_port) LAB_PAYMENT_PORT=$(free_port)
 export LAB_INVENTORY_PORT=$(free_port) LAB_NOTIFIER_PORT=$(free_port) LAB_PROMETHEUS_PORT=$(free_port)
+export LAB_LOG_SIZE=64K LAB_LOG_FILES=2
 echo "state $state; order :$LAB_ORDER_PORT search :$LAB_SEARCH_PORT kafka :$LAB_KAFKA_PORT es :$LAB_ES_PORT"
 
 cleanup() {
@@ -120,7 +122,7 @@ if [[ -n "$child" ]]; then
   done
   [[ -n "$back" ]] && ok "payment-service killed with SIGKILL is back and healthy within 10 s" \
     || fail "payment-service not back within 10 s"
-  grep -q "restarting payment-service" "$state/logs/payment-service.log" \
+  grep -q "restarting payment-service" "$state"/logs/payment-service/payment-service.log* \
     && ok "the restart is logged" || fail "restart not logged"
 else
   fail "no payment-service process under its supervisor"
@@ -149,6 +151,25 @@ fi
 if "$root/lab" up >"$state/up2.log" 2>&1 && grep -q "already running" "$state/up2.log"; then
   ok "a second ./lab up does no harm"
 else fail "second ./lab up"; tail -n 20 "$state/up2.log"; fi
+
+# Every component's log is capped: LAB_LOG_FILES files of LAB_LOG_SIZE under logs/NAME/,
+# logs/NAME.log the one being written. rotatelogs checks the size before each write, so
+# a file may pass the size by one write (a few KiB).
+cap=$((2 * 64 * 1024 + 2 * 16384))
+over="" rotated="" unlinked="" names=""
+for d in "$state"/logs/*/; do
+  name=$(basename "$d")
+  [[ -f "$d/$name.log" ]] || continue # not a component's log (e.g. nothing)
+  names="$names $name"
+  size=$(cat "$d/$name".log* | wc -c)
+  ((size <= cap)) || over="$over $name:$size"
+  [[ -f "$d/$name.log.1" ]] && rotated="$rotated $name"
+  [[ "$state/logs/$name.log" -ef "$(ls -t "$d/$name".log* | head -n1)" ]] || unlinked="$unlinked $name"
+done
+[[ $(wc -w <<<"$names") -ge 8 ]] && ok "every component writes a capped log:$names" || fail "capped logs only for:$names"
+[[ -z "$over" ]] && ok "every component's log stays under 2 x 64 KiB" || fail "logs over their cap:$over"
+[[ -n "$rotated" ]] && ok "the logs rotate (kept 2 files:$rotated)" || fail "no log rotated"
+[[ -z "$unlinked" ]] && ok "logs/NAME.log is the file being written" || fail "logs/NAME.log is not the newest file for:$unlinked"
 
 # every process ./lab started: the pid files, their children and grandchildren
 pids=""

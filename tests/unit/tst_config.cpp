@@ -90,6 +90,12 @@ private slots:
     void invalidLogLevelShouldBeRejected();
     void helpShouldListFlagsEnvAndDefaults();
 
+    void durationsShouldParseWithUnits_data();
+    void durationsShouldParseWithUnits();
+    void invalidDurationShouldBeRejected_data();
+    void invalidDurationShouldBeRejected();
+    void orderRetentionShouldDefaultToSevenAndThirtyDays();
+    void orderRetentionShouldRefuseAnUndecidedWindowShorterThanTheDecidedOne();
     void loadShouldExitTwoNamingTheMissingSetting();
     void loadShouldExitTwoOnInvalidNumber();
     void loadShouldPrintHelpAndExitZero();
@@ -105,6 +111,8 @@ void TestConfig::commonOptionsShouldHaveDocumentedDefaults_data()
     QTest::newRow("kafka") << "kafka-brokers" << "KAFKA_BROKERS" << "127.0.0.1:9092";
     QTest::newRow("redis host") << "redis-host" << "REDIS_HOST" << "127.0.0.1";
     QTest::newRow("redis port") << "redis-port" << "REDIS_PORT" << "6379";
+    QTest::newRow("redis sentinels") << "redis-sentinels" << "REDIS_SENTINELS" << "";
+    QTest::newRow("redis master name") << "redis-master-name" << "REDIS_MASTER_NAME" << "lab";
     QTest::newRow("elasticsearch") << "elasticsearch-url" << "ELASTICSEARCH_URL" << "http://127.0.0.1:9200";
     QTest::newRow("bind address") << "bind-address" << "BIND_ADDRESS" << "127.0.0.1";
     QTest::newRow("log level") << "log-level" << "LOG_LEVEL" << "info";
@@ -271,6 +279,95 @@ void TestConfig::helpShouldListFlagsEnvAndDefaults()
     QVERIFY2(help.contains(QLatin1String("--kafka-brokers <KAFKA-BROKERS>")), qPrintable(help));
     QVERIFY2(help.contains(QLatin1String("(env KAFKA_BROKERS, default 127.0.0.1:9092)")), qPrintable(help));
     QVERIFY2(help.contains(QLatin1String("(env API_TOKEN, required)")), qPrintable(help));
+}
+
+void TestConfig::durationsShouldParseWithUnits_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<qint64>("ms"); // -1: not a duration
+    QTest::newRow("days") << "7d" << qint64(7) * 24 * 3600 * 1000;
+    QTest::newRow("hours") << "12h" << qint64(12) * 3600 * 1000;
+    QTest::newRow("minutes") << "15m" << qint64(15) * 60 * 1000;
+    QTest::newRow("seconds") << "90s" << qint64(90000);
+    QTest::newRow("milliseconds") << "1500ms" << qint64(1500);
+    QTest::newRow("bare number is seconds") << "30" << qint64(30000);
+    QTest::newRow("spaces and case") << " 2 D " << qint64(2) * 24 * 3600 * 1000;
+    QTest::newRow("zero") << "0s" << qint64(-1);
+    QTest::newRow("negative") << "-5m" << qint64(-1);
+    QTest::newRow("fraction") << "1.5h" << qint64(-1);
+    QTest::newRow("unknown unit") << "3w" << qint64(-1);
+    QTest::newRow("unit only") << "d" << qint64(-1);
+    QTest::newRow("empty") << "" << qint64(-1);
+    QTest::newRow("overflow") << "99999999999999d" << qint64(-1);
+}
+
+void TestConfig::durationsShouldParseWithUnits()
+{
+    QFETCH(QString, text);
+    QFETCH(qint64, ms);
+    const auto parsed = Config::parseDurationMs(text);
+    if (ms < 0)
+        QVERIFY2(!parsed, qPrintable(QString::number(parsed.value_or(0))));
+    else
+        QCOMPARE(parsed.value_or(-1), ms);
+}
+
+void TestConfig::invalidDurationShouldBeRejected_data()
+{
+    QTest::addColumn<QString>("value");
+    QTest::newRow("words") << "a week";
+    QTest::newRow("zero") << "0";
+    QTest::newRow("unknown unit") << "7w";
+}
+
+void TestConfig::invalidDurationShouldBeRejected()
+{
+    QFETCH(QString, value);
+    Config config;
+    QString error;
+    QVERIFY(!Config::tryLoad({QStringLiteral("svc")}, {{QStringLiteral("ORDER_RETENTION"), value}},
+                             Config::orderRetentionOptions(), &config, &error));
+    QVERIFY2(error.contains(QLatin1String("ORDER_RETENTION")) && error.contains(QLatin1String("duration")),
+             qPrintable(error));
+}
+
+void TestConfig::orderRetentionShouldDefaultToSevenAndThirtyDays()
+{
+    Config config;
+    QString error;
+    QVERIFY2(Config::tryLoad({QStringLiteral("svc")}, {}, Config::orderRetentionOptions(), &config, &error),
+             qPrintable(error));
+    const auto r = config.orderRetention(&error);
+    QVERIFY2(r, qPrintable(error));
+    QCOMPARE(r->decidedMs, qint64(7) * 24 * 3600 * 1000);
+    QCOMPARE(r->undecidedMs, qint64(30) * 24 * 3600 * 1000);
+
+    QVERIFY2(Config::tryLoad({QStringLiteral("svc"), QStringLiteral("--order-retention=90s")},
+                             {{QStringLiteral("ORDER_UNDECIDED_RETENTION"), QStringLiteral("10m")}},
+                             Config::orderRetentionOptions(), &config, &error),
+             qPrintable(error));
+    const auto shortOnes = config.orderRetention(&error);
+    QVERIFY2(shortOnes, qPrintable(error));
+    QCOMPARE(shortOnes->decidedMs, qint64(90000));
+    QCOMPARE(shortOnes->undecidedMs, qint64(600000));
+}
+
+void TestConfig::orderRetentionShouldRefuseAnUndecidedWindowShorterThanTheDecidedOne()
+{
+    Config config;
+    QString error;
+    QVERIFY2(Config::tryLoad({QStringLiteral("svc")},
+                             {{QStringLiteral("ORDER_RETENTION"), QStringLiteral("2d")},
+                              {QStringLiteral("ORDER_UNDECIDED_RETENTION"), QStringLiteral("1d")}},
+                             Config::orderRetentionOptions(), &config, &error),
+             qPrintable(error));
+    QVERIFY(!config.orderRetention(&error));
+    QVERIFY2(error.contains(QLatin1String("ORDER_UNDECIDED_RETENTION")), qPrintable(error));
+
+    QVERIFY(Config::tryLoad({QStringLiteral("svc"), QStringLiteral("--order-retention=500ms")}, {},
+                            Config::orderRetentionOptions(), &config, &error));
+    QVERIFY(!config.orderRetention(&error));
+    QVERIFY2(error.contains(QLatin1String("at least 1s")), qPrintable(error));
 }
 
 void TestConfig::loadShouldExitTwoNamingTheMissingSetting()

@@ -110,6 +110,7 @@ private slots:
 
     void healthzShouldBeOkWhenEveryCheckPasses();
     void healthzShouldBe503NamingTheFailingDependency();
+    void healthzShouldBeDegradedButOkWhenAnAdvisoryCheckFails();
     void metricsShouldUsePrometheusTextFormat();
     void unknownPathShouldGetJson404();
     void jsonHelpersShouldSetContentTypeAndFields();
@@ -147,6 +148,7 @@ private:
     std::unique_ptr<HttpService> m_service;
     QNetworkAccessManager m_nam;
     bool m_kafkaUp = true;
+    bool m_memoryOk = true;
     int m_echoCalls = 0;
     bool m_asyncAnswered = false;
     bool m_secondAnswerRefused = false;
@@ -165,6 +167,11 @@ void TestHttpService::initTestCase()
                                    return m_kafkaUp;
                                }});
     m_service->addHealthCheck({QStringLiteral("redis"), [](QString *) { return true; }});
+    m_service->addHealthCheck({QStringLiteral("redis_memory"), [this](QString *detail) {
+                                   if (!m_memoryOk)
+                                       *detail = QStringLiteral("used 90% of maxmemory");
+                                   return m_memoryOk;
+                               }, true});
 
     m_service->server().route(QStringLiteral("/echo"), QHttpServerRequest::Method::Post,
                               [this](const QHttpServerRequest &request) {
@@ -223,6 +230,7 @@ void TestHttpService::cleanupTestCase()
 void TestHttpService::init()
 {
     m_kafkaUp = true;
+    m_memoryOk = true;
     m_echoCalls = 0;
     m_webSockets = 0;
     AccessPolicy::setCurrent(AccessPolicy()); // the default: the browser UI on :8000
@@ -270,6 +278,34 @@ void TestHttpService::healthzShouldBe503NamingTheFailingDependency()
 
     m_kafkaUp = true;
     QCOMPARE(fetch("GET", QStringLiteral("/healthz")).status, 200);
+}
+
+// An advisory check (Redis memory near its limit) warns: 200 "degraded", the check's
+// detail and a warning naming it; a required check failing as well still gives 503.
+void TestHttpService::healthzShouldBeDegradedButOkWhenAnAdvisoryCheckFails()
+{
+    m_memoryOk = false;
+    Reply r = fetch("GET", QStringLiteral("/healthz"));
+    QCOMPARE(r.status, 200);
+    QJsonObject o = QJsonDocument::fromJson(r.body).object();
+    QCOMPARE(o.value("status").toString(), QStringLiteral("degraded"));
+    QCOMPARE(o.value("checks").toObject().value("redis_memory").toString(), QStringLiteral("used 90% of maxmemory"));
+    QCOMPARE(o.value("checks").toObject().value("kafka").toString(), QStringLiteral("ok"));
+    QCOMPARE(o.value("warning").toString(), QStringLiteral("degraded: redis_memory"));
+
+    m_kafkaUp = false;
+    r = fetch("GET", QStringLiteral("/healthz"));
+    QCOMPARE(r.status, 503);
+    o = QJsonDocument::fromJson(r.body).object();
+    QCOMPARE(o.value("status").toString(), QStringLiteral("unavailable"));
+    QCOMPARE(o.value("error").toString(), QStringLiteral("unavailable: kafka"));
+
+    m_kafkaUp = m_memoryOk = true;
+    r = fetch("GET", QStringLiteral("/healthz"));
+    QCOMPARE(r.status, 200);
+    o = QJsonDocument::fromJson(r.body).object();
+    QCOMPARE(o.value("status").toString(), QStringLiteral("ok"));
+    QVERIFY(!o.contains(QStringLiteral("warning")));
 }
 
 void TestHttpService::metricsShouldUsePrometheusTextFormat()

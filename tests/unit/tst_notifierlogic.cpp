@@ -29,8 +29,9 @@ lab::Notification notification(qint64 orderId)
     n.item = QStringLiteral("mouse");
     n.quantity = 2;
     n.status = lab::Notification::Status::Confirmed;
-    n.createdAt = QDateTime::currentDateTimeUtc();
-    n.notifiedAt = n.createdAt;
+    // One order, one created_at: a republished notification repeats it.
+    n.createdAt = QDateTime::fromMSecsSinceEpoch(1764547200000 + orderId, Qt::UTC);
+    n.notifiedAt = QDateTime::currentDateTimeUtc();
     return n;
 }
 
@@ -106,16 +107,35 @@ private slots:
     void shouldRememberRecentIdsWithinCapacity()
     {
         RecentIds ids(3);
-        QVERIFY(ids.insert(1));
-        QVERIFY(!ids.insert(1));
-        QVERIFY(ids.insert(2));
-        QVERIFY(ids.insert(3));
-        QVERIFY(ids.insert(4)); // evicts 1, the oldest
+        QVERIFY(ids.insert(1, 100));
+        QVERIFY(!ids.insert(1, 100));
+        QVERIFY(ids.insert(2, 100));
+        QVERIFY(ids.insert(3, 100));
+        QVERIFY(ids.insert(4, 100)); // evicts 1, the oldest
         QCOMPARE(ids.size(), 3);
-        QVERIFY(!ids.contains(1));
-        QVERIFY(ids.contains(4));
-        QVERIFY(!ids.insert(2));
-        QVERIFY(ids.insert(1));
+        QVERIFY(!ids.contains(1, 100));
+        QVERIFY(ids.contains(4, 100));
+        QVERIFY(!ids.insert(2, 100));
+        QVERIFY(ids.insert(1, 100));
+    }
+
+    // An id used again after ORDER_RETENTION freed it is a new order (a new
+    // created_at): delivered, while a republication of either stays a duplicate.
+    void shouldTellAReusedIdFromARepublication()
+    {
+        RecentIds ids(10);
+        QVERIFY(ids.insert(7, 1000));
+        QVERIFY(ids.insert(7, 2000));
+        QVERIFY(!ids.insert(7, 1000));
+        QVERIFY(!ids.insert(7, 2000));
+        QCOMPARE(ids.size(), 2);
+
+        lab::Notification first = notification(8);
+        lab::Notification reused = notification(8);
+        reused.createdAt = first.createdAt.addDays(8);
+        QVERIFY(m_hub->deliver(first));
+        QVERIFY(m_hub->deliver(reused));
+        QVERIFY(!m_hub->deliver(first));
     }
 
     // ------------------------------------------------------------ StaticFiles
