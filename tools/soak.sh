@@ -140,7 +140,7 @@ EOF
 # the logs' cap: every component's LAB_LOG_FILES x LAB_LOG_SIZE (rotatelogs), Elasticsearch's
 # GC log (2 x 8 MiB) and 1 MiB for the small files (rotatelogs' errors, the supervisors' pid lines)
 log_size="${LAB_LOG_SIZE:-10M}"
-log_bytes=$(( ${log_size%[KMG]} * $(case "${log_size: -1}" in K) echo 1024 ;; M) echo 1048576 ;; G) echo 1073741824 ;; esac) ))
+log_bytes=$(numfmt --from=iec "$log_size") || die "LAB_LOG_SIZE ($log_size) is not a size like 10M"
 components=$(find "$LAB_STATE/logs" -mindepth 1 -maxdepth 1 -type d | wc -l)
 log_cap=$(( components * ${LAB_LOG_FILES:-5} * log_bytes + 17 * 1048576 ))
 rc=0
