@@ -12,7 +12,8 @@
 #                  ports, its own state directory, removed afterwards unless --keep), with
 #                  short limits so that everything bounded levels off within the run:
 #                  ORDER_RETENTION --retention (30s; 2m from 15 minutes on), Kafka topics
-#                  retained as long (LAB_KAFKA_TOPIC_CONFIG), logs capped at 3 x 256K
+#                  retained as long (LAB_KAFKA_TOPIC_CONFIG), __consumer_offsets and the
+#                  metadata log rolled as often (LAB_KAFKA_BROKER_CONFIG), logs capped at 3 x 256K
 #                  (1M from 15 minutes on), the notifier's dedupe window 10,000 orders,
 #                  Redis rewriting its AOF from 4 MiB. Without it: the running `./lab up`
 #                  stack, as it is configured.
@@ -90,8 +91,13 @@ if ((isolated)); then
   # the limits short enough to be reached in the run (see --help)
   export ORDER_RETENTION="$retention" ORDER_UNDECIDED_RETENTION=1h NOTIFIER_DEDUPE_WINDOW=10000
   export LAB_KAFKA_TOPIC_CONFIG="retention.ms=$((retention_s * 1000)),segment.ms=$((retention_s * 1000 / 3))"
+  # Kafka's own logs on the same clock: __consumer_offsets (compacted, but never its
+  # active segment, which rolls by log.roll.ms, a day) and the KRaft metadata log (its
+  # segments roll weekly and go once a snapshot covers them and they are past retention)
+  third_ms=$((retention_s * 1000 / 3))
+  export LAB_KAFKA_BROKER_CONFIG="log.roll.ms=$third_ms,metadata.log.segment.ms=$third_ms,metadata.log.max.snapshot.interval.ms=$third_ms,metadata.max.retention.ms=$((retention_s * 1000))"
   export LAB_LOG_SIZE="$([[ $long == 1 ]] && echo 1M || echo 256K)" LAB_LOG_FILES=3
-  settings="ORDER_RETENTION=$retention, Kafka retention $retention, logs 3 x $LAB_LOG_SIZE"
+  settings="ORDER_RETENTION=$retention, Kafka retention $retention (its internal logs rolled as often), logs 3 x $LAB_LOG_SIZE"
   say "isolated stack in $state (order :$LAB_ORDER_PORT, kafka :$LAB_KAFKA_PORT, redis :$LAB_REDIS_PORT, es :$LAB_ES_PORT)"
   t0=$SECONDS
   if ! "$root/lab" up >"$out/up.log" 2>&1; then

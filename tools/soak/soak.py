@@ -5,8 +5,9 @@
       Once a second until SIGTERM: RSS and open file descriptors of every process of
       the lab (each component's process tree from its pid file under DIR/run, and the
       log writers), Redis used_memory, maxmemory, key count and keys with an expiry
-      (INFO), the disk use of the state directory and of its parts (Kafka's log, the
-      Elasticsearch data, the logs, Redis' files), and each consumer group's lag
+      (INFO), the disk use of the state directory and of its parts (Kafka's log, and
+      its __consumer_offsets and metadata log apart, the Elasticsearch data, the logs,
+      Redis' files), and each consumer group's lag
       (`lab-admin consumer-lag`). One tab-separated row per second.
 
   soak.py analyze --samples FILE --warmup S --rate R --mode isolated|running ...
@@ -18,6 +19,7 @@
 Python's standard library only; gnuplot (Debian gnuplot-nox) draws the plot.
 """
 import argparse
+import glob
 import json
 import os
 import signal
@@ -146,7 +148,8 @@ def cmd_sample(args):
     for c in COMPONENTS + ["log-writers"]:
         columns += [f"rss_kib:{c}", f"fds:{c}"]
     columns += ["redis_used_bytes", "redis_maxmemory_bytes", "redis_keys", "redis_keys_expiring",
-                "disk_state_bytes", "disk_kafka_bytes", "disk_es_bytes", "disk_logs_bytes", "disk_redis_bytes"]
+                "disk_state_bytes", "disk_kafka_bytes", "disk_es_bytes", "disk_logs_bytes", "disk_redis_bytes",
+                "disk_kafka_offsets_bytes", "disk_kafka_metadata_bytes"]
     columns += [f"lag:{g}" for g in GROUPS]
     t0 = time.time()
     with open(args.out, "w", buffering=1) as out:
@@ -175,6 +178,10 @@ def cmd_sample(args):
             row += [str(disk_bytes(p)) for p in (args.state, os.path.join(args.state, "kafka"),
                                                  os.path.join(args.state, "elasticsearch"), logs,
                                                  os.path.join(args.state, "redis"))]
+            # Kafka's own logs, apart from the lab's topics: the group offsets and the KRaft metadata
+            kafka_data = os.path.join(args.state, "kafka", "data")
+            row += [str(sum(disk_bytes(p) for p in glob.glob(os.path.join(kafka_data, pattern))))
+                    for pattern in ("__consumer_offsets-*", "__cluster_metadata-*")]
             row += [str(lag.latest.get(g, 0)) for g in GROUPS]
             out.write("\t".join(row) + "\n")
             stop.wait(max(0.0, 1.0 - (time.time() - started)))
@@ -225,7 +232,13 @@ def series_rules(args):
         ("redis_persistent_keys", "Redis keys without expiry", "count", 20, 0.0, "level", None),
         ("redis_keys", "Redis keys", "count", 500, 0.10, "retention", None),
         ("redis_used_bytes", "Redis used_memory", "bytes", 4 * MIB, 0.10, "retention", "ORDER_RETENTION and maxmemory"),
-        ("disk_kafka_bytes", "disk: Kafka's log", "bytes", 8 * MIB, 0.20, "retention", "kafka retention"),
+        ("disk_kafka_topics_bytes", "disk: Kafka's topics", "bytes", 8 * MIB, 0.20, "retention", "kafka retention"),
+        # compacted, except the active segment, which rolls by log.roll.ms (a day)
+        ("disk_kafka_offsets_bytes", "disk: Kafka's __consumer_offsets", "bytes", 2 * MIB, 0.20, "retention",
+         "its compaction once a segment rolls"),
+        # a record every 500 ms; segments go once a snapshot covers them, after a week
+        ("disk_kafka_metadata_bytes", "disk: Kafka's metadata log", "bytes", 2 * MIB, 0.20, "retention",
+         "its snapshots and retention"),
         ("disk_logs_bytes", "disk: logs", "bytes", 2 * MIB, 0.10, "capped", "log cap"),
         ("disk_redis_bytes", "disk: Redis AOF", "bytes", 8 * MIB, 0.25, "retention", "AOF rewrite"),
         ("disk_state_rest_bytes", "disk: state dir without Elasticsearch and logs", "bytes", 16 * MIB, 0.20,
@@ -247,6 +260,11 @@ def cmd_analyze(args):
         return 1
     col = {name: [r[i] for r in rows] for i, name in enumerate(header)}
     col["redis_persistent_keys"] = [k - e for k, e in zip(col["redis_keys"], col["redis_keys_expiring"])]
+    if "disk_kafka_offsets_bytes" in col:
+        col["disk_kafka_topics_bytes"] = [k - o - m for k, o, m in zip(col["disk_kafka_bytes"], col["disk_kafka_offsets_bytes"],
+                                                                        col["disk_kafka_metadata_bytes"])]
+    else:  # samples from before the split: the whole log
+        col["disk_kafka_topics_bytes"] = col["disk_kafka_bytes"]
     col["disk_state_rest_bytes"] = [s - e - l for s, e, l in zip(col["disk_state_bytes"], col["disk_es_bytes"],
                                                                    col["disk_logs_bytes"])]
     ts = col["t"]
@@ -343,8 +361,11 @@ def plot(args, header, out_dir, warmup, passed):
          [line("disk_state_bytes", "state directory", MIB),
           f"'{args.samples}' using ($1/60):((${idx['disk_state_bytes']}-${idx['disk_es_bytes']}-${idx['disk_logs_bytes']})"
           f"/{MIB}) with lines lw 2 title 'state without Elasticsearch and logs'",
-          line("disk_kafka_bytes", "Kafka log", MIB), line("disk_es_bytes", "Elasticsearch", MIB),
-          line("disk_logs_bytes", "logs", MIB), line("disk_redis_bytes", "Redis AOF", MIB)]),
+          line("disk_kafka_bytes", "Kafka log", MIB)]
+         + ([line("disk_kafka_offsets_bytes", "of which __consumer_offsets", MIB),
+             line("disk_kafka_metadata_bytes", "of which metadata log", MIB)] if "disk_kafka_offsets_bytes" in idx else [])
+         + [line("disk_es_bytes", "Elasticsearch", MIB),
+            line("disk_logs_bytes", "logs", MIB), line("disk_redis_bytes", "Redis AOF", MIB)]),
         ("consumer lag (records)", [line(f"lag:{g}", g, 1) for g in GROUPS]),
     ]
     script = [
