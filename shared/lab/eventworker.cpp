@@ -3,34 +3,13 @@
 
 #include "kafkaconsumer.h"
 #include "log.h"
-#include "metrics.h"
+#include "servicemetrics.h"
 
 #include <QElapsedTimer>
 #include <QRandomGenerator>
 #include <QTimer>
 
 namespace lab {
-
-namespace {
-
-const QString kConsumed = QStringLiteral("lab_events_consumed_total");
-const QString kConsumedHelp = QStringLiteral("Kafka records handled and acknowledged.");
-const QString kProduced = QStringLiteral("lab_events_produced_total");
-const QString kProducedHelp = QStringLiteral("Events published to Kafka (acknowledged by the broker).");
-
-void countError(const QString &kind)
-{
-    Metrics::instance().increment(QStringLiteral("lab_errors_total"),
-                                  QStringLiteral("Failures by kind (a retried record counts once per attempt)."),
-                                  QStringLiteral("kind=\"%1\"").arg(kind));
-}
-
-QString topicLabel(const QString &topic)
-{
-    return QStringLiteral("topic=\"%1\"").arg(topic);
-}
-
-} // namespace
 
 struct EventWorker::Job
 {
@@ -135,10 +114,9 @@ void EventWorker::finish(const std::shared_ptr<Job> &job, const Result &result)
     job->answered = true;
     --m_running;
     const KafkaMessage &m = job->message;
-    auto &metrics = Metrics::instance();
     switch (result.kind) {
     case Result::Kind::Dropped:
-        countError(result.errorKind);
+        metrics::error(result.errorKind);
         qCWarning(lcKafka, "%s: dropping %s[%d]@%lld: %s", qPrintable(m_name), qPrintable(m.topic),
                   m.partition, m.offset, qPrintable(result.detail));
         Q_FALLTHROUGH();
@@ -146,13 +124,12 @@ void EventWorker::finish(const std::shared_ptr<Job> &job, const Result &result)
         if (m_consumer)
             m_consumer->acknowledge(m);
         ++m_acked;
-        metrics.increment(kConsumed, kConsumedHelp, topicLabel(m.topic));
-        metrics.observe(QStringLiteral("lab_handler_seconds"),
-                        QStringLiteral("Time from receiving a record to acknowledging it, retries included."),
-                        job->started.nsecsElapsed() / 1e9, topicLabel(m.topic));
+        // a record's handler is named after its topic: from receipt to acknowledgement, retries included
+        metrics::eventConsumed(m.topic);
+        metrics::handlerSeconds(m.topic, job->started.nsecsElapsed() / 1e9);
         break;
     case Result::Kind::Retry: {
-        countError(result.errorKind);
+        metrics::error(result.errorKind);
         if (m_stopping) {
             qCInfo(lcKafka, "%s: %s[%d]@%lld failed while stopping (%s); it will be redelivered",
                    qPrintable(m_name), qPrintable(m.topic), m.partition, m.offset, qPrintable(result.detail));
@@ -186,15 +163,15 @@ void EventWorker::finish(const std::shared_ptr<Job> &job, const Result &result)
 
 void EventWorker::countProduced(const QString &topic)
 {
-    Metrics::instance().increment(kProduced, kProducedHelp, topicLabel(topic));
+    metrics::eventProduced(topic);
 }
 
 void EventWorker::declareTopics(const QStringList &consumed, const QStringList &produced)
 {
     for (const QString &t : consumed)
-        Metrics::instance().increment(kConsumed, kConsumedHelp, topicLabel(t), 0);
+        metrics::eventConsumed(t, 0);
     for (const QString &t : produced)
-        Metrics::instance().increment(kProduced, kProducedHelp, topicLabel(t), 0);
+        metrics::eventProduced(t, 0);
 }
 
 int EventWorker::backoffMs(int attempt) const

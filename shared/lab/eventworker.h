@@ -10,7 +10,8 @@
 //                (100 ms doubling to 5 s, jittered) until it succeeds or the worker stops.
 // Handlers run concurrently and must be idempotent (records are redelivered after a
 // crash or a rebalance). Metrics: lab_events_consumed_total{topic},
-// lab_errors_total{kind}, lab_handler_seconds{topic} (first attempt to ack).
+// lab_errors_total{kind}, lab_handler_seconds{handler=<topic>} (receipt to ack), through
+// servicemetrics.h like every service's metrics.
 #pragma once
 
 #include "lab/kafkamessage.h"

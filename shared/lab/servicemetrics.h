@@ -29,11 +29,12 @@ inline void httpRequest(const QString &route, int code)
                                   QStringLiteral("route=\"%1\",code=\"%2\"").arg(labelValue(route)).arg(code));
 }
 
-inline void eventProduced(const QString &topic)
+/// count 0 declares the series (it is exported from the start, at 0).
+inline void eventProduced(const QString &topic, double count = 1)
 {
     Metrics::instance().increment(QStringLiteral("lab_events_produced_total"),
                                   QStringLiteral("Events Kafka acknowledged, by topic."),
-                                  QStringLiteral("topic=\"%1\"").arg(labelValue(topic)));
+                                  QStringLiteral("topic=\"%1\"").arg(labelValue(topic)), count);
 }
 
 inline void eventConsumed(const QString &topic, double count = 1)
@@ -47,7 +48,7 @@ inline void eventConsumed(const QString &topic, double count = 1)
 inline void error(const QString &kind)
 {
     Metrics::instance().increment(QStringLiteral("lab_errors_total"),
-                                  QStringLiteral("Errors, by kind."),
+                                  QStringLiteral("Errors, by kind (a retried record counts once per attempt)."),
                                   QStringLiteral("kind=\"%1\"").arg(labelValue(kind)));
 }
 
@@ -61,11 +62,12 @@ inline void voidedEvent()
                                   QString());
 }
 
-/// handler: e.g. "create_order", "search", "index_batch".
+/// handler: e.g. "create_order", "search", "index_batch", or a topic for a consumed
+/// record (EventWorker: from receipt to acknowledgement, retries included).
 inline void handlerSeconds(const QString &handler, double seconds)
 {
     Metrics::instance().observe(QStringLiteral("lab_handler_seconds"),
-                                QStringLiteral("Time to handle one request or batch, in seconds."),
+                                QStringLiteral("Time to handle one request, batch or consumed record, in seconds."),
                                 seconds, QStringLiteral("handler=\"%1\"").arg(labelValue(handler)));
 }
 

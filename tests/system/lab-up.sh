@@ -4,6 +4,7 @@
 # leaves nothing behind, Kafka's JMX listens on loopback only, the seed's curl flow,
 # a service killed with SIGKILL comes back healthy within 10 s, a second `./lab up`
 # does no harm, Prometheus scrapes every service (and sees the consumer lag), every
+# service's /metrics passes `promtool check metrics` with one label set per name, every
 # component's log stays under its cap (here 2 files of 64 KiB, so that the chatty ones
 # rotate), and `./lab down` leaves no process behind.
 set -uo pipefail
@@ -107,6 +108,35 @@ done
 [[ -n "$lag" ]] && ok "Prometheus has the consumer lag of payment-service" || fail "no lab_kafka_consumer_group_lag{group=\"payment-service\"}"
 rules=$(curl -s "$prom/api/v1/rules" | grep -o '"name":"ConsumerLagHigh"')
 [[ -n "$rules" ]] && ok "Prometheus loaded the lab's alert rules" || fail "no alert rules loaded"
+
+# Every service's /metrics passes Prometheus' own linter, and across the five a metric
+# name means one thing: one set of label keys (servicemetrics.h defines each once)
+scrapes="$state/metrics"
+mkdir -p "$scrapes"
+for port in $LAB_ORDER_PORT $LAB_SEARCH_PORT $LAB_PAYMENT_PORT $LAB_INVENTORY_PORT $LAB_NOTIFIER_PORT; do
+  curl -s "http://127.0.0.1:$port/metrics" >"$scrapes/$port.txt"
+  if lint=$(promtool check metrics <"$scrapes/$port.txt" 2>&1) && [[ -s "$scrapes/$port.txt" ]]; then
+    ok "promtool check metrics: :$port's /metrics is clean"
+  else
+    fail "promtool check metrics on :$port: ${lint:-empty scrape}"
+  fi
+done
+mixed=$(python3 - "$scrapes"/*.txt <<'PY'
+import re, sys
+keys = {}
+for path in sys.argv[1:]:
+    for line in open(path):
+        m = re.match(r"([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? ", line)
+        if not m or line.startswith("#"):
+            continue
+        name = re.sub(r"_(bucket|sum|count)$", "", m[1])
+        labels = frozenset(k for k in re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)="', m[2] or "") if k != "le")
+        keys.setdefault(name, {}).setdefault(labels, path.rsplit("/", 1)[-1])
+print(" ".join(f"{n}:{'|'.join(','.join(sorted(k)) for k in ks)}" for n, ks in sorted(keys.items()) if len(ks) > 1))
+PY
+)
+[[ -z "$mixed" ]] && ok "every metric name has one set of label keys across the five services" \
+  || fail "metric names with several sets of label keys: $mixed"
 
 # SIGKILL the payment-service process (not its supervisor): back and healthy within 10 s
 sup=$(cat "$state/run/payment-service.pid")
