@@ -523,19 +523,7 @@ KafkaError Inspector::tail(const QString &topic, int n, int timeoutMs, KafkaMess
             continue;
         if (m->offset > lastWanted.value(m->partition, -1))
             continue; // stored after we looked
-        KafkaMessage msg;
-        msg.topic = topic;
-        msg.partition = m->partition;
-        msg.offset = m->offset;
-        if (m->key)
-            msg.key = QByteArray(static_cast<const char *>(m->key), qsizetype(m->key_len));
-        if (m->payload)
-            msg.value = QByteArray(static_cast<const char *>(m->payload), qsizetype(m->len));
-        rd_kafka_timestamp_type_t tsType;
-        const int64_t ts = rd_kafka_message_timestamp(m.get(), &tsType);
-        msg.timestampMs = tsType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? -1 : ts;
-        msg.headers = rdk::copyHeaders(m.get());
-        out->append(std::move(msg));
+        out->append(rdk::copyMessage(m.get(), topic));
         if (m->offset >= lastWanted.value(m->partition))
             lastWanted.remove(m->partition);
     }

@@ -74,20 +74,30 @@ rdk::PartitionListPtr toPartitionList(const QList<OffsetTracker::Commit> &commit
 
 } // namespace
 
-KafkaHeaders rdk::copyHeaders(const rd_kafka_message_t *m)
+KafkaMessage rdk::copyMessage(const rd_kafka_message_t *m, const QString &topic)
 {
-    KafkaHeaders out;
+    KafkaMessage msg;
+    msg.topic = topic;
+    msg.partition = m->partition;
+    msg.offset = m->offset;
+    if (m->key)
+        msg.key = QByteArray(static_cast<const char *>(m->key), qsizetype(m->key_len));
+    if (m->payload)
+        msg.value = QByteArray(static_cast<const char *>(m->payload), qsizetype(m->len));
+    rd_kafka_timestamp_type_t tsType;
+    const int64_t ts = rd_kafka_message_timestamp(m, &tsType);
+    msg.timestampMs = tsType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? -1 : ts;
     rd_kafka_headers_t *hdrs = nullptr; // owned by the message
     if (rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR || !hdrs)
-        return out;
-    out.reserve(qsizetype(rd_kafka_header_cnt(hdrs)));
+        return msg;
+    msg.headers.reserve(qsizetype(rd_kafka_header_cnt(hdrs)));
     const char *name = nullptr;
     const void *value = nullptr;
     size_t size = 0;
     for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i)
-        out.append({QByteArray(name), value ? QByteArray(static_cast<const char *>(value), qsizetype(size))
-                                            : QByteArray()});
-    return out;
+        msg.headers.append({QByteArray(name), value ? QByteArray(static_cast<const char *>(value), qsizetype(size))
+                                                    : QByteArray()});
+    return msg;
 }
 
 namespace {
@@ -397,22 +407,11 @@ void KafkaConsumer::Private::pollLoop(quint64 run)
             continue;
         }
 
-        KafkaMessage msg;
         const char *rawName = rd_kafka_topic_name(m->rkt);
         auto name = topicNames.find(m->rkt);
         if (name == topicNames.end() || name->first != rawName)
             name = topicNames.insert(m->rkt, {QByteArray(rawName), QString::fromUtf8(rawName)});
-        msg.topic = name->second;
-        msg.partition = m->partition;
-        msg.offset = m->offset;
-        if (m->key)
-            msg.key = QByteArray(static_cast<const char *>(m->key), qsizetype(m->key_len));
-        if (m->payload)
-            msg.value = QByteArray(static_cast<const char *>(m->payload), qsizetype(m->len));
-        rd_kafka_timestamp_type_t tsType;
-        const int64_t ts = rd_kafka_message_timestamp(m.get(), &tsType);
-        msg.timestampMs = tsType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? -1 : ts;
-        msg.headers = rdk::copyHeaders(m.get());
+        KafkaMessage msg = rdk::copyMessage(m.get(), name->second);
         int inFlight;
         {
             std::lock_guard lock(trackerMutex);

@@ -40,8 +40,9 @@ using HeadersPtr = std::unique_ptr<rd_kafka_headers_t, Deleter<&rd_kafka_headers
 using NewTopicPtr = std::unique_ptr<rd_kafka_NewTopic_t, Deleter<&rd_kafka_NewTopic_destroy>>;
 using ConfigResourcePtr = std::unique_ptr<rd_kafka_ConfigResource_t, Deleter<&rd_kafka_ConfigResource_destroy>>;
 
-/// A consumed record's headers, copied (none: empty). Defined in kafkaconsumer.cpp.
-KafkaHeaders copyHeaders(const rd_kafka_message_t *message);
+/// A consumed record copied out of librdkafka (key, value, timestamp, headers), under
+/// the topic name the caller already holds as a QString. Defined in kafkaconsumer.cpp.
+KafkaMessage copyMessage(const rd_kafka_message_t *message, const QString &topic);
 
 /// The error an error_cb reports, as a KafkaError: for a fatal error, librdkafka's
 /// underlying cause; role ("producer", "consumer") names the client in the message.
