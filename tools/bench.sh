@@ -19,24 +19,17 @@
 # docs/BENCHMARKS.md explains the figures and what bounds each of them.
 set -Eeuo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-LAB_HOME="${LAB_HOME:-/var/tmp/kafka-lab}"
-LAB_STATE="${LAB_STATE:-$LAB_HOME/state}"
-BUILD_DIR="${LAB_BUILD_DIR:-$ROOT/build}"
-KAFKA_VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$ROOT/deps/pom.xml")"
-KAFKA_LIBS="$LAB_HOME/dist/kafka-$KAFKA_VERSION/libs"
-JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}"
-KAFKA="127.0.0.1:${LAB_KAFKA_PORT:-9092}"
-JMX_PORT="${LAB_KAFKA_JMX_PORT:-9999}"
-REDIS_PORT="${LAB_REDIS_PORT:-6379}"
-ES="http://127.0.0.1:${LAB_ES_PORT:-9200}"
-ORDER_PORT="${LAB_ORDER_PORT:-5000}"
-SEARCH_PORT="${LAB_SEARCH_PORT:-5100}"
-NOTIFIER_PORT="${LAB_NOTIFIER_PORT:-8000}"
+LAB_TAG=bench LAB_SAY_FD=2
+source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+ROOT="$LAB_ROOT"
+KAFKA="127.0.0.1:$KAFKA_PORT"
+JMX_PORT="$KAFKA_JMX_PORT"
+ES="http://127.0.0.1:$ES_PORT"
+ORDER_PORT="$(service_port order-service)"
+SEARCH_PORT="$(service_port search-service)"
+NOTIFIER_PORT="$(service_port notifier-service)"
 BARE_PORT="${LAB_BENCH_BARE_PORT:-5099}"
 CONCURRENCY="${LAB_BENCH_CONCURRENCY:-64}"
-SERVICES=(order-service payment-service inventory-service notifier-service search-service)
-SERVICE_PORTS=("$ORDER_PORT" "${LAB_PAYMENT_PORT:-5200}" "${LAB_INVENTORY_PORT:-5300}" "$NOTIFIER_PORT" "$SEARCH_PORT")
 
 QUICK=0 COLD=0 COLD_ONLY=0
 OUT_BASE="$BUILD_DIR/bench"
@@ -65,18 +58,15 @@ RATES=(100 250 500 1000 2000 4000)
 T_COLD=60
 ((COLD)) && T_CPU=$T_COLD
 
-say() { printf '\033[1;34m[bench]\033[0m %s\n' "$*" >&2; }
-die() { printf '\033[1;31m[bench] error:\033[0m %s\n' "$*" >&2; exit 1; }
-
 # ---------------------------------------------------------------- preflight
 command -v python3 >/dev/null || die "python3 is needed to assemble the results"
 command -v redis-benchmark >/dev/null || die "redis-benchmark missing (Debian package redis-tools): run ./lab deps"
 redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG || die "Redis is not answering on :$REDIS_PORT: run ./lab up first"
 timeout 10 kcat -b "$KAFKA" -L -m 3 2>/dev/null | grep -q 'broker 1 at' || die "Kafka is not answering on $KAFKA: run ./lab up first"
 curl -fsS --max-time 3 "$ES/_cluster/health" >/dev/null 2>&1 || die "Elasticsearch is not answering on $ES: run ./lab up first"
-for i in "${!SERVICES[@]}"; do
-  curl -fsS --max-time 3 "http://127.0.0.1:${SERVICE_PORTS[$i]}/healthz" >/dev/null 2>&1 \
-    || die "${SERVICES[$i]} is not healthy on :${SERVICE_PORTS[$i]}: run ./lab up first (./lab status shows what runs)"
+for name in "${SERVICE_NAMES[@]}"; do
+  curl -fsS --max-time 3 "http://127.0.0.1:$(service_port "$name")/healthz" >/dev/null 2>&1 \
+    || die "$name is not healthy on :$(service_port "$name"): run ./lab up first (./lab status shows what runs)"
 done
 [[ -f "$KAFKA_LIBS/kafka-tools-$KAFKA_VERSION.jar" ]] || die "Kafka $KAFKA_VERSION tools not in $KAFKA_LIBS: run ./lab deps"
 if ! (exec 3<>"/dev/tcp/127.0.0.1/$JMX_PORT") 2>/dev/null; then
@@ -206,9 +196,9 @@ counted_run() {
 # service is healthy again gives the same state; then 100 orders/s for 60 s, to compare
 # with the warm 100/s phase of the same length below.
 services_healthy() {
-  local i
-  for i in "${!SERVICES[@]}"; do
-    curl -fsS --max-time 2 "http://127.0.0.1:${SERVICE_PORTS[$i]}/healthz" >/dev/null 2>&1 || return 1
+  local name
+  for name in "${SERVICE_NAMES[@]}"; do
+    curl -fsS --max-time 2 "http://127.0.0.1:$(service_port "$name")/healthz" >/dev/null 2>&1 || return 1
   done
 }
 if ((COLD)); then

@@ -17,8 +17,10 @@
 # Prints the per-phase table, the counts (faults injected, orders during faults, 2xx,
 # lost, duplicates) and a final line "N passed, M failed"; exits non-zero on a failure.
 set -uo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build="${LAB_BUILD_DIR:-$root/build}"
+LAB_TAG=chaos
+source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+root="$LAB_ROOT"
+build="$BUILD_DIR"
 long=0 keep=0 cluster=0 report="" extra=()
 while (($#)); do
   case "$1" in
@@ -36,10 +38,9 @@ done
 bin="$build/tests/chaos/tst_chaos"
 [[ -x "$bin" ]] || { echo "chaos: $bin is not built (cmake --build $build --target tst_chaos)" >&2; exit 2; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
-mkdir -p /var/tmp/kafka-lab
-state="$(mktemp -d /var/tmp/kafka-lab/chaos.XXXXXX)"
+mkdir -p "$LAB_HOME"
+state="$(mktemp -d "$LAB_HOME/chaos.XXXXXX")"
 chmod a+rx "$state"
 export LAB_STATE="$state" LAB_INFRA=local  # its own infrastructure, whatever the caller uses
 # Kafka nodes: 3 in the cluster form, else what LAB_KAFKA_BROKERS says (a count, or the

@@ -19,7 +19,9 @@
 # Prints the time of each phase and a final "N passed, M failed"; exits non-zero on a failure.
 # Options: --keep (keep the isolated state directory and the containers' logs).
 set -uo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LAB_TAG=docker-check
+source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+root="$LAB_ROOT"
 keep=0
 for arg in "$@"; do
   case "$arg" in
@@ -29,20 +31,18 @@ for arg in "$@"; do
   esac
 done
 
-LAB_HOME="${LAB_HOME:-/var/tmp/kafka-lab}"
 cache="$LAB_HOME/docker"
 base_image=localhost/debian:bookworm
 image=localhost/kafka-microservices-lab:check
 podman=(podman --runtime runc --cgroup-manager=cgroupfs)
 limits=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
-services=(order-service search-service payment-service inventory-service notifier-service)
+services=("${SERVICE_NAMES[@]}")
 
 passed=0 failed=0
 ok()   { echo "ok   - $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL - $*"; failed=$((failed + 1)); }
 note() { echo "docker-check: $*"; }
 finish() { note "finished in $((SECONDS - t0))s"; echo "$passed passed, $failed failed"; ((failed == 0)); exit; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 t0=$SECONDS
 
 for tool in podman runc debootstrap python3 curl; do

@@ -11,11 +11,12 @@
 #   LAB_FUZZ_JOBS        parallel build jobs (default 2)
 set -Eeuo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BUILD_DIR="${LAB_FUZZ_BUILD_DIR:-$ROOT/build-fuzz}"
+LAB_TAG=fuzz LAB_DIE_STATUS=2
+source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+BUILD_DIR="${LAB_FUZZ_BUILD_DIR:-$LAB_ROOT/build-fuzz}"
 SECONDS_PER_TARGET="${1:-20}"
 JOBS="${LAB_FUZZ_JOBS:-2}"
-FUZZ_SRC="$ROOT/tests/fuzz"
+FUZZ_SRC="$LAB_ROOT/tests/fuzz"
 # Every target has a seed corpus directory of its name (tests/fuzz/CMakeLists.txt).
 if [[ -n "${LAB_FUZZ_TARGETS:-}" ]]; then
   read -r -a TARGETS <<<"$LAB_FUZZ_TARGETS"
@@ -24,21 +25,12 @@ else
   for dir in "$FUZZ_SRC"/corpus/fuzz_*/; do TARGETS+=("$(basename "$dir")"); done
 fi
 
-say()  { printf '\033[1;34m[fuzz]\033[0m %s\n' "$*"; }
-die()  { printf '\033[1;31m[fuzz] error:\033[0m %s\n' "$*" >&2; exit 2; }
-
 [[ "$SECONDS_PER_TARGET" =~ ^[1-9][0-9]*$ ]] || die "usage: tools/fuzz.sh [SECONDS_PER_TARGET] (a positive integer)"
 command -v clang++ >/dev/null || die "clang++ missing: run ./lab deps (packages clang, libclang-rt-14-dev)"
 
 t0=$SECONDS
-mkdir -p "$BUILD_DIR"
-gen=()
-[[ -f "$BUILD_DIR/CMakeCache.txt" ]] || gen=(-G Ninja)
-say "configuring (clang, -DLAB_FUZZ=ON) in $BUILD_DIR"
-# CC/CXX only matter the first time: the compiler is then fixed in the cache.
-CC=clang CXX=clang++ cmake -S "$ROOT" -B "$BUILD_DIR" "${gen[@]}" -DLAB_FUZZ=ON \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$BUILD_DIR/configure.log" 2>&1 \
-  || { tail -n 40 "$BUILD_DIR/configure.log" >&2; die "cmake configure failed"; }
+say "configuring (CMake preset fuzz: clang, -DLAB_FUZZ=ON) in $BUILD_DIR"
+cmake_configure fuzz "$BUILD_DIR"
 say "building ${TARGETS[*]}"
 cmake --build "$BUILD_DIR" -j"$JOBS" --target "${TARGETS[@]}" || die "fuzz build failed"
 say "built in $((SECONDS - t0))s; fuzzing each target for ${SECONDS_PER_TARGET}s"

@@ -12,23 +12,16 @@
 #   LAB_ASAN_JOBS        parallel build and unit-test jobs (default 2)
 set -Eeuo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BUILD_DIR="${LAB_ASAN_BUILD_DIR:-$ROOT/build-asan}"
+LAB_TAG=sanitize LAB_DIE_STATUS=2
+source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+BUILD_DIR="${LAB_ASAN_BUILD_DIR:-$LAB_ROOT/build-asan}"
 LABELS="${LAB_ASAN_LABELS:-unit|integration}"
 JOBS="${LAB_ASAN_JOBS:-2}"
 
-say()  { printf '\033[1;34m[sanitize]\033[0m %s\n' "$*"; }
-die()  { printf '\033[1;31m[sanitize] error:\033[0m %s\n' "$*" >&2; exit 2; }
-
 t0=$SECONDS
-mkdir -p "$BUILD_DIR"
-say "configuring (Debug -O1, -DLAB_SANITIZE=ON) in $BUILD_DIR"
-gen=()
-[[ -f "$BUILD_DIR/CMakeCache.txt" ]] || gen=(-G Ninja)
+say "configuring (CMake preset asan: Debug -O1, -DLAB_SANITIZE=ON) in $BUILD_DIR"
 # -O1 keeps ASan stacks readable and the build and the tests much faster than -O0.
-cmake -S "$ROOT" -B "$BUILD_DIR" "${gen[@]}" -DLAB_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \
-  -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" >"$BUILD_DIR/configure.log" 2>&1 \
-  || { tail -n 40 "$BUILD_DIR/configure.log" >&2; die "cmake configure failed"; }
+cmake_configure asan "$BUILD_DIR"
 
 # Build only what the selected tests run: their tst_* executables (and, for e2e, the
 # services they start), not the console or the tools.

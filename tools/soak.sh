@@ -29,8 +29,9 @@
 # (ORDER_RETENTION of days, a log cap of megabytes) is reported as such; Redis memory
 # then fails only if it would reach maxmemory before the retention levels it off.
 set -uo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build="${LAB_BUILD_DIR:-$root/build}"
+LAB_TAG=soak LAB_SAY_FD=2
+source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+root="$LAB_ROOT" build="$BUILD_DIR"
 minutes=5 rate=50 warmup="" isolated=0 retention="" out="" plot="" keep=0
 while (($#)); do
   case "$1" in
@@ -48,8 +49,6 @@ while (($#)); do
   shift
 done
 [[ "$minutes" =~ ^[0-9]+(\.[0-9]+)?$ && "$rate" =~ ^[0-9]+$ ]] || { echo "soak: --minutes and --rate must be numbers" >&2; exit 2; }
-say() { printf '\033[1;34m[soak]\033[0m %s\n' "$*" >&2; }
-die() { printf '\033[1;31m[soak] error:\033[0m %s\n' "$*" >&2; exit 1; }
 
 GEN="$build/tools/bulk-order-generator/bulk-order-generator"
 ADMIN="$build/tools/lab-admin/lab-admin"
@@ -57,7 +56,6 @@ for b in "$GEN" "$ADMIN"; do [[ -x "$b" ]] || die "$b is not built (./lab build)
 command -v gnuplot >/dev/null || die "gnuplot missing (Debian package gnuplot-nox): run ./lab deps"
 out="${out:-$build/soak/$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$out"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 # seconds in a duration like ./lab's services read it (7d, 2m, 30s, 90)
 seconds_of() { python3 -c 'import re,sys; m=re.fullmatch(r"\s*(\d+)\s*(ms|s|m|h|d)?\s*", sys.argv[1].lower());
 u={"ms":0.001,"s":1,"m":60,"h":3600,"d":86400,None:1}; print(int(int(m[1])*u[m[2]]) if m else -1)' "$1"; }
@@ -78,8 +76,8 @@ if ((isolated)); then
   retention="${retention:-$([[ $long == 1 ]] && echo 2m || echo 30s)}"
   retention_s="$(seconds_of "$retention")"
   ((retention_s > 0)) || die "--retention $retention is not a duration"
-  mkdir -p /var/tmp/kafka-lab
-  state="$(mktemp -d /var/tmp/kafka-lab/soak.XXXXXX)"
+  mkdir -p "$LAB_HOME"
+  state="$(mktemp -d "$LAB_HOME/soak.XXXXXX")"
   chmod a+rx "$state"
   export LAB_STATE="$state" LAB_INFRA=local LAB_BUILD_DIR="$build"
   export LAB_REDIS_PORT=$(free_port) LAB_KAFKA_PORT=$(free_port) LAB_KAFKA_CONTROLLER_PORT=$(free_port)
@@ -109,15 +107,17 @@ if ((isolated)); then
   warmup="${warmup:-$((retention_s + 60))}"
   mode=isolated
 else
-  export LAB_STATE="${LAB_STATE:-/var/tmp/kafka-lab/state}"
+  export LAB_STATE
   mode=running
   warmup="${warmup:-60}"
 fi
 
-ORDER_PORT="${LAB_ORDER_PORT:-5000}" NOTIFIER_PORT="${LAB_NOTIFIER_PORT:-8000}" REDIS_PORT="${LAB_REDIS_PORT:-6379}"
-KAFKA="127.0.0.1:${LAB_KAFKA_PORT:-9092}"
-for s in "$ORDER_PORT" "${LAB_SEARCH_PORT:-5100}" "${LAB_PAYMENT_PORT:-5200}" "${LAB_INVENTORY_PORT:-5300}" "$NOTIFIER_PORT"; do
-  curl -fsS --max-time 3 "http://127.0.0.1:$s/healthz" >/dev/null 2>&1 || die "no healthy service on :$s: run ./lab up first (or --isolated)"
+lab_ports # the isolated stack's, if it moved them
+ORDER_PORT="$(service_port order-service)" NOTIFIER_PORT="$(service_port notifier-service)"
+KAFKA="127.0.0.1:$KAFKA_PORT"
+for name in "${SERVICE_NAMES[@]}"; do
+  curl -fsS --max-time 3 "http://127.0.0.1:$(service_port "$name")/healthz" >/dev/null 2>&1 \
+    || die "no healthy $name on :$(service_port "$name"): run ./lab up first (or --isolated)"
 done
 [[ -d "$LAB_STATE/run" ]] || die "no state directory $LAB_STATE (LAB_STATE): the soak samples the processes ./lab up started"
 # the services' own retention, as they report it
