@@ -16,7 +16,7 @@ ok()   { echo "ok   - $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL - $*"; failed=$((failed + 1)); }
 finish() { echo "$passed passed, $failed failed"; ((failed == 0)); exit; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+source "$root/tools/lib/env.sh" # free_port
 
 mkdir -p /var/tmp/kafka-lab
 infra="$(mktemp -d /var/tmp/kafka-lab/external.XXXXXX)"

@@ -13,7 +13,7 @@ passed=0 failed=0
 ok()   { echo "ok   - $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL - $*"; failed=$((failed + 1)); }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+source "$root/tools/lib/env.sh" # free_port
 
 state="$(mktemp -d /var/tmp/kafka-lab/systest.XXXXXX)"
 chmod a+rx "$state"
