@@ -138,6 +138,10 @@ QVariant FeedModel::data(const QModelIndex &index, int role) const
     if (!e)
         return {};
     const int column = index.column();
+    if (column == StatusColumn) {
+        if (QVariant style = display::statusStyle(e->status(), role); style.isValid())
+            return style;
+    }
     switch (role) {
     case Qt::DisplayRole:
         switch (column) {
@@ -167,21 +171,10 @@ QVariant FeedModel::data(const QModelIndex &index, int role) const
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         return QVariant(Qt::AlignLeft | Qt::AlignVCenter);
     case Qt::ForegroundRole:
-        if (column == StatusColumn)
-            return QBrush(QColor(display::statusColor(e->status())));
         if (e->backlog || column == SourceColumn || column == TimeColumn)
             return QBrush(QColor(QStringLiteral("#6b7280")));
         break;
-    case Qt::BackgroundRole:
-        if (column == StatusColumn)
-            return QBrush(QColor(display::statusTint(e->status())));
-        break;
     case Qt::FontRole:
-        if (column == StatusColumn) {
-            QFont f;
-            f.setBold(true);
-            return f;
-        }
         if (e->backlog && column == SourceColumn) {
             QFont f;
             f.setItalic(true);

@@ -119,29 +119,25 @@ LiveFeedPage::LiveFeedPage(FeedModel *model, FeedClient *client, QWidget *parent
     updateCounts();
 }
 
-void LiveFeedPage::updateState()
+LiveFeedPage::StateLook LiveFeedPage::stateLook(FeedClient::State state)
 {
-    QString color;
-    QString text;
-    switch (m_client->state()) {
+    switch (state) {
     case FeedClient::State::Connected:
-        color = QString::fromLatin1(theme::Green);
-        text = QStringLiteral("● ") + tr("connected");
-        break;
+        return {theme::Green, QStringLiteral("●"), tr("connected")};
     case FeedClient::State::Connecting:
-        color = QString::fromLatin1(theme::Orange);
-        text = QStringLiteral("◌ ") + tr("connecting");
-        break;
+        return {theme::Orange, QStringLiteral("◌"), tr("connecting")};
     case FeedClient::State::WaitingToReconnect:
-        color = QString::fromLatin1(theme::Red);
-        text = QStringLiteral("○ ") + tr("disconnected");
-        break;
+        return {theme::Red, QStringLiteral("○"), tr("disconnected")};
     case FeedClient::State::Stopped:
-        color = QString::fromLatin1(theme::Grey);
-        text = tr("stopped");
         break;
     }
-    theme::setPill(m_state, text, color);
+    return {theme::Grey, QStringLiteral("■"), tr("stopped")};
+}
+
+void LiveFeedPage::updateState()
+{
+    const StateLook look = stateLook(m_client->state());
+    theme::setPill(m_state, look.symbol + QLatin1Char(' ') + look.word, QString::fromLatin1(look.color));
     QString detail = m_client->url().toString();
     if (m_client->state() != FeedClient::State::Connected)
         detail += QStringLiteral(" · ") + m_client->stateText();

@@ -3,11 +3,12 @@
 // always visible (and a button to reconnect at once).
 #pragma once
 
+#include "feedclient.h"
+
 #include <QTimer>
 #include <QWidget>
 
 class EmptyHint;
-class FeedClient;
 class FeedFilter;
 class FeedModel;
 class QComboBox;
@@ -21,6 +22,16 @@ class LiveFeedPage : public QWidget
     Q_OBJECT
 public:
     LiveFeedPage(FeedModel *model, FeedClient *client, QWidget *parent = nullptr);
+
+    /// How a state of the live feed looks wherever it is shown (this page's pill, the
+    /// main window's status bar and tab): a theme colour, a symbol and a word.
+    struct StateLook
+    {
+        const char *color;
+        QString symbol;
+        QString word;
+    };
+    static StateLook stateLook(FeedClient::State state);
 
     FeedFilter *filter() const { return m_filter; }
     QTableView *table() const { return m_table; }

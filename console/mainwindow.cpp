@@ -201,27 +201,9 @@ SettingsDialog *MainWindow::openSettings()
 
 void MainWindow::updateFeedStatus()
 {
-    QString color;
-    QString text;
-    switch (m_feedClient->state()) {
-    case FeedClient::State::Connected:
-        color = QString::fromLatin1(theme::Green);
-        text = tr("live feed connected");
-        break;
-    case FeedClient::State::Connecting:
-        color = QString::fromLatin1(theme::Orange);
-        text = tr("live feed connecting…");
-        break;
-    case FeedClient::State::WaitingToReconnect:
-        color = QString::fromLatin1(theme::Red);
-        text = tr("live feed disconnected");
-        break;
-    case FeedClient::State::Stopped:
-        color = QString::fromLatin1(theme::Grey);
-        text = tr("live feed stopped");
-        break;
-    }
-    m_feedStatus->setText(QStringLiteral("<span style='color:%1'>●</span> %2").arg(color, text));
+    const LiveFeedPage::StateLook look = LiveFeedPage::stateLook(m_feedClient->state());
+    m_feedStatus->setText(QStringLiteral("<span style='color:%1'>%2</span> %3")
+                              .arg(QString::fromLatin1(look.color), look.symbol, tr("live feed %1").arg(look.word)));
     m_tabs->tabBar()->setTabTextColor(FeedTab, m_feedClient->state() == FeedClient::State::WaitingToReconnect
                                                    ? QColor(QString::fromLatin1(theme::Red))
                                                    : QColor());

@@ -1,5 +1,8 @@
 #include "orderrow.h"
 
+#include <QBrush>
+#include <QColor>
+#include <QFont>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocale>
@@ -172,6 +175,25 @@ QString statusTint(const QString &status)
     if (status == QLatin1String("created") || status == QLatin1String("pending"))
         return QStringLiteral("#fff8e1");
     return QString();
+}
+
+QVariant statusStyle(const QString &status, int role)
+{
+    switch (role) {
+    case Qt::ForegroundRole:
+        return QBrush(QColor(statusColor(status)));
+    case Qt::BackgroundRole:
+        if (const QString tint = statusTint(status); !tint.isEmpty())
+            return QBrush(QColor(tint));
+        return {};
+    case Qt::FontRole: {
+        QFont f;
+        f.setBold(true);
+        return f;
+    }
+    default:
+        return {};
+    }
 }
 
 } // namespace display

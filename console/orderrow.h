@@ -47,4 +47,8 @@ QString statusText(const QString &status);
 /// Foreground/background colours of a status word (confirmed green, failed red, ...).
 QString statusColor(const QString &status);
 QString statusTint(const QString &status);
+/// The status cell's look, the same in every table: for Qt::ForegroundRole its colour,
+/// Qt::BackgroundRole its tint (none for an unknown word), Qt::FontRole bold; an invalid
+/// QVariant for any other role.
+QVariant statusStyle(const QString &status, int role);
 }

@@ -1,9 +1,5 @@
 #include "searchmodel.h"
 
-#include <QBrush>
-#include <QColor>
-#include <QFont>
-
 SearchModel::SearchModel(QObject *parent)
     : QAbstractTableModel(parent)
 {
@@ -40,6 +36,10 @@ QVariant SearchModel::data(const QModelIndex &index, int role) const
         return {};
     const OrderRow &r = m_rows.at(index.row());
     const int column = index.column();
+    if (column == StatusColumn) {
+        if (QVariant style = display::statusStyle(r.status, role); style.isValid())
+            return style;
+    }
     switch (role) {
     case Qt::DisplayRole:
         switch (column) {
@@ -65,21 +65,6 @@ QVariant SearchModel::data(const QModelIndex &index, int role) const
         if (column == OrderIdColumn || column == QuantityColumn)
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         return QVariant(Qt::AlignLeft | Qt::AlignVCenter);
-    case Qt::ForegroundRole:
-        if (column == StatusColumn)
-            return QBrush(QColor(display::statusColor(r.status)));
-        break;
-    case Qt::BackgroundRole:
-        if (column == StatusColumn && !display::statusTint(r.status).isEmpty())
-            return QBrush(QColor(display::statusTint(r.status)));
-        break;
-    case Qt::FontRole:
-        if (column == StatusColumn) {
-            QFont f;
-            f.setBold(true);
-            return f;
-        }
-        break;
     case Qt::ToolTipRole:
         if (!r.reason.isEmpty())
             return QStringLiteral("%1: %2").arg(display::statusText(r.status), r.reason);

@@ -562,20 +562,8 @@ Mỗi đơn hàng hiện ở đây ngay khi notifier-service quyết định (đ
         <translation>Ngôn ngữ mới có hiệu lực từ lần khởi động console tiếp theo.</translation>
     </message>
     <message>
-        <source>live feed connected</source>
-        <translation>thông báo trực tiếp: đã kết nối</translation>
-    </message>
-    <message>
-        <source>live feed connecting…</source>
-        <translation>thông báo trực tiếp: đang kết nối…</translation>
-    </message>
-    <message>
-        <source>live feed disconnected</source>
-        <translation>thông báo trực tiếp: mất kết nối</translation>
-    </message>
-    <message>
-        <source>live feed stopped</source>
-        <translation>thông báo trực tiếp: đã dừng</translation>
+        <source>live feed %1</source>
+        <translation>thông báo trực tiếp: %1</translation>
     </message>
     <message>
         <source>%1 of %2 services up</source>

@@ -34,6 +34,9 @@
 #include "testinfra.h"
 
 #include <QApplication>
+#include <QBrush>
+#include <QFont>
+#include <QSet>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QCommandLineParser>
@@ -165,6 +168,7 @@ private slots:
     void shouldMapSearchJsonToRows();
     void feedShouldDedupeAndKeepNewestFirst();
     void feedFilterShouldSelectByStatus();
+    void statusCellsLookTheSameInEveryTable();
     void throughputShouldBucketPerSecond();
     void backoffShouldGrowAndReset();
     void healthReportShouldReadChecks();
@@ -523,6 +527,52 @@ void TestConsole::feedFilterShouldSelectByStatus()
     QCOMPARE(filter.rowCount(), 1);
     filter.setText(QString());
     QCOMPARE(filter.rowCount(), 3);
+}
+
+void TestConsole::statusCellsLookTheSameInEveryTable()
+{
+    // The live feed and the search results style their status column through one helper
+    // (display::statusStyle): the same colour, tint and weight for the same word.
+    FeedModel feed;
+    feed.addMessage(notification(1, QStringLiteral("confirmed"), QStringLiteral("2026-11-25T14:51:18.000Z")));
+    feed.addMessage(notification(2, QStringLiteral("failed"), QStringLiteral("2026-11-25T14:51:19.000Z"), false,
+                                 QStringLiteral("gpu")));
+    SearchModel search;
+    OrderRow confirmed, failed;
+    confirmed.orderId = 1;
+    confirmed.status = QStringLiteral("confirmed");
+    failed.orderId = 2;
+    failed.status = QStringLiteral("failed");
+    search.setRows({failed, confirmed}); // the feed is newest first: order 2, then order 1
+    for (int row = 0; row < 2; ++row) {
+        const QModelIndex f = feed.index(row, FeedModel::StatusColumn);
+        const QModelIndex s = search.index(row, SearchModel::StatusColumn);
+        QCOMPARE(f.data(FeedModel::OrderIdRole), s.data(SearchModel::OrderIdRole));
+        const QString status = row == 0 ? QStringLiteral("failed") : QStringLiteral("confirmed");
+        QCOMPARE(f.data(Qt::ForegroundRole).value<QBrush>().color(), QColor(display::statusColor(status)));
+        QCOMPARE(s.data(Qt::ForegroundRole).value<QBrush>().color(), QColor(display::statusColor(status)));
+        QCOMPARE(f.data(Qt::BackgroundRole).value<QBrush>().color(), QColor(display::statusTint(status)));
+        QCOMPARE(s.data(Qt::BackgroundRole).value<QBrush>().color(), QColor(display::statusTint(status)));
+        QVERIFY(f.data(Qt::FontRole).value<QFont>().bold());
+        QVERIFY(s.data(Qt::FontRole).value<QFont>().bold());
+    }
+    QVERIFY(QColor(display::statusColor(QStringLiteral("confirmed"))) != QColor(display::statusColor(QStringLiteral("failed"))));
+    // a word without a tint has no background, and other columns are not styled as status
+    QVERIFY(!display::statusStyle(QStringLiteral("unknown"), Qt::BackgroundRole).isValid());
+    QVERIFY(!display::statusStyle(QStringLiteral("confirmed"), Qt::DisplayRole).isValid());
+    QVERIFY(!search.index(0, SearchModel::ItemColumn).data(Qt::FontRole).isValid());
+
+    // one look per live-feed state, each state its own colour and word
+    QSet<QString> colors, words;
+    for (auto state : {FeedClient::State::Connected, FeedClient::State::Connecting,
+                       FeedClient::State::WaitingToReconnect, FeedClient::State::Stopped}) {
+        const LiveFeedPage::StateLook look = LiveFeedPage::stateLook(state);
+        colors.insert(QString::fromLatin1(look.color));
+        words.insert(look.word);
+    }
+    QCOMPARE(colors.size(), 4);
+    QCOMPARE(words.size(), 4);
+    QCOMPARE(LiveFeedPage::stateLook(FeedClient::State::WaitingToReconnect).word, QStringLiteral("disconnected"));
 }
 
 void TestConsole::throughputShouldBucketPerSecond()
