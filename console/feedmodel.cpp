@@ -2,7 +2,7 @@
 
 #include "orderrow.h"
 
-#include "lab/events.h"
+#include "lab/contract/events.h"
 
 #include <QBrush>
 #include <QColor>

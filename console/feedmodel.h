@@ -1,6 +1,6 @@
 // feedmodel.h: the live notification feed: one row per order outcome, newest first
 // (by notified_at), never two rows for one order_id, even when a reconnect replays the
-// notifier's backlog. Messages are parsed with the contract's own parser (lab/events.h).
+// notifier's backlog. Messages are parsed with the contract's own parser (lab/contract/events.h).
 #pragma once
 
 #include <QAbstractTableModel>

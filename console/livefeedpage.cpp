@@ -21,6 +21,22 @@ LiveFeedPage::LiveFeedPage(FeedModel *model, FeedClient *client, QWidget *parent
     , m_model(model)
     , m_client(client)
 {
+    QLayout *stateRow = buildStateRow();
+    QLayout *filterRow = buildFilterRow();
+    buildTable();
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(16, 12, 16, 16);
+    layout->setSpacing(10);
+    layout->addLayout(stateRow);
+    layout->addLayout(filterRow);
+    layout->addWidget(m_table, 1);
+    connectSignals();
+    updateState();
+    updateCounts();
+}
+
+QLayout *LiveFeedPage::buildStateRow()
+{
     m_state = new QLabel(this);
     m_state->setObjectName(QStringLiteral("feed-state"));
     m_state->setMinimumWidth(120);
@@ -33,6 +49,17 @@ LiveFeedPage::LiveFeedPage(FeedModel *model, FeedClient *client, QWidget *parent
     m_reconnect->setToolTip(tr("Drop the WebSocket and connect again now; the notifier "
                                "replays its backlog, which never adds duplicates here."));
 
+    auto *row = new QHBoxLayout;
+    row->setSpacing(10);
+    row->addWidget(new QLabel(tr("Notifier"), this));
+    row->addWidget(m_state);
+    row->addWidget(m_detail, 1);
+    row->addWidget(m_reconnect);
+    return row;
+}
+
+QLayout *LiveFeedPage::buildFilterRow()
+{
     m_statusFilter = new QComboBox(this);
     m_statusFilter->setObjectName(QStringLiteral("feed-filter"));
     m_statusFilter->addItem(tr("All outcomes"), int(FeedFilter::Status::All));
@@ -48,19 +75,25 @@ LiveFeedPage::LiveFeedPage(FeedModel *model, FeedClient *client, QWidget *parent
     m_counts = new QLabel(this);
     m_counts->setObjectName(QStringLiteral("feed-counts"));
 
+    auto *row = new QHBoxLayout;
+    row->setSpacing(8);
+    row->addWidget(m_statusFilter);
+    row->addWidget(m_text, 1);
+    row->addWidget(m_clear);
+    row->addSpacing(12);
+    row->addWidget(m_counts);
+    return row;
+}
+
+void LiveFeedPage::buildTable()
+{
     m_filter = new FeedFilter(this);
     m_filter->setSourceModel(m_model);
     m_table = new QTableView(this);
     m_table->setObjectName(QStringLiteral("feed-table"));
     m_table->setModel(m_filter);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setAlternatingRowColors(true);
-    m_table->setShowGrid(false);
+    theme::styleTable(m_table);
     m_table->setWordWrap(false);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(26);
     m_table->horizontalHeader()->setSectionResizeMode(FeedModel::ReasonColumn, QHeaderView::Stretch);
     m_table->setColumnWidth(FeedModel::TimeColumn, 110);
     m_table->setColumnWidth(FeedModel::OrderIdColumn, 140);
@@ -70,29 +103,10 @@ LiveFeedPage::LiveFeedPage(FeedModel *model, FeedClient *client, QWidget *parent
     m_table->setColumnWidth(FeedModel::SourceColumn, 80);
     m_table->setToolTip(tr("Double-click an order for its full status"));
     m_empty = new EmptyHint(m_table, QString());
+}
 
-    auto *stateRow = new QHBoxLayout;
-    stateRow->setSpacing(10);
-    stateRow->addWidget(new QLabel(tr("Notifier"), this));
-    stateRow->addWidget(m_state);
-    stateRow->addWidget(m_detail, 1);
-    stateRow->addWidget(m_reconnect);
-
-    auto *filterRow = new QHBoxLayout;
-    filterRow->setSpacing(8);
-    filterRow->addWidget(m_statusFilter);
-    filterRow->addWidget(m_text, 1);
-    filterRow->addWidget(m_clear);
-    filterRow->addSpacing(12);
-    filterRow->addWidget(m_counts);
-
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(16, 12, 16, 16);
-    layout->setSpacing(10);
-    layout->addLayout(stateRow);
-    layout->addLayout(filterRow);
-    layout->addWidget(m_table, 1);
-
+void LiveFeedPage::connectSignals()
+{
     connect(m_statusFilter, &QComboBox::currentIndexChanged, this, [this] {
         m_filter->setStatus(FeedFilter::Status(m_statusFilter->currentData().toInt()));
         updateCounts();
@@ -115,8 +129,6 @@ LiveFeedPage::LiveFeedPage(FeedModel *model, FeedClient *client, QWidget *parent
             updateState();
     });
     m_tick.start();
-    updateState();
-    updateCounts();
 }
 
 LiveFeedPage::StateLook LiveFeedPage::stateLook(FeedClient::State state)

@@ -9,6 +9,7 @@
 #include <QWidget>
 
 class EmptyHint;
+class QLayout;
 class FeedFilter;
 class FeedModel;
 class QComboBox;
@@ -40,6 +41,10 @@ signals:
     void openOrderRequested(qint64 orderId);
 
 private:
+    QLayout *buildStateRow();
+    QLayout *buildFilterRow();
+    void buildTable();
+    void connectSignals();
     void updateState();
     void updateCounts();
 

@@ -1,6 +1,6 @@
 #include "orderinput.h"
 
-#include "lab/events.h"
+#include "lab/contract/events.h"
 
 #include <QRandomGenerator>
 

@@ -1,6 +1,6 @@
 // orderinput.h: the console's copy of the POST /create_order rules, so that an operator
 // sees a bad field before anything is sent. The limits come from the project's one
-// contract (lab/events.h); the final check runs the API's own parser on the body.
+// contract (lab/contract/events.h); the final check runs the API's own parser on the body.
 #pragma once
 
 #include <QCoreApplication>

@@ -29,6 +29,27 @@ OrderPage::OrderPage(ApiClient *api, QWidget *parent)
     : QWidget(parent)
     , m_api(api)
 {
+    QWidget *formBox = buildForm();
+    QWidget *resultBox = buildResult();
+    QWidget *historyBox = buildHistory();
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(16, 8, 16, 16);
+    layout->setSpacing(12);
+    auto *topRow = new QHBoxLayout;
+    topRow->setSpacing(12);
+    topRow->addWidget(formBox, 3);
+    topRow->addWidget(resultBox, 2);
+    layout->addLayout(topRow);
+    layout->addWidget(historyBox, 1);
+
+    settingsChanged();
+    connectSignals();
+    revalidate();
+}
+
+/// The "New order" box: id (with a random one), item (with its length), quantity, submit.
+QWidget *OrderPage::buildForm()
+{
     auto *formBox = new QGroupBox(tr("New order"), this);
     formBox->setObjectName(QStringLiteral("order-form"));
 
@@ -101,7 +122,12 @@ OrderPage::OrderPage(ApiClient *api, QWidget *parent)
     formLayout->addLayout(form);
     formLayout->addSpacing(6);
     formLayout->addLayout(submitRow);
+    return formBox;
+}
 
+/// The "API answer" box: the last answer's title and detail.
+QWidget *OrderPage::buildResult()
+{
     m_result = new QFrame(this);
     m_result->setObjectName(QStringLiteral("order-result"));
     m_resultTitle = new QLabel(m_result);
@@ -121,17 +147,18 @@ OrderPage::OrderPage(ApiClient *api, QWidget *parent)
     auto *resultBox = new QGroupBox(tr("API answer"), this);
     auto *resultBoxLayout = new QVBoxLayout(resultBox);
     resultBoxLayout->addWidget(m_result);
+    return resultBox;
+}
 
+/// The "Sent this session" box: one row per order sent, with its answer and outcome.
+QWidget *OrderPage::buildHistory()
+{
     auto *historyBox = new QGroupBox(tr("Sent this session"), this);
     m_history = new QTableWidget(0, HColumns, historyBox);
     m_history->setObjectName(QStringLiteral("order-history"));
     m_history->setHorizontalHeaderLabels({tr("Time"), tr("Order ID"), tr("Item"), tr("Quantity"), tr("API answer"),
                                           tr("Outcome")});
-    m_history->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_history->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_history->setAlternatingRowColors(true);
-    m_history->verticalHeader()->hide();
-    m_history->verticalHeader()->setDefaultSectionSize(26);
+    theme::styleTable(m_history);
     m_history->horizontalHeader()->setStretchLastSection(true);
     m_history->horizontalHeader()->setSectionResizeMode(HAnswer, QHeaderView::Stretch);
     m_history->horizontalHeader()->setSectionResizeMode(HOutcome, QHeaderView::Interactive);
@@ -140,25 +167,16 @@ OrderPage::OrderPage(ApiClient *api, QWidget *parent)
     m_history->setColumnWidth(HItem, 160);
     m_history->setColumnWidth(HQuantity, 90);
     m_history->setColumnWidth(HOutcome, 240);
-    m_history->setShowGrid(false);
     m_history->setToolTip(tr("Double-click an order for its full status"));
     new EmptyHint(m_history, tr("Orders you send appear here, with the API's answer and then "
                                 "their outcome from the live feed."));
     auto *historyLayout = new QVBoxLayout(historyBox);
     historyLayout->addWidget(m_history);
+    return historyBox;
+}
 
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(16, 8, 16, 16);
-    layout->setSpacing(12);
-    auto *topRow = new QHBoxLayout;
-    topRow->setSpacing(12);
-    topRow->addWidget(formBox, 3);
-    topRow->addWidget(resultBox, 2);
-    layout->addLayout(topRow);
-    layout->addWidget(historyBox, 1);
-
-    settingsChanged();
-
+void OrderPage::connectSignals()
+{
     connect(m_orderId, &QLineEdit::textChanged, this, &OrderPage::revalidate);
     connect(m_item, &QLineEdit::textChanged, this, &OrderPage::revalidate);
     connect(m_quantity, &QSpinBox::valueChanged, this, &OrderPage::revalidate);
@@ -172,7 +190,6 @@ OrderPage::OrderPage(ApiClient *api, QWidget *parent)
         if (auto *it = m_history->item(row, HOrderId))
             emit openOrderRequested(it->text().toLongLong());
     });
-    revalidate();
 }
 
 void OrderPage::revalidate()

@@ -33,6 +33,10 @@ signals:
     void openOrderRequested(qint64 orderId);
 
 private:
+    QWidget *buildForm();
+    QWidget *buildResult();
+    QWidget *buildHistory();
+    void connectSignals();
     void revalidate();
     void submit();
     void finished(qint64 orderId, const QString &item, qint64 quantity, const ApiReply &reply);

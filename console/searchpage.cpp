@@ -4,6 +4,7 @@
 #include "emptyhint.h"
 #include "orderrow.h"
 #include "searchmodel.h"
+#include "theme.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -18,6 +19,22 @@
 SearchPage::SearchPage(ApiClient *api, QWidget *parent)
     : QWidget(parent)
     , m_api(api)
+{
+    QLayout *top = buildQueryRow();
+    QLayout *pager = buildPager();
+    buildTable();
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(16, 12, 16, 16);
+    layout->setSpacing(10);
+    layout->addLayout(top);
+    layout->addWidget(m_table, 1);
+    layout->addLayout(pager);
+    connectSignals();
+    m_status->setText(tr("Type an item and press Enter. Double-click an order for its full status."));
+    updatePager();
+}
+
+QLayout *SearchPage::buildQueryRow()
 {
     m_item = new QLineEdit(this);
     m_item->setObjectName(QStringLiteral("search-item"));
@@ -35,6 +52,17 @@ SearchPage::SearchPage(ApiClient *api, QWidget *parent)
         m_pageSize->addItem(tr("%1 per page").arg(display::number(n)), n);
     m_pageSize->setCurrentIndex(1);
 
+    auto *row = new QHBoxLayout;
+    row->setSpacing(8);
+    row->addWidget(m_item, 1);
+    row->addWidget(m_searchButton);
+    row->addSpacing(8);
+    row->addWidget(m_pageSize);
+    return row;
+}
+
+QLayout *SearchPage::buildPager()
+{
     m_prev = new QPushButton(tr("◀ Previous"), this);
     m_prev->setObjectName(QStringLiteral("search-prev"));
     m_next = new QPushButton(tr("Next ▶"), this);
@@ -49,6 +77,16 @@ SearchPage::SearchPage(ApiClient *api, QWidget *parent)
     m_status->setWordWrap(true);
     m_status->setProperty("muted", true);
 
+    auto *row = new QHBoxLayout;
+    row->addWidget(m_status, 1);
+    row->addWidget(m_prev);
+    row->addWidget(m_pageLabel);
+    row->addWidget(m_next);
+    return row;
+}
+
+void SearchPage::buildTable()
+{
     m_model = new SearchModel(this);
     m_proxy = new QSortFilterProxyModel(this);
     m_proxy->setSourceModel(m_model);
@@ -56,13 +94,7 @@ SearchPage::SearchPage(ApiClient *api, QWidget *parent)
     m_table = new QTableView(this);
     m_table->setObjectName(QStringLiteral("search-table"));
     m_table->setModel(m_proxy);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setAlternatingRowColors(true);
-    m_table->setShowGrid(false);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(26);
+    theme::styleTable(m_table);
     m_table->horizontalHeader()->setStretchLastSection(false);
     m_table->horizontalHeader()->setSectionResizeMode(SearchModel::ItemColumn, QHeaderView::Stretch);
     m_table->setColumnWidth(SearchModel::OrderIdColumn, 150);
@@ -74,27 +106,10 @@ SearchPage::SearchPage(ApiClient *api, QWidget *parent)
     m_table->setSortingEnabled(true);
     m_empty = new EmptyHint(m_table, tr("Search the order log: type an item and press Enter\n"
                                         "(leave it empty to list every order, newest first)."));
+}
 
-    auto *top = new QHBoxLayout;
-    top->setSpacing(8);
-    top->addWidget(m_item, 1);
-    top->addWidget(m_searchButton);
-    top->addSpacing(8);
-    top->addWidget(m_pageSize);
-
-    auto *pager = new QHBoxLayout;
-    pager->addWidget(m_status, 1);
-    pager->addWidget(m_prev);
-    pager->addWidget(m_pageLabel);
-    pager->addWidget(m_next);
-
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(16, 12, 16, 16);
-    layout->setSpacing(10);
-    layout->addLayout(top);
-    layout->addWidget(m_table, 1);
-    layout->addLayout(pager);
-
+void SearchPage::connectSignals()
+{
     connect(m_searchButton, &QPushButton::clicked, this, &SearchPage::search);
     connect(m_item, &QLineEdit::returnPressed, this, &SearchPage::search);
     connect(m_pageSize, &QComboBox::currentIndexChanged, this, [this] {
@@ -106,8 +121,6 @@ SearchPage::SearchPage(ApiClient *api, QWidget *parent)
     connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex &index) {
         emit openOrderRequested(index.data(SearchModel::OrderIdRole).toLongLong());
     });
-    m_status->setText(tr("Type an item and press Enter. Double-click an order for its full status."));
-    updatePager();
 }
 
 int SearchPage::pageSize() const

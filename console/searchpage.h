@@ -12,6 +12,7 @@ class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
 class EmptyHint;
+class QLayout;
 class SearchModel;
 
 class SearchPage : public QWidget
@@ -36,6 +37,10 @@ signals:
     void searchFinished(bool ok);
 
 private:
+    QLayout *buildQueryRow();
+    QLayout *buildPager();
+    void buildTable();
+    void connectSignals();
     void load(int from);
     void updatePager();
 

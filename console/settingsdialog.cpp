@@ -21,12 +21,60 @@ SettingsDialog::SettingsDialog(const ConsoleSettings &settings, QWidget *parent)
     setWindowTitle(tr("Console settings"));
     setMinimumWidth(560);
 
+    QWidget *endpoints = buildEndpoints();
+    QWidget *access = buildAccess();
+    QWidget *display = buildDisplay();
+    m_error = new QLabel(this);
+    m_error->setObjectName(QStringLiteral("settings-error"));
+    m_error->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_error->setWordWrap(true);
+    m_error->hide();
+
+    auto *note = new QLabel(tr("Saved for the next start. Command-line flags (--order-url, …, --lang) "
+                               "override saved values for one session."), this);
+    note->setProperty("muted", true);
+    note->setWordWrap(true);
+
+    QDialogButtonBox *buttons = buildButtons();
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(16, 14, 16, 12);
+    layout->setSpacing(10);
+    layout->addWidget(endpoints);
+    layout->addWidget(access);
+    layout->addWidget(display);
+    layout->addWidget(note);
+    layout->addWidget(m_error);
+    layout->addWidget(buttons);
+    setSettings(settings);
+    // Wide enough for the longest label: the word-wrapped note lets Qt settle for the
+    // minimum width otherwise, which squeezes the labels of longer languages.
+    resize(sizeHint());
+}
+
+/// The services' addresses.
+QWidget *SettingsDialog::buildEndpoints()
+{
     m_order = urlEdit(QStringLiteral("settings-order-url"), QStringLiteral("http://127.0.0.1:5000"));
     m_search = urlEdit(QStringLiteral("settings-search-url"), QStringLiteral("http://127.0.0.1:5100"));
     m_notifier = urlEdit(QStringLiteral("settings-notifier-url"), QStringLiteral("ws://127.0.0.1:8000/ws"));
     m_payment = urlEdit(QStringLiteral("settings-payment-url"), QStringLiteral("http://127.0.0.1:5200/healthz"));
     m_inventory = urlEdit(QStringLiteral("settings-inventory-url"), QStringLiteral("http://127.0.0.1:5300/healthz"));
 
+    auto *endpoints = new QGroupBox(tr("Endpoints"), this);
+    auto *form = new QFormLayout(endpoints);
+    form->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    form->setVerticalSpacing(8);
+    form->addRow(tr("Order API"), m_order);
+    form->addRow(tr("Search API"), m_search);
+    form->addRow(tr("Notifier WebSocket"), m_notifier);
+    form->addRow(tr("Payment health"), m_payment);
+    form->addRow(tr("Inventory health"), m_inventory);
+    return endpoints;
+}
+
+/// The API token (hidden unless "show"), the request timeout and the health refresh.
+QWidget *SettingsDialog::buildAccess()
+{
     m_token = new QLineEdit(this);
     m_token->setObjectName(QStringLiteral("settings-token"));
     m_token->setEchoMode(QLineEdit::Password);
@@ -51,22 +99,6 @@ SettingsDialog::SettingsDialog(const ConsoleSettings &settings, QWidget *parent)
     m_interval->setSuffix(QStringLiteral(" ms"));
     m_interval->setGroupSeparatorShown(true);
 
-    m_language = new QComboBox(this);
-    m_language->setObjectName(QStringLiteral("settings-language"));
-    m_language->addItem(tr("As the system (%1)").arg(language::nativeName(language::fromSystem())), QString());
-    for (const QString &code : language::available())
-        m_language->addItem(language::nativeName(code), code);
-
-    auto *endpoints = new QGroupBox(tr("Endpoints"), this);
-    auto *form = new QFormLayout(endpoints);
-    form->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    form->setVerticalSpacing(8);
-    form->addRow(tr("Order API"), m_order);
-    form->addRow(tr("Search API"), m_search);
-    form->addRow(tr("Notifier WebSocket"), m_notifier);
-    form->addRow(tr("Payment health"), m_payment);
-    form->addRow(tr("Inventory health"), m_inventory);
-
     auto *access = new QGroupBox(tr("Access and timing"), this);
     auto *accessForm = new QFormLayout(access);
     accessForm->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
@@ -77,6 +109,17 @@ SettingsDialog::SettingsDialog(const ConsoleSettings &settings, QWidget *parent)
     accessForm->addRow(tr("API token"), tokenRow);
     accessForm->addRow(tr("Request timeout"), m_timeout);
     accessForm->addRow(tr("Health refresh"), m_interval);
+    return access;
+}
+
+/// The console's language.
+QWidget *SettingsDialog::buildDisplay()
+{
+    m_language = new QComboBox(this);
+    m_language->setObjectName(QStringLiteral("settings-language"));
+    m_language->addItem(tr("As the system (%1)").arg(language::nativeName(language::fromSystem())), QString());
+    for (const QString &code : language::available())
+        m_language->addItem(language::nativeName(code), code);
 
     auto *display = new QGroupBox(tr("Display"), this);
     auto *displayForm = new QFormLayout(display);
@@ -87,18 +130,12 @@ SettingsDialog::SettingsDialog(const ConsoleSettings &settings, QWidget *parent)
     languageRow->addWidget(m_language);
     languageRow->addWidget(languageNote, 1);
     displayForm->addRow(tr("Language"), languageRow);
+    return display;
+}
 
-    m_error = new QLabel(this);
-    m_error->setObjectName(QStringLiteral("settings-error"));
-    m_error->setStyleSheet(QStringLiteral("color: #c62828;"));
-    m_error->setWordWrap(true);
-    m_error->hide();
-
-    auto *note = new QLabel(tr("Saved for the next start. Command-line flags (--order-url, …, --lang) "
-                               "override saved values for one session."), this);
-    note->setProperty("muted", true);
-    note->setWordWrap(true);
-
+/// OK, Cancel and "Local defaults" (which keeps the token and the language).
+QDialogButtonBox *SettingsDialog::buildButtons()
+{
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     buttons->setObjectName(QStringLiteral("settings-buttons"));
     auto *defaults = buttons->addButton(tr("Local defaults"), QDialogButtonBox::ResetRole);
@@ -115,20 +152,7 @@ SettingsDialog::SettingsDialog(const ConsoleSettings &settings, QWidget *parent)
         d.language = m_language->currentData().toString();
         setSettings(d);
     });
-
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(16, 14, 16, 12);
-    layout->setSpacing(10);
-    layout->addWidget(endpoints);
-    layout->addWidget(access);
-    layout->addWidget(display);
-    layout->addWidget(note);
-    layout->addWidget(m_error);
-    layout->addWidget(buttons);
-    setSettings(settings);
-    // Wide enough for the longest label: the word-wrapped note lets Qt settle for the
-    // minimum width otherwise, which squeezes the labels of longer languages.
-    resize(sizeHint());
+    return buttons;
 }
 
 QLineEdit *SettingsDialog::urlEdit(const QString &name, const QString &placeholder)

@@ -8,6 +8,7 @@
 #include <QDialog>
 
 class QCheckBox;
+class QDialogButtonBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -26,6 +27,10 @@ public:
     void accept() override;
 
 private:
+    QWidget *buildEndpoints();
+    QWidget *buildAccess();
+    QWidget *buildDisplay();
+    QDialogButtonBox *buildButtons();
     QLineEdit *urlEdit(const QString &name, const QString &placeholder);
 
     QLineEdit *m_order;

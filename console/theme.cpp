@@ -1,5 +1,8 @@
 #include "theme.h"
 
+#include <QHeaderView>
+#include <QTableView>
+
 #include <QApplication>
 #include <QFont>
 #include <QFontDatabase>
@@ -102,6 +105,17 @@ void setStyleProperty(QWidget *widget, const char *name, const QVariant &value)
     widget->style()->unpolish(widget);
     widget->style()->polish(widget);
     widget->update();
+}
+
+void styleTable(QTableView *table)
+{
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setSelectionMode(QAbstractItemView::SingleSelection);
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->setAlternatingRowColors(true);
+    table->setShowGrid(false);
+    table->verticalHeader()->hide();
+    table->verticalHeader()->setDefaultSectionSize(26);
 }
 
 } // namespace theme

@@ -8,6 +8,7 @@
 
 class QApplication;
 class QLabel;
+class QTableView;
 class QWidget;
 
 namespace theme {
@@ -16,6 +17,9 @@ void apply(QApplication &app);
 
 /// Makes `label` a rounded status pill with white text on `color`.
 void setPill(QLabel *label, const QString &text, const QString &color);
+/// Every table of orders looks and behaves alike: read-only rows, one selected at a
+/// time, alternating colours, no grid, no row numbers, 26 px rows.
+void styleTable(QTableView *table);
 /// Sets a dynamic property used by the style sheet and re-polishes the widget.
 void setStyleProperty(QWidget *widget, const char *name, const QVariant &value);
 

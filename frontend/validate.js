@@ -1,7 +1,7 @@
 // validate.js: the order request rules of POST /create_order (docs/EVENTS.md), checked
 // in the browser before anything is sent, with the API's own error messages (in English;
 // in the page's language when it is another, from i18n.js). Mirrors
-// lab::OrderRequest::fromJson (shared/lab/events.cpp) so a form that passes here is
+// lab::OrderRequest::fromJson (shared/lab/contract/events.cpp) so a form that passes here is
 // never answered 400 by the service.
 
 import { t } from './i18n.js';

@@ -2,13 +2,13 @@
 // payment.failed -> stock released (see inventoryprocessor.h).
 #include "inventoryprocessor.h"
 
-#include "lab/events.h"
-#include "lab/journey.h"
-#include "lab/kafkaproducer.h"
-#include "lab/outcomescripts.h"
-#include "lab/redisclient.h"
-#include "lab/servicemetrics.h"
-#include "lab/topics.h"
+#include "lab/contract/events.h"
+#include "lab/contract/journey.h"
+#include "lab/contract/topics.h"
+#include "lab/kafka/kafkaproducer.h"
+#include "lab/redis/redisclient.h"
+#include "lab/runtime/servicemetrics.h"
+#include "lab/store/outcomescripts.h"
 
 #include <QLoggingCategory>
 #include <QPointer>

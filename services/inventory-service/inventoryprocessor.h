@@ -9,9 +9,9 @@
 
 #include "stockpolicy.h"
 
-#include "lab/config.h"
-#include "lab/eventworker.h"
-#include "lab/names.h"
+#include "lab/contract/names.h"
+#include "lab/kafka/eventworker.h"
+#include "lab/runtime/config.h"
 
 #include <QObject>
 

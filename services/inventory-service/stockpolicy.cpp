@@ -1,7 +1,7 @@
 // stockpolicy.cpp: parsing of the initial stock settings (see stockpolicy.h).
 #include "stockpolicy.h"
 
-#include "lab/itemtable.h"
+#include "lab/runtime/itemtable.h"
 
 namespace inventory {
 

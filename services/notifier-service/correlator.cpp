@@ -1,13 +1,13 @@
 // correlator.cpp: payment + inventory outcomes -> one order.notification (see correlator.h).
 #include "correlator.h"
 
-#include "lab/events.h"
-#include "lab/journey.h"
-#include "lab/kafkaproducer.h"
-#include "lab/metrics.h"
-#include "lab/outcomescripts.h"
-#include "lab/redisclient.h"
-#include "lab/topics.h"
+#include "lab/contract/events.h"
+#include "lab/contract/journey.h"
+#include "lab/contract/topics.h"
+#include "lab/kafka/kafkaproducer.h"
+#include "lab/redis/redisclient.h"
+#include "lab/runtime/metrics.h"
+#include "lab/store/outcomescripts.h"
 
 #include <QLoggingCategory>
 #include <QPointer>

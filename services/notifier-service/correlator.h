@@ -10,11 +10,11 @@
 // it back (the hub drops the copy the fan-out reads later).
 #pragma once
 
-#include "lab/config.h"
-#include "lab/eventworker.h"
-#include "lab/events.h"
-#include "lab/kafkamessage.h"
-#include "lab/names.h"
+#include "lab/contract/events.h"
+#include "lab/contract/kafkamessage.h"
+#include "lab/contract/names.h"
+#include "lab/kafka/eventworker.h"
+#include "lab/runtime/config.h"
 
 #include <QObject>
 

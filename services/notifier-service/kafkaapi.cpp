@@ -1,10 +1,10 @@
 // kafkaapi.cpp: GET /kafka/lag, /kafka/topics, /kafka/tail (see kafkaapi.h).
 #include "kafkaapi.h"
 
-#include "lab/cors.h"
-#include "lab/httpservice.h"
-#include "lab/kafkainspector.h"
-#include "lab/servicemetrics.h"
+#include "lab/http/cors.h"
+#include "lab/http/httpservice.h"
+#include "lab/kafka/kafkainspector.h"
+#include "lab/runtime/servicemetrics.h"
 
 #include <QHttpServer>
 #include <QHttpServerRequest>

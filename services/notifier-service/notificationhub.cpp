@@ -1,7 +1,7 @@
 // notificationhub.cpp: WebSocket clients, backlog and live fan-out (see notificationhub.h).
 #include "notificationhub.h"
 
-#include "lab/metrics.h"
+#include "lab/runtime/metrics.h"
 
 #include <QLoggingCategory>
 #include <QPointer>

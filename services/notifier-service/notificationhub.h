@@ -21,8 +21,8 @@
 
 #include "recentids.h"
 
-#include "lab/eventworker.h"
-#include "lab/events.h"
+#include "lab/contract/events.h"
+#include "lab/kafka/eventworker.h"
 
 #include <QHash>
 #include <QList>

@@ -1,8 +1,8 @@
 // staticfiles.cpp: see staticfiles.h.
 #include "staticfiles.h"
 
-#include "lab/httpservice.h"
-#include "lab/securityheaders.h"
+#include "lab/http/httpservice.h"
+#include "lab/http/securityheaders.h"
 
 #include <QDir>
 #include <QFile>

@@ -4,54 +4,30 @@
 #include "orderapi.h"
 #include "orderintake.h"
 
-#include "lab/apidocs.h"
-#include "lab/config.h"
-#include "lab/httpservice.h"
-#include "lab/kafkaprobe.h"
-#include "lab/kafkaproducer.h"
-#include "lab/log.h"
-#include "lab/memory.h"
-#include "lab/names.h"
-#include "lab/orderstore.h"
-#include "lab/redisclient.h"
-#include "lab/servicekit.h"
-#include "lab/servicemetrics.h"
-#include "lab/shutdown.h"
+#include "lab/contract/names.h"
+#include "lab/http/httpservice.h"
+#include "lab/redis/redisclient.h"
+#include "lab/runtime/config.h"
+#include "lab/runtime/shutdown.h"
+#include "lab/service/servicekit.h"
+#include "lab/store/orderstore.h"
 
 #include <QCoreApplication>
-#include <QFile>
-#include <QHostAddress>
-#include <QHttpServerRequest>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTimer>
 
 #include <algorithm>
-#include <cstdio>
 #include <memory>
 
 namespace {
 
 const QString kService = QStringLiteral("order-service");
 
-[[noreturn]] void fail(int code, const QString &message)
-{
-    qCritical("%s", qPrintable(message));
-    std::fprintf(stderr, "%s: %s\n", qPrintable(kService), qPrintable(message));
-    std::exit(code);
-}
-
 } // namespace
 
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    QCoreApplication::setApplicationName(kService);
-    QCoreApplication::setApplicationVersion(QStringLiteral("0.1"));
-    lab::log::install(kService);
-    lab::memory::install(&app);
-
-    QList<lab::ConfigOption> options = lab::Config::commonOptions();
+    QList<lab::ConfigOption> options;
     options << lab::ConfigOption{QStringLiteral("port"), QStringLiteral("ORDER_PORT"), QStringLiteral("5000"),
                                  QStringLiteral("HTTP port of the Order API."), false}
             << lab::ConfigOption{QStringLiteral("kafka-timeout-ms"), QStringLiteral("ORDER_KAFKA_TIMEOUT_MS"),
@@ -63,34 +39,23 @@ int main(int argc, char *argv[])
                                                 "\"Authorization: Bearer <token>\" (else 401); GET stays open."),
                                  false};
     options += lab::Config::orderRetentionOptions();
-    const lab::Config config = lab::Config::load(
-        app, QStringLiteral("Order API: accepts orders and publishes them to Kafka (order.created)."), options);
-    lab::log::install(kService, config.value(QStringLiteral("log-level")));
-    lab::servicekit::installAccessPolicy(config);
+    namespace kit = lab::servicekit;
+    const lab::Config config = kit::start(
+        app, kService, QStringLiteral("Order API: accepts orders and publishes them to Kafka (order.created)."), options);
 
-    const qint64 port = config.intValue(QStringLiteral("port"));
-    if (port < 0 || port > 65535)
-        fail(2, QStringLiteral("invalid --port %1: expected 0..65535").arg(port));
+    const kit::Endpoint endpoint = kit::endpointOrDie(config, QStringLiteral("ORDER_PORT"));
     const qint64 kafkaTimeoutMs = config.intValue(QStringLiteral("kafka-timeout-ms"));
     if (kafkaTimeoutMs < 100 || kafkaTimeoutMs > 300000)
-        fail(2, QStringLiteral("invalid --kafka-timeout-ms %1: expected 100..300000").arg(kafkaTimeoutMs));
-    const QHostAddress bindAddress(config.value(QStringLiteral("bind-address")));
-    if (bindAddress.isNull())
-        fail(2, QStringLiteral("invalid --bind-address \"%1\": expected an IP address")
-                    .arg(config.value(QStringLiteral("bind-address"))));
-    const qint64 redisPort = config.intValue(QStringLiteral("redis-port"));
-    if (redisPort < 1 || redisPort > 65535)
-        fail(2, QStringLiteral("invalid --redis-port %1: expected 1..65535").arg(redisPort));
+        kit::die(QStringLiteral("--kafka-timeout-ms (ORDER_KAFKA_TIMEOUT_MS) must be from 100 to 300000"));
 
     const lab::Names names = lab::Names::fromEnvironment();
     const QString brokers = config.value(QStringLiteral("kafka-brokers"));
 
-    lab::RedisClient redis(config.value(QStringLiteral("redis-host")), quint16(redisPort));
+    const std::unique_ptr<lab::RedisClient> redisClient = kit::connectRedis(config);
+    lab::RedisClient &redis = *redisClient;
     redis.setCommandTimeoutMs(3000);
-    lab::servicekit::configureRedis(&redis, config);
-    redis.connectToServer();
     lab::OrderStore store(&redis, names);
-    store.setRetention(lab::servicekit::orderRetentionOrDie(config));
+    store.setRetention(kit::orderRetentionOrDie(config));
 
     OrderIntake intake(&store, brokers,
                        {{QStringLiteral("message.timeout.ms"), QString::number(kafkaTimeoutMs)},
@@ -108,41 +73,26 @@ int main(int argc, char *argv[])
                         {QStringLiteral("linger.ms"), QStringLiteral("1")}},
                        names);
     // A client of its own for /healthz, so that the probe outlives producer recreation.
-    lab::KafkaProducer probeClient(brokers, {{QStringLiteral("enable.idempotence"), QStringLiteral("false")},
-                                             {QStringLiteral("client.id"), kService + QStringLiteral("-probe")}});
-    probeClient.setFlushTimeoutMs(0);
-    lab::KafkaProbe kafkaProbe(&probeClient, 2000);
-    kafkaProbe.start();
+    const kit::ProbeClient kafkaProbe(brokers, kService);
 
     lab::HttpService http(kService);
     http.setMaxBodyBytes(lab::limits::MaxBodyBytes);
-    http.addHealthCheck({QStringLiteral("kafka"), [&kafkaProbe](QString *detail) {
-                             return kafkaProbe.isUp(detail);
-                         }});
-    lab::servicekit::addRedisChecks(http, &redis, config);
-    http.server().afterRequest([](QHttpServerResponse &&response, const QHttpServerRequest &request) {
-        const QString path = request.url().path();
-        if (path == QLatin1String("/healthz") || path == QLatin1String("/metrics"))
-            lab::metrics::httpRequest(path, int(response.statusCode()));
-        return std::move(response);
-    });
+    http.addHealthCheck(kit::kafkaCheck(kafkaProbe.probe()));
+    kit::addRedisChecks(http, &redis, config);
 
     OrderApi api(&http, &intake, &store);
     api.setApiToken(config.value(QStringLiteral("api-token")).toUtf8());
     api.install();
-    QFile spec(QStringLiteral(":/openapi.json"));
-    if (!spec.open(QIODevice::ReadOnly))
-        fail(1, QStringLiteral("the embedded OpenAPI document is missing"));
-    lab::apidocs::install(http, spec.readAll(), lab::apidocs::swaggerDir(QStringLiteral(LAB_SWAGGER_UI_DIR)),
-                          kService);
+    kit::installApiDocs(http, kService, QStringLiteral(LAB_SWAGGER_UI_DIR));
 
     QString error;
-    if (!http.listen(bindAddress, quint16(port), &error))
-        fail(1, error);
-    qInfo("%s listening on %s:%u (topic %s, Redis %s:%lld, Kafka %s, bearer token %s)", qPrintable(kService),
-          qPrintable(bindAddress.toString()), unsigned(http.port()),
+    if (!http.listen(endpoint.address, endpoint.port, &error))
+        kit::die(error);
+    qInfo("%s listening on %s:%u (topic %s, Redis %s:%s, Kafka %s, bearer token %s)", qPrintable(kService),
+          qPrintable(endpoint.address.toString()), unsigned(http.port()),
           qPrintable(names.topic(QStringLiteral("order.created"))),
-          qPrintable(config.value(QStringLiteral("redis-host"))), redisPort, qPrintable(brokers),
+          qPrintable(config.value(QStringLiteral("redis-host"))),
+          qPrintable(config.value(QStringLiteral("redis-port"))), qPrintable(brokers),
           config.value(QStringLiteral("api-token")).isEmpty() ? "off" : "required for POST");
 
     // SIGTERM: stop accepting, let in-flight orders get their delivery reports (bounded
@@ -161,10 +111,7 @@ int main(int argc, char *argv[])
         const int left = intake.flush(2000);
         if (left > 0)
             qWarning("%d record(s) not flushed to Kafka", left);
-        // Answers given just now are still in Qt's socket buffers: hand them to the kernel.
-        for (QTcpServer *server : http.server().servers())
-            for (QTcpSocket *socket : server->findChildren<QTcpSocket *>())
-                socket->flush();
+        http.flushClients(); // answers given just now are still in Qt's socket buffers
         qInfo("order-service stopped");
         QCoreApplication::quit();
     };
@@ -172,8 +119,7 @@ int main(int argc, char *argv[])
                      [&, finishShutdown](int signalNumber) {
         qInfo("signal %d: draining %d in-flight order(s)", signalNumber, intake.pendingCount());
         intake.stopAccepting();
-        for (QTcpServer *server : http.server().servers())
-            server->close();
+        http.closeListeners();
         if (intake.pendingCount() == 0) {
             finishShutdown();
             return;

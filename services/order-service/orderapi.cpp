@@ -3,11 +3,11 @@
 
 #include "orderintake.h"
 
-#include "lab/cors.h"
-#include "lab/events.h"
-#include "lab/httpservice.h"
-#include "lab/orderstore.h"
-#include "lab/servicemetrics.h"
+#include "lab/contract/events.h"
+#include "lab/http/cors.h"
+#include "lab/http/httpservice.h"
+#include "lab/runtime/servicemetrics.h"
+#include "lab/store/orderstore.h"
 
 #include <QCryptographicHash>
 #include <QHttpServer>

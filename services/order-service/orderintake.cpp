@@ -1,10 +1,10 @@
 // orderintake.cpp: claim -> produce -> delivery report -> accept or void (see orderintake.h).
 #include "orderintake.h"
 
-#include "lab/kafkaproducer.h"
-#include "lab/metrics.h"
-#include "lab/servicemetrics.h"
-#include "lab/topics.h"
+#include "lab/contract/topics.h"
+#include "lab/kafka/kafkaproducer.h"
+#include "lab/runtime/metrics.h"
+#include "lab/runtime/servicemetrics.h"
 
 #include <QLoggingCategory>
 #include <QPointer>

@@ -6,11 +6,11 @@
 // one order_id in this process share one claim and one event and get the same answer.
 #pragma once
 
-#include "lab/events.h"
-#include "lab/journey.h"
-#include "lab/kafkaerror.h"
-#include "lab/names.h"
-#include "lab/orderstore.h"
+#include "lab/contract/events.h"
+#include "lab/contract/journey.h"
+#include "lab/contract/names.h"
+#include "lab/kafka/kafkaerror.h"
+#include "lab/store/orderstore.h"
 
 #include <QElapsedTimer>
 #include <QHash>

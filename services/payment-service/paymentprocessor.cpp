@@ -1,11 +1,11 @@
 // paymentprocessor.cpp: order.created -> payment.success | payment.failed (see paymentprocessor.h).
 #include "paymentprocessor.h"
 
-#include "lab/journey.h"
-#include "lab/kafkaproducer.h"
-#include "lab/outcomescripts.h"
-#include "lab/redisclient.h"
-#include "lab/servicemetrics.h"
+#include "lab/contract/journey.h"
+#include "lab/kafka/kafkaproducer.h"
+#include "lab/redis/redisclient.h"
+#include "lab/runtime/servicemetrics.h"
+#include "lab/store/outcomescripts.h"
 
 #include <QLoggingCategory>
 #include <QPointer>

@@ -7,9 +7,9 @@
 
 #include "pricing.h"
 
-#include "lab/config.h"
-#include "lab/eventworker.h"
-#include "lab/names.h"
+#include "lab/contract/names.h"
+#include "lab/kafka/eventworker.h"
+#include "lab/runtime/config.h"
 
 #include <QObject>
 

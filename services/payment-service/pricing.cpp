@@ -1,7 +1,7 @@
 // pricing.cpp: price table parsing and the payment decision (see pricing.h).
 #include "pricing.h"
 
-#include "lab/itemtable.h"
+#include "lab/runtime/itemtable.h"
 
 namespace payment {
 

@@ -3,7 +3,7 @@
 // no network, so tests drive it directly.
 #pragma once
 
-#include "lab/events.h"
+#include "lab/contract/events.h"
 
 #include <QHash>
 #include <QString>

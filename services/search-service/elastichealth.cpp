@@ -1,8 +1,8 @@
 // elastichealth.cpp: periodic cluster health checks (see elastichealth.h).
 #include "elastichealth.h"
 
-#include "lab/elasticclient.h"
-#include "lab/log.h"
+#include "lab/elastic/elasticclient.h"
+#include "lab/runtime/log.h"
 
 #include <QPointer>
 #include <QTimer>

@@ -2,8 +2,8 @@
 // events (see orderdocument.h).
 #include "orderdocument.h"
 
-#include "lab/events.h"
-#include "lab/topics.h"
+#include "lab/contract/events.h"
+#include "lab/contract/topics.h"
 
 namespace {
 

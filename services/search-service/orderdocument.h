@@ -7,7 +7,7 @@
 // order-service shows them).
 #pragma once
 
-#include "lab/orderstore.h"
+#include "lab/store/orderstore.h"
 
 #include <QDateTime>
 #include <QHash>

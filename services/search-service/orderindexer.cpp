@@ -4,10 +4,10 @@
 
 #include "orderdocument.h"
 
-#include "lab/elasticclient.h"
-#include "lab/kafkaconsumer.h"
-#include "lab/orderstore.h"
-#include "lab/servicemetrics.h"
+#include "lab/elastic/elasticclient.h"
+#include "lab/kafka/kafkaconsumer.h"
+#include "lab/runtime/servicemetrics.h"
+#include "lab/store/orderstore.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

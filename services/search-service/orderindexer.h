@@ -13,8 +13,8 @@
 // is committed, so an outage delays indexing and never loses an order.
 #pragma once
 
-#include "lab/kafkamessage.h"
-#include "lab/names.h"
+#include "lab/contract/kafkamessage.h"
+#include "lab/contract/names.h"
 
 #include <QElapsedTimer>
 #include <QObject>

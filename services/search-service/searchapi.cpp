@@ -3,10 +3,10 @@
 
 #include "searchquery.h"
 
-#include "lab/cors.h"
-#include "lab/elasticclient.h"
-#include "lab/httpservice.h"
-#include "lab/servicemetrics.h"
+#include "lab/elastic/elasticclient.h"
+#include "lab/http/cors.h"
+#include "lab/http/httpservice.h"
+#include "lab/runtime/servicemetrics.h"
 
 #include <QElapsedTimer>
 #include <QHttpServer>

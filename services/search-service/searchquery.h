@@ -5,7 +5,7 @@
 // wildcards, Lucene syntax, JSON fragments) is searched as plain text.
 #pragma once
 
-#include "lab/events.h"
+#include "lab/contract/events.h"
 
 #include <QByteArray>
 #include <QDateTime>

@@ -20,7 +20,7 @@
 #include "servicestack.h"
 #include "testinfra.h"
 
-#include "lab/events.h"
+#include "lab/contract/events.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>

@@ -11,8 +11,8 @@
 #include "servicestack.h"
 #include "testinfra.h"
 
-#include "lab/kafkaadmin.h"
-#include "lab/topics.h"
+#include "lab/contract/topics.h"
+#include "lab/kafka/kafkaadmin.h"
 
 #include <QDir>
 #include <QFile>
@@ -27,20 +27,13 @@
 
 #include <memory>
 
+using labtest::orderJson;
 using labtest::ServiceStack;
 
 namespace {
 
 /// Hang detector for anything that crosses the whole pipeline.
 constexpr int kFlowTimeoutMs = 60000;
-
-QByteArray orderJson(qint64 id, const QString &item, qint64 quantity)
-{
-    return QJsonDocument(QJsonObject{{QStringLiteral("order_id"), id},
-                                     {QStringLiteral("item"), item},
-                                     {QStringLiteral("quantity"), quantity}})
-        .toJson(QJsonDocument::Compact);
-}
 
 /// One line of the validator's input.
 QByteArray recordLine(const QString &channel, const QByteArray &key, const QJsonObject &headers,

@@ -6,7 +6,7 @@
 // free port, nothing persisted), so that it can be killed or filled without disturbing
 // the shared one; Kafka is the shared one of `./lab infra up`, in a namespace of the
 // test's own.
-#include "lab/names.h"
+#include "lab/contract/names.h"
 #include "servicestack.h"
 #include "testinfra.h"
 

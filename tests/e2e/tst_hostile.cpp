@@ -17,7 +17,7 @@
 #include "servicestack.h"
 #include "testinfra.h"
 
-#include "lab/httpservice.h"
+#include "lab/http/httpservice.h"
 
 #include <QElapsedTimer>
 #include <QJsonObject>

@@ -8,11 +8,11 @@
 #include "servicestack.h"
 #include "testinfra.h"
 
-#include "lab/events.h"
-#include "lab/kafkaadmin.h"
-#include "lab/kafkaproducer.h"
-#include "lab/names.h"
-#include "lab/topics.h"
+#include "lab/contract/events.h"
+#include "lab/contract/names.h"
+#include "lab/contract/topics.h"
+#include "lab/kafka/kafkaadmin.h"
+#include "lab/kafka/kafkaproducer.h"
 
 #include <QDateTime>
 #include <QHash>

@@ -14,8 +14,8 @@
 #include "servicestack.h"
 #include "testinfra.h"
 
-#include "lab/events.h"
-#include "lab/journey.h"
+#include "lab/contract/events.h"
+#include "lab/contract/journey.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -27,20 +27,13 @@
 
 #include <memory>
 
+using labtest::orderJson;
 using labtest::ServiceStack;
 
 namespace {
 
 /// Hang detector for anything that crosses the whole pipeline.
 constexpr int kFlowTimeoutMs = 60000;
-
-QByteArray orderJson(qint64 id, const QString &item, qint64 quantity)
-{
-    return QJsonDocument(QJsonObject{{QStringLiteral("order_id"), id},
-                                     {QStringLiteral("item"), item},
-                                     {QStringLiteral("quantity"), quantity}})
-        .toJson(QJsonDocument::Compact);
-}
 
 QStringList hopNames(const QJsonArray &timeline)
 {

@@ -2,11 +2,11 @@
 // /docs, /openapi.json, SIGTERM) against the real Kafka and Redis of `./lab infra up`.
 // Each ServiceStack runs in a namespace of its own; the test reads the namespaced
 // order.created topic with lab::KafkaConsumer to see exactly what was published.
-#include "lab/events.h"
-#include "lab/kafkaconsumer.h"
-#include "lab/names.h"
-#include "lab/redisclient.h"
-#include "lab/topics.h"
+#include "lab/contract/events.h"
+#include "lab/contract/names.h"
+#include "lab/contract/topics.h"
+#include "lab/kafka/kafkaconsumer.h"
+#include "lab/redis/redisclient.h"
 #include "servicestack.h"
 #include "testinfra.h"
 
@@ -25,6 +25,7 @@
 #include <optional>
 
 using labtest::HttpResult;
+using labtest::orderJson;
 using labtest::ServiceStack;
 
 namespace {
@@ -61,14 +62,6 @@ QByteArray rawRequest(const QByteArray &method, const QByteArray &path, const QB
     if (!body.isEmpty() || method == "POST" || method == "PUT")
         req += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
     return req + "\r\n" + body;
-}
-
-QByteArray orderJson(qint64 id, const QString &item, qint64 quantity)
-{
-    return QJsonDocument(QJsonObject{{QStringLiteral("order_id"), id},
-                                     {QStringLiteral("item"), item},
-                                     {QStringLiteral("quantity"), quantity}})
-        .toJson(QJsonDocument::Compact);
 }
 
 /// HGET key field on the Redis at port, with a client of its own; a marker in

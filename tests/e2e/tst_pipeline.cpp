@@ -7,12 +7,12 @@
 #include "servicestack.h"
 #include "testinfra.h"
 
-#include "lab/events.h"
-#include "lab/kafkaproducer.h"
-#include "lab/names.h"
-#include "lab/orderstore.h"
-#include "lab/redisclient.h"
-#include "lab/topics.h"
+#include "lab/contract/events.h"
+#include "lab/contract/names.h"
+#include "lab/contract/topics.h"
+#include "lab/kafka/kafkaproducer.h"
+#include "lab/redis/redisclient.h"
+#include "lab/store/orderstore.h"
 
 #include <QDateTime>
 #include <algorithm>
@@ -33,19 +33,12 @@
 #include <optional>
 #include <vector>
 
+using labtest::orderJson;
 using labtest::ServiceStack;
 
 namespace {
 
 constexpr int kFlowTimeoutMs = 60000;
-
-QByteArray orderJson(qint64 id, const QString &item, qint64 quantity)
-{
-    return QJsonDocument(QJsonObject{{QStringLiteral("order_id"), id},
-                                     {QStringLiteral("item"), item},
-                                     {QStringLiteral("quantity"), quantity}})
-        .toJson(QJsonDocument::Compact);
-}
 
 /// A WebSocket client of one notifier instance, counting what it receives per order.
 class Feed : public QObject

@@ -5,13 +5,13 @@
 // GET /search finds them newest first, pages them, and never fails on odd input.
 // Elasticsearch outages are not simulated here: stopping the shared Elasticsearch would
 // disturb other tests (a private Redis is used where Redis itself is observed).
-#include "lab/elasticclient.h"
-#include "lab/events.h"
-#include "lab/kafkaproducer.h"
-#include "lab/names.h"
-#include "lab/orderstore.h"
-#include "lab/redisclient.h"
-#include "lab/topics.h"
+#include "lab/contract/events.h"
+#include "lab/contract/names.h"
+#include "lab/contract/topics.h"
+#include "lab/elastic/elasticclient.h"
+#include "lab/kafka/kafkaproducer.h"
+#include "lab/redis/redisclient.h"
+#include "lab/store/orderstore.h"
 #include "servicestack.h"
 #include "testinfra.h"
 

@@ -8,9 +8,9 @@
 // The first byte picks the order id passed to the correlation decoder.
 #include "fuzzcheck.h"
 
-#include "lab/orderstore.h"
-#include "lab/outcomescripts.h"
-#include "lab/redisreply.h"
+#include "lab/redis/redisreply.h"
+#include "lab/store/orderstore.h"
+#include "lab/store/outcomescripts.h"
 
 #include <QJsonDocument>
 

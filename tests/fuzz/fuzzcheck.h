@@ -11,7 +11,7 @@
 //      first value, and serialise to the very same bytes.
 #pragma once
 
-#include "lab/events.h"
+#include "lab/contract/events.h"
 
 #include <QByteArray>
 #include <QDateTime>

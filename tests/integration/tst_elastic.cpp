@@ -3,7 +3,7 @@
 // bulk, create actions that keep an existing document, ES's own reasons for failures,
 // and servers that are down or never answer.
 // Every index it creates is unique to the run and deleted at the end.
-#include "lab/elasticclient.h"
+#include "lab/elastic/elasticclient.h"
 #include "testinfra.h"
 
 #include <QJsonDocument>

@@ -1,9 +1,9 @@
 // Integration tests of the Kafka bridge (KafkaProducer, KafkaConsumer) against the real
 // broker started by `./lab infra up`. Every test uses its own topics and groups.
-#include "lab/kafkaadmin.h"
-#include "lab/kafkaconsumer.h"
-#include "lab/kafkaproducer.h"
-#include "lab/rdkafkahandles.h"
+#include "lab/kafka/kafkaadmin.h"
+#include "lab/kafka/kafkaconsumer.h"
+#include "lab/kafka/kafkaproducer.h"
+#include "lab/kafka/rdkafkahandles.h"
 #include "testinfra.h"
 
 #include <QElapsedTimer>

@@ -4,9 +4,9 @@
 // claim nobody admitted, and lab_admit (through admitMany, one script for many records)
 // refusing a voided attempt's event, also after the id was claimed again. Every test uses
 // keys in a namespace of its own.
-#include "lab/names.h"
-#include "lab/orderstore.h"
-#include "lab/redisclient.h"
+#include "lab/contract/names.h"
+#include "lab/redis/redisclient.h"
+#include "lab/store/orderstore.h"
 #include "testinfra.h"
 
 #include <QSignalSpy>

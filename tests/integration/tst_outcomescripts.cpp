@@ -3,8 +3,8 @@
 // of its own: first-decision-wins payments, atomic and idempotent stock reservation
 // and release (also when the payment fails first), and the notifier's decide-once
 // correlation with crash recovery and the recent-notifications list.
-#include "lab/outcomescripts.h"
-#include "lab/redisclient.h"
+#include "lab/redis/redisclient.h"
+#include "lab/store/outcomescripts.h"
 #include "testinfra.h"
 
 #include <QSignalSpy>

@@ -1,7 +1,7 @@
 // tst_redis: lab::RedisClient against the real Redis started by `./lab infra up`:
 // replies of every type, Lua with the NOSCRIPT fallback, pipelining, pub/sub, an
 // unreachable server, the per-command timeout, and recovery when Redis restarts.
-#include "lab/redisclient.h"
+#include "lab/redis/redisclient.h"
 #include "testinfra.h"
 
 #include <QCryptographicHash>

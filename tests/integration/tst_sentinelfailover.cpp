@@ -8,7 +8,7 @@
 // Time bounds are hang detectors only, generous for a loaded 2-core machine.
 #include "testinfra.h"
 
-#include "lab/redisclient.h"
+#include "lab/redis/redisclient.h"
 
 #include <QElapsedTimer>
 #include <QStandardPaths>

@@ -133,11 +133,13 @@ def published(svc_cfg):
         out.append((m["ip"] or "", m["pub"], m["target"]) if m else ("?", str(p), "?"))
     return out
 
+# ./lab and the environment every script of it sources (tools/lib/env.sh: the ports)
+lab_text = read("lab") + "\n" + read("tools/lib/env.sh")
+
 def lab_default(var):
-    m = re.search(r"\$\{" + var + r":-(\d+)\}", read("lab"))
+    m = re.search(r"\$\{" + var + r":-(\d+)\}", lab_text)
     return m.group(1) if m else None
 
-lab_text = read("lab")
 lab_ports = {"kafka": lab_default("LAB_KAFKA_PORT"), "redis": lab_default("LAB_REDIS_PORT"),
              "elasticsearch": lab_default("LAB_ES_PORT"), "prometheus": lab_default("LAB_PROMETHEUS_PORT")}
 for name, var, port in re.findall(r"([a-z]+-service):(LAB_[A-Z]+_PORT):(\d+)", lab_text):

@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QTcpSocket>
@@ -33,6 +34,14 @@ static QNetworkAccessManager &nam()
 {
     static QNetworkAccessManager manager;
     return manager;
+}
+
+QByteArray orderJson(qint64 id, const QString &item, qint64 quantity)
+{
+    return QJsonDocument(QJsonObject{{QStringLiteral("order_id"), id},
+                                     {QStringLiteral("item"), item},
+                                     {QStringLiteral("quantity"), quantity}})
+        .toJson(QJsonDocument::Compact);
 }
 
 HttpResult httpGet(const QUrl &url, int timeoutMs)

@@ -25,6 +25,9 @@ struct HttpResult
     QJsonDocument json() const { return QJsonDocument::fromJson(body); }
 };
 
+/// The body of POST /create_order: {"order_id": id, "item": item, "quantity": quantity}.
+QByteArray orderJson(qint64 id, const QString &item, qint64 quantity);
+
 /// Blocking (event-loop spinning) HTTP helpers with a timeout, for tests.
 HttpResult httpGet(const QUrl &url, int timeoutMs = 10000);
 HttpResult httpPost(const QUrl &url, const QByteArray &body,

@@ -1,9 +1,9 @@
 // tst_accesspolicy: the one parser of LAB_ALLOWED_ORIGINS and LAB_ALLOWED_HOSTS
-// (shared/lab/accesspolicy.h) and its decisions: which Host headers are served (DNS
+// (shared/lab/http/accesspolicy.h) and its decisions: which Host headers are served (DNS
 // rebinding), which Origins may call (cross-site requests) and which get CORS grants.
 // Pure logic; the guard that applies it is tested in tst_httpservice, the services in
 // tst_hostile and the browser in tests/browser.
-#include "lab/accesspolicy.h"
+#include "lab/http/accesspolicy.h"
 
 #include <QTest>
 

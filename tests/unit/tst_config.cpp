@@ -1,7 +1,7 @@
-// tst_config: settings from flags, environment and defaults (shared/lab/config.h).
+// tst_config: settings from flags, environment and defaults (shared/lab/runtime/config.h).
 // Config::load() exits the process, so those cases run this binary again as a child
 // (TST_CONFIG_CHILD=1) and check its exit code and output.
-#include "lab/config.h"
+#include "lab/runtime/config.h"
 
 #include <QProcess>
 #include <QTest>

@@ -1,7 +1,7 @@
 // tst_events: the one validating parser and serializer of every event type
-// (shared/lab/events.h): hostile order bodies, round trips, strict event parsers.
-#include "lab/events.h"
-#include "lab/topics.h"
+// (shared/lab/contract/events.h): hostile order bodies, round trips, strict event parsers.
+#include "lab/contract/events.h"
+#include "lab/contract/topics.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

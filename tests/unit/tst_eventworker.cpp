@@ -3,9 +3,9 @@
 // after a backoff until it succeeds; stopIntake() abandons retries and new records;
 // whenIdle() waits for running handlers. The consumer is never started: records are
 // injected through its messagesReceived signal.
-#include "lab/eventworker.h"
-#include "lab/kafkaconsumer.h"
-#include "lab/metrics.h"
+#include "lab/kafka/eventworker.h"
+#include "lab/kafka/kafkaconsumer.h"
+#include "lab/runtime/metrics.h"
 
 #include <QTest>
 #include <QTimer>

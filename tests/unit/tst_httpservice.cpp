@@ -1,14 +1,14 @@
-// tst_httpservice: the HTTP face every service shares (shared/lab/httpservice.h):
+// tst_httpservice: the HTTP face every service shares (shared/lab/http/httpservice.h):
 // health, metrics, JSON 404, the request guard (413/431/411/400 before the body is
 // read; 403 for a Host or Origin the AccessPolicy refuses, before routing and before a
-// WebSocket handshake), CORS grants (lab/cors.h), a failing listen(), and answers
+// WebSocket handshake), CORS grants (lab/http/cors.h), a failing listen(), and answers
 // given later by asynchronous handlers.
 // Everything runs on 127.0.0.1 with an OS-chosen port; waits use QTRY_*, never sleeps.
-#include "lab/accesspolicy.h"
-#include "lab/cors.h"
-#include "lab/events.h"
-#include "lab/httpservice.h"
-#include "lab/metrics.h"
+#include "lab/contract/events.h"
+#include "lab/http/accesspolicy.h"
+#include "lab/http/cors.h"
+#include "lab/http/httpservice.h"
+#include "lab/runtime/metrics.h"
 
 #include <QHttpServerRequest>
 #include <QJsonDocument>

@@ -1,8 +1,8 @@
 // tst_journey: the order's journey (lab::journey): W3C traceparent parsing and making,
 // timelines to and from JSON, Redis fields and Kafka headers, and the notification's
 // optional trace_id/timeline (backward compatible: absent is fine, malformed is named).
-#include "lab/events.h"
-#include "lab/journey.h"
+#include "lab/contract/events.h"
+#include "lab/contract/journey.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

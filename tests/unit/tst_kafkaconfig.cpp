@@ -1,10 +1,10 @@
 // tst_kafkaconfig: librdkafka properties from LAB_KAFKA_PRODUCER_CONFIG /
-// LAB_KAFKA_CONSUMER_CONFIG (shared/lab/kafkaconfig.h) reach the clients, and a bad
+// LAB_KAFKA_CONSUMER_CONFIG (shared/lab/kafka/kafkaconfig.h) reach the clients, and a bad
 // one is reported rather than ignored. No broker is needed: creating a client only
 // validates its configuration.
-#include "lab/kafkaconfig.h"
-#include "lab/kafkaconsumer.h"
-#include "lab/kafkaproducer.h"
+#include "lab/kafka/kafkaconfig.h"
+#include "lab/kafka/kafkaconsumer.h"
+#include "lab/kafka/kafkaproducer.h"
 
 #include <QMutex>
 #include <QTest>

@@ -2,8 +2,8 @@
 // (no Kafka here: snapshots are built by hand): lag per partition, topic and group,
 // partitions without a commit, unknown offsets, the broadcast readers' note, the
 // watermarks view, and a tail's records.
-#include "lab/kafkainspector.h"
-#include "lab/metrics.h"
+#include "lab/kafka/kafkainspector.h"
+#include "lab/runtime/metrics.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

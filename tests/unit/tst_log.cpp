@@ -1,7 +1,7 @@
-// tst_log: one compact JSON line per log message (shared/lab/log.h). The installed
+// tst_log: one compact JSON line per log message (shared/lab/runtime/log.h). The installed
 // handler writes to stdout, so those cases run this binary again as a child
 // (TST_LOG_CHILD=<scenario>) and parse what it printed.
-#include "lab/log.h"
+#include "lab/runtime/log.h"
 
 #include <QDateTime>
 #include <QJsonDocument>

@@ -1,5 +1,5 @@
-// tst_metrics: the Prometheus text exposition (shared/lab/metrics.h).
-#include "lab/metrics.h"
+// tst_metrics: the Prometheus text exposition (shared/lab/runtime/metrics.h).
+#include "lab/runtime/metrics.h"
 
 #include <QTest>
 

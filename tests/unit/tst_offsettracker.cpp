@@ -1,5 +1,5 @@
 // Unit tests for lab::OffsetTracker: which offset may be committed after which acks.
-#include "lab/offsettracker.h"
+#include "lab/kafka/offsettracker.h"
 
 #include <QTest>
 

@@ -3,8 +3,8 @@
 // No network: Redis replies are built by hand.
 #include "orderapi.h"
 
-#include "lab/orderstore.h"
-#include "lab/redisreply.h"
+#include "lab/redis/redisreply.h"
+#include "lab/store/orderstore.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

@@ -1,7 +1,7 @@
 // tst_redismemory: the pure parts of lab::RedisMemoryProbe: reading used_memory and
 // maxmemory from an INFO memory reply, and the warning threshold. (The probe against a
 // real Redis at its maxmemory, and /healthz going "degraded": tests/e2e/tst_health.)
-#include "lab/redismemory.h"
+#include "lab/service/redismemory.h"
 
 #include <QtTest>
 

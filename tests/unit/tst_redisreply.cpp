@@ -1,5 +1,5 @@
 // tst_redisreply: the RedisReply value type (no server needed).
-#include "lab/redisreply.h"
+#include "lab/redis/redisreply.h"
 
 #include <QtTest>
 

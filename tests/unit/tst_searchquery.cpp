@@ -5,8 +5,8 @@
 #include "orderdocument.h"
 #include "searchquery.h"
 
-#include "lab/events.h"
-#include "lab/orderstore.h"
+#include "lab/contract/events.h"
+#include "lab/store/orderstore.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,8 +1,8 @@
 // tst_sentinel: the pure parts of finding the Redis master through Sentinel
-// (shared/lab/sentinel.h): the REDIS_SENTINELS list, the Sentinel's answer, ROLE, and
+// (shared/lab/redis/sentinel.h): the REDIS_SENTINELS list, the Sentinel's answer, ROLE, and
 // the verdict on a WAIT reply. The asking itself runs against real redis-server and
 // redis-sentinel processes in tests/integration/tst_sentinelfailover.cpp.
-#include "lab/sentinel.h"
+#include "lab/redis/sentinel.h"
 
 #include <QtTest>
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """hops.py: where an order's time goes, from the journey stamps every hop writes on
-order:{id} (t_received ... t_notified, microseconds; shared/lab/journey.h).
+order:{id} (t_received ... t_notified, microseconds; shared/lab/contract/journey.h).
 
     tools/bench/hops.py --ids 1000-1999                 # orders 1000..1999
     tools/bench/hops.py --ids 1000-1999 --namespace t1  # keys t1:order:{id}

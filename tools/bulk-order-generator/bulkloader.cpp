@@ -3,8 +3,8 @@
 
 #include "stats.h"
 
-#include "lab/elasticclient.h"
-#include "lab/events.h"
+#include "lab/contract/events.h"
+#include "lab/elastic/elasticclient.h"
 
 #include <QDateTime>
 #include <QJsonArray>

@@ -10,7 +10,7 @@
 #include "httpload.h"
 #include "searchlag.h"
 
-#include "lab/elasticclient.h"
+#include "lab/elastic/elasticclient.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -1,7 +1,7 @@
 // searchlag.cpp: time until an accepted order is searchable (see searchlag.h).
 #include "searchlag.h"
 
-#include "lab/elasticclient.h"
+#include "lab/elastic/elasticclient.h"
 
 #include <QJsonArray>
 #include <QPointer>

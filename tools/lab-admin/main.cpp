@@ -14,9 +14,9 @@
 //                                              service's consumer group, once or every MS
 // Topics are namespaced by LAB_NAMESPACE like the services'. Exits non-zero with the
 // broker's reason when Kafka refuses or does not answer.
-#include "lab/config.h"
-#include "lab/kafkaadmin.h"
-#include "lab/names.h"
+#include "lab/contract/names.h"
+#include "lab/kafka/kafkaadmin.h"
+#include "lab/runtime/config.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
