@@ -57,7 +57,7 @@ int main(int argc, char *argv[])
 
     // allow.auto.create.topics: subscribing creates missing topics, so the indexer sees
     // the first events of a fresh namespace at once (not after a metadata refresh).
-    QMap<QString, QString> consumerConfig = kit::consumerDefaults();
+    QMap<QString, QString> consumerConfig;
     consumerConfig.insert(QStringLiteral("allow.auto.create.topics"), QStringLiteral("true"));
     consumerConfig.insert(QStringLiteral("client.id"), kService);
     // Fetch in batches: the broker holds a fetch until 1 MiB is there or 200 ms passed, so

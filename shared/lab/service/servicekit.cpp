@@ -135,14 +135,6 @@ std::unique_ptr<RedisClient> connectRedis(const Config &config)
     return redis;
 }
 
-QMap<QString, QString> consumerDefaults()
-{
-    return {
-        {QStringLiteral("session.timeout.ms"), QStringLiteral("10000")},
-        {QStringLiteral("topic.metadata.refresh.interval.ms"), QStringLiteral("10000")},
-    };
-}
-
 HttpService::HealthCheck redisCheck(const RedisClient *redis)
 {
     return {QStringLiteral("redis"), [redis](QString *detail) {
@@ -231,10 +223,8 @@ void ConsumerService::consume(const QStringList &inputs, EventWorker::Handler ha
     // topic created later only at its next metadata refresh).
     if (const KafkaError e = kafkaadmin::ensureContractTopics(brokers(), m_names))
         qWarning("could not make sure the topics exist (%s); continuing", qPrintable(e.toString()));
-    QMap<QString, QString> config = consumerDefaults();
-    config.insert(extraConfig);
     m_inputs = inputs;
-    m_consumer = std::make_unique<KafkaConsumer>(brokers(), m_names.group(m_service), inputs, config);
+    m_consumer = std::make_unique<KafkaConsumer>(brokers(), m_names.group(m_service), inputs, extraConfig);
     if (!m_consumer->isValid())
         die(m_consumer->creationError().toString());
     m_consumer->setMaxInFlight(maxInFlight);

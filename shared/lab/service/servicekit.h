@@ -70,11 +70,6 @@ void configureRedis(RedisClient *redis, const Config &config);
 /// else die()), configured (configureRedis()) and connecting.
 std::unique_ptr<RedisClient> connectRedis(const Config &config);
 
-/// librdkafka consumer settings every service uses: session.timeout.ms 10 s, so a
-/// crashed instance's partitions move to the others after 10 s rather than 45 s, and
-/// topic.metadata.refresh.interval.ms 10 s, so topics created later are noticed soon.
-QMap<QString, QString> consumerDefaults();
-
 /// /healthz checks answering from cached state (never blocking).
 HttpService::HealthCheck redisCheck(const RedisClient *redis);
 /// The Redis checks of a service: redisCheck() and, advisory, its memory against
@@ -126,7 +121,8 @@ public:
     KafkaProducer *producer() const { return m_producer.get(); }
     HttpService &http() const { return *m_http; }
 
-    /// At most maxInFlight records in hand at a time; extraConfig over consumerDefaults().
+    /// At most maxInFlight records in hand at a time; extraConfig over the consumer's
+    /// defaults (kafkaconsumer.cpp).
     void consume(const QStringList &inputs, EventWorker::Handler handler, int maxInFlight = 2000,
                  const QMap<QString, QString> &extraConfig = {});
     /// On SIGTERM/SIGINT: intake stops (and `stopping` runs, e.g. to stop another
