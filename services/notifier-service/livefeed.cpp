@@ -2,7 +2,9 @@
 
 #include "lab/contract/topics.h"
 #include "lab/http/httpservice.h"
+#include "lab/runtime/config.h"
 #include "lab/service/servicekit.h"
+#include "lab/store/outcomescripts.h"
 
 #include <QCoreApplication>
 #include <QUuid>
@@ -41,6 +43,16 @@ LiveFeed::LiveFeed(const QString &brokers, const lab::Names &names, Notification
                                                   [this](const lab::KafkaMessage &m, lab::EventWorker::Finish f) {
                                                       m_hub.handleRecord(m, std::move(f));
                                                   });
+}
+
+NotificationHub::Options LiveFeed::optionsFrom(const lab::Config &config)
+{
+    NotificationHub::Options options;
+    options.dedupeWindow =
+        int(qBound(qint64(1), config.intValue(QStringLiteral("dedupe-window")), qint64(100000000)));
+    options.maxQueueBytes = qMax<qint64>(1024, config.intValue(QStringLiteral("ws-max-queue-bytes")));
+    options.backlogSize = lab::outcomes::RecentNotifications;
+    return options;
 }
 
 void LiveFeed::install(lab::HttpService &http)

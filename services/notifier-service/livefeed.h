@@ -17,6 +17,7 @@
 #include <memory>
 
 namespace lab {
+class Config;
 class HttpService;
 }
 
@@ -27,6 +28,9 @@ class LiveFeed
 public:
     /// Exits via servicekit::die() when the consumer cannot be made.
     LiveFeed(const QString &brokers, const lab::Names &names, NotificationHub::Options options);
+    /// The hub's options from the settings dedupe-window and ws-max-queue-bytes (bounded),
+    /// with the backlog of the contract's recent notifications.
+    static NotificationHub::Options optionsFrom(const lab::Config &config);
 
     QString group() const { return m_group; }
     /// This instance's own decisions, as soon as Kafka stored them: the fan-out brings

@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QHash>
 #include <QHttpServerRequest>
+#include <QHttpServerResponder>
 #include <QHttpServerResponse>
 
 namespace notifier {
@@ -101,6 +102,15 @@ QHttpServerResponse StaticFiles::respond(const QHttpServerRequest &request) cons
         }
     }
     return lab::HttpService::jsonError(StatusCode::NotFound, QStringLiteral("not found: %1").arg(path));
+}
+
+void StaticFiles::install(lab::HttpService &http) const
+{
+    if (!isValid())
+        qWarning("the browser UI directory %s does not exist; / will answer 404", qPrintable(m_root));
+    http.setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        respond(request).write(std::move(responder));
+    });
 }
 
 } // namespace notifier

@@ -11,6 +11,10 @@
 class QHttpServerRequest;
 class QHttpServerResponse;
 
+namespace lab {
+class HttpService;
+}
+
 namespace notifier {
 
 class StaticFiles
@@ -41,6 +45,11 @@ public:
     /// The full answer to a request for a file: 200 with the file and the security
     /// headers (lab::securityheaders), 404 / 405 JSON.
     QHttpServerResponse respond(const QHttpServerRequest &request) const;
+
+    /// Serves the files for every request no route of http takes (all but /healthz,
+    /// /metrics, /kafka/* and /ws); warns when the root is not a directory (/ then
+    /// answers 404). This object must outlive http's requests.
+    void install(lab::HttpService &http) const;
 
 private:
     QString m_root;

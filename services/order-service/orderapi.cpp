@@ -7,11 +7,16 @@
 #include "lab/http/cors.h"
 #include "lab/http/httpservice.h"
 #include "lab/runtime/servicemetrics.h"
+#include "lab/runtime/shutdown.h"
 #include "lab/store/orderstore.h"
 
+#include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QHttpServer>
 #include <QHttpServerRequest>
+#include <QTimer>
+
+#include <memory>
 #include <QLoggingCategory>
 
 Q_LOGGING_CATEGORY(lcOrderHttp, "lab.order.http")
@@ -254,4 +259,36 @@ QByteArray OrderApi::headerValue(const QHttpServerRequest &request, const QByteA
         if (h.first.compare(name, Qt::CaseInsensitive) == 0)
             return h.second;
     return {};
+}
+
+void OrderApi::shutdownOn(lab::ShutdownSignal *signal, int drainMs)
+{
+    auto finished = std::make_shared<bool>(false);
+    auto finish = [this, finished] {
+        if (*finished)
+            return;
+        *finished = true;
+        if (m_intake->pendingCount() > 0)
+            qWarning("shutting down with %d order(s) still unanswered", m_intake->pendingCount());
+        if (m_intake->unvoidedCount() > 0)
+            qCritical("%d order(s) answered 503 could not be voided (Redis unreachable): should "
+                      "Kafka hold their records, they will be processed", m_intake->unvoidedCount());
+        const int left = m_intake->flush(2000);
+        if (left > 0)
+            qWarning("%d record(s) not flushed to Kafka", left);
+        m_http->flushClients(); // answers given just now are still in Qt's socket buffers
+        qInfo("order-service stopped");
+        QCoreApplication::quit();
+    };
+    connect(signal, &lab::ShutdownSignal::requested, this, [this, finish, drainMs](int signalNumber) {
+        qInfo("signal %d: draining %d in-flight order(s)", signalNumber, m_intake->pendingCount());
+        m_intake->stopAccepting();
+        m_http->closeListeners();
+        if (m_intake->pendingCount() == 0) {
+            finish();
+            return;
+        }
+        connect(m_intake, &OrderIntake::idle, this, finish);
+        QTimer::singleShot(drainMs, this, finish);
+    });
 }

@@ -16,6 +16,7 @@ class OrderIntake;
 namespace lab {
 class HttpService;
 class OrderStore;
+class ShutdownSignal;
 }
 
 class OrderApi : public QObject
@@ -29,6 +30,11 @@ public:
     void install();
     /// Non-empty: POST /create_order needs "Authorization: Bearer <token>" (else 401).
     void setApiToken(const QByteArray &token) { m_apiToken = token; }
+
+    /// On SIGTERM/SIGINT: stop accepting orders and connections, let the orders in
+    /// flight get their delivery reports (for at most drainMs), flush the producer, hand
+    /// the last answers to the kernel and quit with 0.
+    void shutdownOn(lab::ShutdownSignal *signal, int drainMs);
 
     /// Whether an Authorization header value carries exactly this bearer token. The
     /// comparison takes the same time wherever the first difference is (and whatever

@@ -1,6 +1,8 @@
 // orderintake.cpp: claim -> produce -> delivery report -> accept or void (see orderintake.h).
 #include "orderintake.h"
 
+#include <algorithm>
+
 #include "lab/contract/topics.h"
 #include "lab/kafka/kafkaproducer.h"
 #include "lab/runtime/metrics.h"
@@ -28,6 +30,23 @@ OrderIntake::OrderIntake(OrderStore *store, const QString &brokers,
     m_voidRetry = new QTimer(this);
     m_voidRetry->setInterval(VoidRetryMs);
     connect(m_voidRetry, &QTimer::timeout, this, &OrderIntake::retryVoids);
+}
+
+QMap<QString, QString> OrderIntake::producerSettings(qint64 kafkaTimeoutMs, const QString &clientId)
+{
+    return {{QStringLiteral("message.timeout.ms"), QString::number(kafkaTimeoutMs)},
+            // While the broker is down, librdkafka's broker thread only wakes (and times
+            // out queued records) at each reconnect attempt; with the default backoff cap
+            // of 10 s a 503 could take 10 s instead of kafka-timeout-ms (found by
+            // tests/chaos, kafkaOutage).
+            {QStringLiteral("reconnect.backoff.max.ms"),
+             QString::number(std::clamp<qint64>(kafkaTimeoutMs / 4, 100, 1000))},
+            {QStringLiteral("client.id"), clientId},
+            // Every answer waits for this producer: no extra wait to fill a batch (records
+            // still batch while 5 requests are in flight). With the shared 5 ms,
+            // order-service alone answered 6,700/s at p50 9.6 ms with the machine half idle
+            // (docs/BENCHMARKS.md).
+            {QStringLiteral("linger.ms"), QStringLiteral("1")}};
 }
 
 OrderIntake::~OrderIntake() = default;

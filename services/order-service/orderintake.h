@@ -53,6 +53,11 @@ public:
                 QObject *parent = nullptr);
     ~OrderIntake() override;
 
+    /// The producer's settings when an answer may wait kafkaTimeoutMs for Kafka's
+    /// acknowledgement: that timeout, a reconnect backoff that lets a 503 come on time,
+    /// clientId, and no wait to fill a batch.
+    static QMap<QString, QString> producerSettings(qint64 kafkaTimeoutMs, const QString &clientId);
+
     /// done runs exactly once, on this thread (possibly before submit returns when the
     /// answer needs no I/O, e.g. while shutting down).
     void submit(const lab::OrderRequest &request, Callback done);

@@ -18,23 +18,15 @@
 #include <QCoreApplication>
 #include <QUrl>
 
-
-namespace {
-
-const QString kService = QStringLiteral("search-service");
-
-} // namespace
-
 int main(int argc, char *argv[])
 {
+    const QString kService = QStringLiteral("search-service");
     namespace kit = lab::servicekit;
     QCoreApplication app(argc, argv);
-    QList<lab::ConfigOption> options;
-    options << lab::ConfigOption{QStringLiteral("port"), QStringLiteral("SEARCH_PORT"), QStringLiteral("5100"),
-                                 QStringLiteral("HTTP port of the Search API."), false};
     const lab::Config config = kit::start(
         app, kService, QStringLiteral("Search API: indexes orders into Elasticsearch from Kafka and searches them."),
-        options);
+        {{QStringLiteral("port"), QStringLiteral("SEARCH_PORT"), QStringLiteral("5100"),
+          QStringLiteral("HTTP port of the Search API.")}});
 
     const kit::Endpoint endpoint = kit::endpointOrDie(config, QStringLiteral("SEARCH_PORT"));
     const QUrl elasticUrl(config.value(QStringLiteral("elasticsearch-url")), QUrl::StrictMode);
@@ -55,22 +47,8 @@ int main(int argc, char *argv[])
     ElasticHealth elasticHealth(&elastic);
     elasticHealth.start();
 
-    // allow.auto.create.topics: subscribing creates missing topics, so the indexer sees
-    // the first events of a fresh namespace at once (not after a metadata refresh).
-    QMap<QString, QString> consumerConfig;
-    consumerConfig.insert(QStringLiteral("allow.auto.create.topics"), QStringLiteral("true"));
-    consumerConfig.insert(QStringLiteral("client.id"), kService);
-    // Fetch in batches: the broker holds a fetch until 1 MiB is there or 200 ms passed, so
-    // the indexer wakes ~5 times a second at any rate below saturation (not once per
-    // record), and an order's created and notification records mostly arrive in the same
-    // batch (decided within tens of ms): one document write, no Redis call. 200 ms + a bulk + the
-    // 1 s refresh of Elasticsearch keeps the search lag under 2 s at 1,000 orders/s.
-    consumerConfig.insert(QStringLiteral("fetch.wait.max.ms"), QStringLiteral("200"));
-    consumerConfig.insert(QStringLiteral("fetch.min.bytes"), QStringLiteral("1048576"));
-    // It holds bulk batches besides: a quarter of the default prefetch keeps it under
-    // 50 MiB RSS while still ~4 s of records at 1,000 orders/s (two small records each).
-    consumerConfig.insert(QStringLiteral("queued.max.messages.kbytes"), QStringLiteral("2048"));
-    lab::KafkaConsumer consumer(brokers, names.group(kService), OrderIndexer::topics(names), consumerConfig);
+    lab::KafkaConsumer consumer(brokers, names.group(kService), OrderIndexer::topics(names),
+                                OrderIndexer::consumerSettings(kService));
     if (!consumer.isValid())
         kit::die(consumer.creationError().toString());
     consumer.setMaxInFlight(2000); // four bulk batches of 500: enough to keep Elasticsearch busy
@@ -81,15 +59,7 @@ int main(int argc, char *argv[])
     lab::HttpService http(kService);
     http.addHealthCheck(kit::kafkaCheck(kafkaProbe.probe()));
     kit::addRedisChecks(http, &redis, config);
-    http.addHealthCheck({QStringLiteral("elasticsearch"),
-                         [&elasticHealth](QString *detail) { return elasticHealth.isUp(detail); }});
-    // Until the index exists (with its shard started) a search could only answer 503.
-    http.addHealthCheck({QStringLiteral("index"), [&indexer](QString *detail) {
-        if (indexer.isIndexReady())
-            return true;
-        *detail = QStringLiteral("creating the index %1").arg(indexer.indexName());
-        return false;
-    }});
+    indexer.addHealthChecks(http, &elasticHealth);
 
     SearchApi api(&http, &elastic, names.orderIndex());
     api.install();
@@ -103,22 +73,7 @@ int main(int argc, char *argv[])
           qPrintable(names.group(kService)), qPrintable(elasticUrl.toString()));
     indexer.start();
 
-    // SIGTERM: stop serving, let the bulk in progress finish (bounded), commit what was
-    // indexed, leave the group, quit with 0. Unindexed records are redelivered later.
     lab::ShutdownSignal shutdown;
-    QObject::connect(&shutdown, &lab::ShutdownSignal::requested, &app, [&](int signalNumber) {
-        qInfo("signal %d: finishing the batch in progress (%d record(s) pending)", signalNumber,
-              indexer.backlog());
-        http.closeListeners();
-        indexer.stop(8000, [&](bool drained) {
-            if (!drained)
-                qWarning("the batch in progress did not finish in time; it will be redelivered");
-            consumer.stop(5000);
-            http.flushClients(); // answers given just now are still in Qt's socket buffers
-            qInfo("search-service stopped");
-            QCoreApplication::quit();
-        });
-    });
-
+    indexer.shutdownOn(&shutdown, &http);
     return app.exec();
 }

@@ -17,19 +17,23 @@
 #include "lab/contract/names.h"
 
 #include <QElapsedTimer>
+#include <QMap>
 #include <QObject>
 #include <QString>
 #include <QStringList>
 #include <functional>
 #include <memory>
 
+class ElasticHealth;
 class QTimer;
 class OrderDocumentBatch;
 
 namespace lab {
 class ElasticClient;
+class HttpService;
 class KafkaConsumer;
 class OrderStore;
+class ShutdownSignal;
 }
 
 class OrderIndexer : public QObject
@@ -58,6 +62,15 @@ public:
 
     /// The namespaced topics to consume (order.created, order.notification).
     static QStringList topics(const lab::Names &names);
+    /// The settings of the consumer the indexer reads from (batched fetches, a small
+    /// prefetch, topics created on subscription), clientId its client.id.
+    static QMap<QString, QString> consumerSettings(const QString &clientId);
+
+    /// /healthz checks: Elasticsearch answers (elasticHealth), the index exists.
+    void addHealthChecks(lab::HttpService &http, const ElasticHealth *elasticHealth);
+    /// On SIGTERM/SIGINT: stop serving, let the bulk in progress finish (bounded), commit
+    /// what was indexed, leave the group, quit with 0. Unindexed records are redelivered.
+    void shutdownOn(lab::ShutdownSignal *signal, lab::HttpService *http);
     /// The base topic ("order.created") of a namespaced topic name, or empty.
     static QString baseTopic(const lab::Names &names, const QString &topic);
 
