@@ -47,6 +47,7 @@ lab_ports() {
   # the broker's JMX (request counts for ./lab bench), loopback only, no auth; 0 = none
   KAFKA_JMX_PORT="${LAB_KAFKA_JMX_PORT:-9999}"
   ES_PORT="${LAB_ES_PORT:-9200}"
+  ES_TRANSPORT_PORT="${LAB_ES_TRANSPORT_PORT:-$((ES_PORT + 100))}" # between nodes; loopback, unused by clients
 }
 lab_ports
 
@@ -56,8 +57,35 @@ say()  { printf '\033[1;34m[%s]\033[0m %s\n' "${LAB_TAG:-lab}" "$*" >&"${LAB_SAY
 warn() { printf '\033[1;33m[%s]\033[0m %s\n' "${LAB_TAG:-lab}" "$*" >&2; }
 die()  { printf '\033[1;31m[%s] error:\033[0m %s\n' "${LAB_TAG:-lab}" "$*" >&2; exit "${LAB_DIE_STATUS:-1}"; }
 
-# free_port: a TCP port free on 127.0.0.1 right now
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# free_port: a TCP port free on 127.0.0.1 right now, and never one that this script or
+# the script that started it handed out already, nor one that ./lab derives from such a
+# port (+1 the Redis replica, +2 and +4 Kafka's other nodes, +100 Elasticsearch's
+# transport): two picks of one isolated stack once collided that way (soak.short: the
+# notifier's port was Elasticsearch's transport port). The file LAB_PORTS_GIVEN, shared
+# by the scripts a script starts, remembers the ports given.
+export LAB_PORTS_GIVEN="${LAB_PORTS_GIVEN:-${TMPDIR:-/tmp}/lab-ports.$$}"
+free_port() {
+  python3 - "$LAB_PORTS_GIVEN" <<'PY'
+import socket, sys
+path = sys.argv[1]
+try:
+    with open(path) as f:
+        given = {int(x) for x in f.read().split()}
+except FileNotFoundError:
+    given = set()
+near = {g + d for g in given for d in (-100, -4, -2, -1, 0, 1, 2, 4, 100)}
+for _ in range(1000):
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    if port not in near:
+        break
+with open(path, "a") as f:
+    f.write(f"{port}\n")
+print(port)
+PY
+}
 
 # cmake_configure PRESET DIR [CMAKE-ARGS...]: configures DIR from a configure preset of
 # CMakePresets.json (default, asan, fuzz); its output goes to DIR/configure.log and,
