@@ -1,15 +1,21 @@
-// app.js: wires the page together: live feed, stats and chart, the new-order form, the
-// search table, the settings dialog and the EN | VI switch. The logic that tests care
-// about lives in feed.js (reconnect, dedupe), validate.js (order rules) and chart.js;
-// every word comes from i18n.js. Whatever a script writes is written by a function that
+// app.js: wires the page together: live feed (with each order's journey), stats and
+// chart, the new-order form, the pipeline panel, the search table with its histogram,
+// the settings dialog and the EN | VI switch. The logic that tests care about lives in
+// feed.js (reconnect, dedupe), validate.js (order rules), chart.js, journey.js,
+// pipeline.js and explorer.js; every word comes from i18n.js. Whatever a script writes is written by a function that
 // can run again, so that switching the language re-renders it (LANGUAGE_EVENT).
 
 import { apiUrl, loadSettings, saveSettings } from './config.js';
 import { FeedConnection, FeedStore } from './feed.js';
-import { OutcomeChart, OutcomeSeries } from './chart.js';
+import { HistogramChart, OutcomeChart, OutcomeSeries } from './chart.js';
+import { parseTimeline, parseTraceId, renderJourney } from './journey.js';
+import { REFRESH_MS as PIPELINE_REFRESH_MS, lagView, renderPipeline } from './pipeline.js';
+import {
+  DEFAULT_RANGE, parseStats, resolveQuery, searchParams, statsParams, toLocalInput,
+} from './explorer.js';
 import { validateOrder, suggestOrderId, MAX_ORDER_ID } from './validate.js';
 import {
-  h, formatTime, formatFullTime, isoTime, formatNumber, formatPercent, formatDuration, statusBadge,
+  h, formatClock, formatTime, formatFullTime, isoTime, formatNumber, formatPercent, formatDuration, statusBadge,
 } from './format.js';
 import {
   LANGUAGES, LANGUAGE_EVENT, NATIVE_NAMES, language, setLanguage, t, tNodes,
@@ -110,9 +116,13 @@ function renderEntry(e, fresh) {
       : null,
     e.backlog
       ? h('span', { class: 'tag', title: t('feed.backlogTitle') }, t('feed.backlog'))
-      : null);
+      : null,
+    h('button', {
+      type: 'button', class: 'entry__toggle', title: t('feed.journeyTitle'),
+      'aria-expanded': String(expanded.has(e.orderId)), 'aria-controls': `journey-${e.orderId}`,
+    }, t('feed.journey')));
   const li = h('li', {
-    class: `entry entry--${e.status}${e.backlog ? ' entry--backlog' : ''}${fresh ? ' entry--fresh' : ''}`,
+    class: `entry entry--${e.status}${e.backlog ? ' entry--backlog' : ''}${fresh ? ' entry--fresh' : ''}${expanded.has(e.orderId) ? ' entry--expanded' : ''}`,
     dataset: {
       orderId: String(e.orderId),
       status: e.status,
@@ -128,9 +138,97 @@ function renderEntry(e, fresh) {
     meta,
     // The service's own words (English, by contract).
     e.status === 'failed' && e.reason ? h('p', { class: 'entry__reason', translate: 'no', lang: 'en' }, e.reason) : null),
-  h('time', { class: 'entry__time', datetime: isoTime(when), title: formatFullTime(when) }, formatTime(when)));
+  h('time', { class: 'entry__time', datetime: isoTime(when), title: formatFullTime(when) }, formatTime(when)),
+  expanded.has(e.orderId) ? journeyBox(e.orderId) : null);
   return li;
 }
+
+// ------------------------------------------------------------------ an order's journey
+
+const expanded = new Set(); // order ids whose journey is shown
+const journeys = new Map(); // orderId -> {traceId, hops, source, loading, error: () => text}
+
+function journeyBox(orderId) {
+  const state = journeys.get(orderId) ?? { hops: null, loading: true };
+  return renderJourney({ ...state, error: state.error ? state.error() : '' }, `journey-${orderId}`);
+}
+
+/** Redraws the journey of an entry in place (it may have loaded while shown). */
+function showJourney(orderId) {
+  const li = nodes.get(orderId);
+  if (!li) return;
+  li.querySelector(':scope > .journey')?.remove();
+  const open = expanded.has(orderId);
+  li.classList.toggle('entry--expanded', open);
+  li.querySelector('.entry__toggle')?.setAttribute('aria-expanded', String(open));
+  if (open) li.append(journeyBox(orderId));
+}
+
+/**
+ * GET /orders/{id} for the whole journey. `notified` is stamped once Kafka stored the
+ * notification, which can be a moment after the feed pushed it: asked again a few times.
+ */
+async function loadJourney(orderId, attempt = 1) {
+  const state = journeys.get(orderId);
+  try {
+    const r = await request(apiUrl(settings.orderApi, `/orders/${orderId}`), { headers: { Accept: 'application/json' } }, 'net.orderApi');
+    if (r.ok) {
+      const hops = parseTimeline(r.body?.timeline);
+      Object.assign(state, {
+        traceId: parseTraceId(r.body?.trace_id) || state.traceId,
+        hops: hops ?? state.hops,
+        source: hops ? 'api' : state.source,
+        loading: false,
+        error: null,
+      });
+      if (hops && !hops.some((x) => x.hop === 'notified') && attempt < 4) {
+        state.loading = true;
+        setTimeout(() => loadJourney(orderId, attempt + 1), 700 * attempt);
+      }
+    } else {
+      const message = errorMessage(r);
+      Object.assign(state, {
+        loading: false,
+        error: r.status === 404 ? () => t('journey.notFound') : () => t('journey.httpError', { status: r.status, message }),
+      });
+    }
+  } catch (e) {
+    const message = e.message;
+    Object.assign(state, { loading: false, error: () => message });
+  }
+  showJourney(orderId);
+}
+
+function toggleJourney(orderId) {
+  if (expanded.has(orderId)) {
+    expanded.delete(orderId);
+  } else {
+    expanded.add(orderId);
+    const known = journeys.get(orderId);
+    if (!known || known.error || (!known.loading && known.source !== 'api')) {
+      // The notification's stamps (up to `correlated`) at once, the API's when they come.
+      const entry = store.entries.find((x) => x.orderId === orderId);
+      journeys.set(orderId, {
+        traceId: entry?.traceId ?? '',
+        hops: entry?.timeline ?? null,
+        source: entry?.timeline ? 'notification' : '',
+        loading: true,
+        error: null,
+      });
+      loadJourney(orderId);
+    }
+  }
+  showJourney(orderId);
+}
+
+// A click on an entry (not on its journey, where text is selected) or on its button
+// toggles the journey; the button is the keyboard's way (Enter, Space).
+feedList.addEventListener('click', (ev) => {
+  const li = ev.target.closest('.entry');
+  if (!li || ev.target.closest('.journey')) return;
+  if (!ev.target.closest('.entry__toggle') && window.getSelection?.().toString()) return;
+  toggleJourney(Number(li.dataset.orderId));
+});
 
 let chromeScheduled = false;
 function scheduleChrome() {
@@ -481,7 +579,7 @@ form.addEventListener('submit', async (ev) => {
 
 // ------------------------------------------------------------------ search
 
-const search = { item: '', size: 25, from: 0, busy: false, lastCount: 0 };
+const search = { item: '', size: 25, from: 0, busy: false, lastCount: 0, query: null };
 const searchBody = $('search-body');
 
 function searchRow(o) {
@@ -524,10 +622,7 @@ async function runSearch() {
   setBusy(button, true);
   $('search-prev').disabled = true;
   $('search-next').disabled = true;
-  const params = new URLSearchParams();
-  if (search.item) params.set('item', search.item);
-  params.set('size', String(search.size));
-  params.set('from', String(search.from));
+  const params = searchParams(search.query, search);
   const { item, from } = search;
   try {
     const r = await request(apiUrl(settings.searchApi, `/search?${params}`), { headers: { Accept: 'application/json' } }, 'net.searchApi');
@@ -559,13 +654,49 @@ async function runSearch() {
   }
 }
 
-$('search-form').addEventListener('submit', (ev) => {
-  ev.preventDefault();
+/**
+ * A new search from the form: the item, the time range (a preset ends now) and the
+ * status, for the list and the histogram alike. False when the custom range is not one.
+ */
+function submitSearch() {
+  const q = resolveQuery({
+    range: $('search-range').value,
+    customFrom: $('search-from').value,
+    customTo: $('search-to').value,
+    status: $('search-state').value,
+  });
+  const error = $('search-error');
+  error.hidden = !q.error;
+  error.textContent = q.error ? t(q.error) : '';
+  error.dataset.key = q.error ?? '';
+  if (q.error) return false;
   search.item = $('search-item').value.trim();
   search.size = Number($('search-size').value) || 25;
   search.from = 0;
+  search.query = q;
   runSearch();
+  runStats(q, search.item);
+  return true;
+}
+
+$('search-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  submitSearch();
 });
+$('search-range').addEventListener('change', () => {
+  const custom = $('search-range').value === 'custom';
+  $('search-custom-from').hidden = !custom;
+  $('search-custom-to').hidden = !custom;
+  if (custom) {
+    // Start from the range shown so far, to be narrowed.
+    const q = search.query ?? resolveQuery({ range: DEFAULT_RANGE });
+    if (!$('search-from').value) $('search-from').value = toLocalInput(q.fromMs);
+    $('search-from').focus();
+    return;
+  }
+  submitSearch();
+});
+$('search-state').addEventListener('change', () => submitSearch());
 $('search-prev').addEventListener('click', () => {
   search.from = Math.max(0, search.from - search.size);
   runSearch();
@@ -574,6 +705,93 @@ $('search-next').addEventListener('click', () => {
   search.from += search.size;
   runSearch();
 });
+
+// ------------------------------------------------------------------ pipeline (consumer lag)
+
+const pipelineParts = { list: $('pipeline-groups'), status: $('pipeline-status'), note: $('pipeline-note') };
+let lastPipeline = { view: lagView({}), waiting: true };
+
+function showPipeline() {
+  renderPipeline(pipelineParts, lastPipeline);
+}
+
+async function refreshPipeline() {
+  try {
+    // notifier-service serves the page: its /kafka/lag is on the page's own origin.
+    const r = await request('/kafka/lag', { headers: { Accept: 'application/json' } }, 'net.notifier');
+    if (r.ok && r.body && Array.isArray(r.body.groups)) {
+      lastPipeline = { view: lagView(r.body) };
+    } else {
+      const message = errorMessage(r);
+      lastPipeline = { failure: `HTTP ${r.status}: ${message}` };
+    }
+  } catch (e) {
+    lastPipeline = { failure: e.message };
+  }
+  showPipeline();
+  setTimeout(refreshPipeline, PIPELINE_REFRESH_MS);
+}
+
+// ------------------------------------------------------------------ histogram (order-log explorer)
+
+const histogram = new HistogramChart($('histogram'));
+let lastStats = { kind: 'none' };
+let statsSeq = 0;
+
+function showStats() {
+  const box = $('explorer');
+  const out = $('explorer-status');
+  const s = lastStats.stats;
+  const counts = s ? s.statuses : { created: 0, confirmed: 0, failed: 0 };
+  for (const k of ['created', 'confirmed', 'failed']) $(`hist-${k}`).textContent = formatNumber(counts[k]);
+  $('hist-total').textContent = formatNumber(s ? s.total : 0);
+  box.dataset.total = s ? String(s.total) : '';
+  box.dataset.query = lastStats.query ?? '';
+  box.dataset.state = lastStats.kind;
+  out.hidden = lastStats.kind !== 'error';
+  out.textContent = lastStats.kind === 'error' ? lastStats.message() : '';
+  if (!s) {
+    $('explorer-hint').textContent = '';
+    $('histogram').setAttribute('aria-label', lastStats.kind === 'error' ? lastStats.message() : t('explorer.title'));
+    histogram.show(null);
+    return;
+  }
+  const withDay = s.toMs - s.fromMs >= 86400000;
+  const from = formatClock(s.fromMs, withDay);
+  const to = formatClock(s.toMs, withDay);
+  const interval = formatDuration(s.intervalMs);
+  $('explorer-hint').textContent = t('explorer.hint', { from, to, interval });
+  const peak = Math.max(0, ...s.buckets.map((b) => b.total));
+  $('histogram').setAttribute('aria-label', s.total
+    ? t('explorer.summary', {
+      from, to, interval, total: formatNumber(s.total), confirmed: formatNumber(counts.confirmed),
+      failed: formatNumber(counts.failed), created: formatNumber(counts.created), peak: formatNumber(peak),
+    })
+    : t('explorer.empty', { from, to }));
+  histogram.show(s);
+}
+
+async function runStats(q, item) {
+  const seq = ++statsSeq;
+  const query = statsParams(q, { item }).toString();
+  let next;
+  try {
+    const r = await request(apiUrl(settings.searchApi, `/stats?${query}`), { headers: { Accept: 'application/json' } }, 'net.searchApi');
+    const stats = r.ok ? parseStats(r.body) : null;
+    if (stats) {
+      next = { kind: 'ok', stats, query };
+    } else {
+      const message = errorMessage(r);
+      next = { kind: 'error', query, message: r.ok ? () => t('explorer.notStats') : () => t('explorer.failed', { status: r.status, message }) };
+    }
+  } catch (e) {
+    const message = e.message;
+    next = { kind: 'error', query, message: () => message };
+  }
+  if (seq !== statsSeq) return; // a newer search is under way
+  lastStats = next;
+  showStats();
+}
 
 // ------------------------------------------------------------------ settings
 
@@ -655,6 +873,10 @@ function rerender() {
     nodes.set(e.orderId, li);
   }
   showSearch(lastSearch.status);
+  for (const id of expanded) showJourney(id);
+  showPipeline();
+  showStats();
+  if (!$('search-error').hidden) $('search-error').textContent = t($('search-error').dataset.key);
   if (lastResult) showResult(lastResult.kind, lastResult.render);
   for (const [name, input] of Object.entries(fieldInputs)) {
     if (input.hasAttribute('aria-invalid')) setFieldError(name, validateOrder(formValues()).errors[name] ?? '');
@@ -674,4 +896,6 @@ newOrderId();
 refreshFeedChrome();
 refreshStats();
 startFeed();
-runSearch();
+submitSearch();
+showPipeline();
+refreshPipeline();

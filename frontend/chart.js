@@ -1,9 +1,11 @@
-// chart.js: outcomes per second (confirmed vs failed) over the last few minutes, drawn
-// by hand on a <canvas> as stacked bars. Colours come from CSS custom properties on the
-// canvas (--chart-confirmed, --chart-failed, --chart-grid, --chart-text), so the chart
-// follows the page's light or dark theme. Axis words come from i18n.js.
+// chart.js: stacked bars drawn by hand on a <canvas> (BarCanvas): outcomes per second
+// (confirmed vs failed) over the last few minutes (OutcomeChart), and the order log's
+// histogram by status from search-service's /stats (HistogramChart). Colours come from
+// CSS custom properties on the canvas (--chart-confirmed, --chart-failed,
+// --chart-created, --chart-grid, --chart-text), so the charts follow the page's light or
+// dark theme. Axis words come from i18n.js.
 
-import { formatNumber } from './format.js';
+import { formatClock, formatNumber } from './format.js';
 import { t } from './i18n.js';
 
 /** Counts outcomes per whole second. */
@@ -56,10 +58,15 @@ export function niceCeiling(v) {
   return Number((10 * p).toPrecision(6));
 }
 
-export class OutcomeChart {
-  constructor(canvas, series) {
+/**
+ * A <canvas> of stacked bars over time, drawn by hand: sized to its CSS box at the
+ * device's pixel ratio, coloured from CSS custom properties on the canvas (so it follows
+ * the theme), a y grid at 0, half and a nice top, bars on whole pixels. OutcomeChart and
+ * HistogramChart draw with it.
+ */
+export class BarCanvas {
+  constructor(canvas) {
     this.canvas = canvas;
-    this.series = series;
     this.ctx = canvas.getContext('2d');
     this.cssWidth = 0;
     this.cssHeight = 0;
@@ -82,24 +89,106 @@ export class OutcomeChart {
     this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   }
 
-  draw(nowMs = Date.now()) {
-    if (!this.canvas.isConnected) return;
+  /** Resizes and clears; the colours (by name: --chart-<name>) and the axis font. */
+  begin(names) {
     this.resize();
-    const { ctx, cssWidth: W, cssHeight: H } = this;
     const style = getComputedStyle(this.canvas);
     const color = (name, fallback) => style.getPropertyValue(name).trim() || fallback;
-    const cConfirmed = color('--chart-confirmed', '#16a34a');
-    const cFailed = color('--chart-failed', '#dc2626');
-    const cGrid = color('--chart-grid', 'rgba(127,127,127,.25)');
-    const cText = color('--chart-text', '#666');
-    const font = `11px ${style.fontFamily || 'sans-serif'}`;
-
+    const colors = {
+      grid: color('--chart-grid', 'rgba(127,127,127,.25)'),
+      text: color('--chart-text', '#666'),
+    };
+    for (const [name, fallback] of Object.entries(names)) colors[name] = color(`--chart-${name}`, fallback);
+    const { ctx, cssWidth: W, cssHeight: H } = this;
     ctx.clearRect(0, 0, W, H);
-    ctx.font = font;
+    ctx.font = `11px ${style.fontFamily || 'sans-serif'}`;
+    return colors;
+  }
+
+  /**
+   * Lays out the plot for values up to `max` and draws the y grid with its labels;
+   * answers the plot's geometry {padL, padT, plotW, plotH, top}.
+   */
+  grid(max, colors) {
+    const { ctx, cssWidth: W, cssHeight: H } = this;
+    const top = niceCeiling(max);
+    const labels = top !== 1 && top !== 5 && top !== 50 && top !== 500 ? [0, top / 2, top] : [0, top];
+    const fmt = (v) => formatNumber(Number.isInteger(v) ? v : Number(v.toFixed(2)));
+    const padL = Math.ceil(Math.max(...labels.map((v) => ctx.measureText(fmt(v)).width))) + 10;
+    const padR = 4;
+    const padT = 8;
+    const padB = 20;
+    const plotW = Math.max(10, W - padL - padR);
+    const plotH = Math.max(10, H - padT - padB);
+    ctx.strokeStyle = colors.grid;
+    ctx.lineWidth = 1;
+    ctx.fillStyle = colors.text;
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    for (const v of labels) {
+      const y = Math.round(padT + plotH - (v / top) * plotH) + 0.5;
+      ctx.beginPath();
+      ctx.moveTo(padL, y);
+      ctx.lineTo(padL + plotW, y);
+      ctx.stroke();
+      ctx.fillText(fmt(v), padL - 6, y);
+    }
+    ctx.textBaseline = 'top';
+    return { padL, padT, plotW, plotH, top };
+  }
+
+  /** An x label under the plot at x (with a tick unless it is the right edge). */
+  xLabel(g, x, text, align, tick = true) {
+    const { ctx } = this;
+    ctx.textAlign = align;
+    ctx.fillText(text, x, g.padT + g.plotH + 6);
+    if (tick) {
+      ctx.beginPath();
+      ctx.moveTo(Math.round(x) + 0.5, g.padT + g.plotH);
+      ctx.lineTo(Math.round(x) + 0.5, g.padT + g.plotH + 4);
+      ctx.stroke();
+    }
+  }
+
+  /**
+   * Bar i of n, its parts stacked from the bottom: [{value, color}]. An empty bar is
+   * not drawn; a non-zero part is at least one pixel high.
+   */
+  bar(g, i, n, parts) {
+    const { ctx } = this;
+    const step = g.plotW / n;
+    let x0 = Math.round(g.padL + i * step);
+    let x1 = Math.round(g.padL + (i + 1) * step);
+    if (step >= 4) {
+      const gap = Math.max(1, Math.round(step * 0.2));
+      x0 += Math.floor(gap / 2);
+      x1 -= Math.ceil(gap / 2);
+    }
+    const w = Math.max(1, x1 - x0);
+    let y = g.padT + g.plotH;
+    for (const { value, color } of parts) {
+      if (!value) continue;
+      const hgt = Math.max(1, Math.round((value / g.top) * g.plotH));
+      ctx.fillStyle = color;
+      ctx.fillRect(x0, y - hgt, w, hgt);
+      y -= hgt;
+    }
+  }
+}
+
+export class OutcomeChart extends BarCanvas {
+  constructor(canvas, series) {
+    super(canvas);
+    this.series = series;
+  }
+
+  draw(nowMs = Date.now()) {
+    if (!this.canvas.isConnected || !this.series) return;
+    const colors = this.begin({ confirmed: '#16a34a', failed: '#dc2626' });
     // One bar per second when there is room; on a narrow canvas one bar per k seconds
     // showing their average per second, so that bars stay at least ~6 px wide.
     const raw = this.series.series(nowMs);
-    const roughPlotW = Math.max(10, W - 40);
+    const roughPlotW = Math.max(10, this.cssWidth - 40);
     const k = [1, 2, 3, 5, 10, 15, 30].find((c) => roughPlotW / (raw.length / c) >= 6) ?? 30;
     this.secondsPerBar = k;
     const data = [];
@@ -114,73 +203,61 @@ export class OutcomeChart {
     }
     let max = 0;
     for (const b of data) max = Math.max(max, b.confirmed + b.failed);
-    const top = niceCeiling(max);
-    const labels = top !== 1 && top !== 5 && top !== 50 && top !== 500 ? [0, top / 2, top] : [0, top];
-    const fmt = (v) => formatNumber(Number.isInteger(v) ? v : Number(v.toFixed(2)));
-
-    const padL = Math.ceil(Math.max(...labels.map((v) => ctx.measureText(fmt(v)).width))) + 10;
-    const padR = 4;
-    const padT = 8;
-    const padB = 20;
-    const plotW = Math.max(10, W - padL - padR);
-    const plotH = Math.max(10, H - padT - padB);
-
-    // Horizontal grid with y labels at 0, half and the top.
-    ctx.strokeStyle = cGrid;
-    ctx.lineWidth = 1;
-    ctx.fillStyle = cText;
-    ctx.textAlign = 'right';
-    ctx.textBaseline = 'middle';
-    for (const v of labels) {
-      const y = Math.round(padT + plotH - (v / top) * plotH) + 0.5;
-      ctx.beginPath();
-      ctx.moveTo(padL, y);
-      ctx.lineTo(padL + plotW, y);
-      ctx.stroke();
-      ctx.fillText(fmt(v), padL - 6, y);
-    }
+    const g = this.grid(max, colors);
 
     // X labels: one per minute, "now" at the right edge.
-    ctx.textBaseline = 'top';
-    const n = data.length;
-    const step = plotW / n;
-    const secStep = plotW / raw.length;
+    const secStep = g.plotW / raw.length;
     const minutes = Math.floor(raw.length / 60);
     for (let m = 0; m <= minutes; m++) {
-      const x = padL + plotW - m * 60 * secStep;
-      ctx.textAlign = m === 0 ? 'right' : m === minutes && x - padL < 20 ? 'left' : 'center';
-      ctx.fillText(m === 0 ? t('chart.now') : t('chart.minutesAgo', { minutes: m }), x, padT + plotH + 6);
-      if (m > 0) {
-        ctx.beginPath();
-        ctx.moveTo(Math.round(x) + 0.5, padT + plotH);
-        ctx.lineTo(Math.round(x) + 0.5, padT + plotH + 4);
-        ctx.stroke();
-      }
+      const x = g.padL + g.plotW - m * 60 * secStep;
+      const align = m === 0 ? 'right' : m === minutes && x - g.padL < 20 ? 'left' : 'center';
+      this.xLabel(g, x, m === 0 ? t('chart.now') : t('chart.minutesAgo', { minutes: m }), align, m > 0);
     }
 
-    // Stacked bars: confirmed at the bottom, failed on top, on whole pixels.
-    const base = padT + plotH;
-    for (let i = 0; i < n; i++) {
-      const b = data[i];
-      if (!b.confirmed && !b.failed) continue;
-      let x0 = Math.round(padL + i * step);
-      let x1 = Math.round(padL + (i + 1) * step);
-      if (step >= 4) {
-        const gap = Math.max(1, Math.round(step * 0.2));
-        x0 += Math.floor(gap / 2);
-        x1 -= Math.ceil(gap / 2);
-      }
-      const w = Math.max(1, x1 - x0);
-      const hc = Math.round((b.confirmed / top) * plotH);
-      const hf = Math.round((b.failed / top) * plotH);
-      if (b.confirmed) {
-        ctx.fillStyle = cConfirmed;
-        ctx.fillRect(x0, base - Math.max(1, hc), w, Math.max(1, hc));
-      }
-      if (b.failed) {
-        ctx.fillStyle = cFailed;
-        ctx.fillRect(x0, base - Math.max(1, hc) * (b.confirmed ? 1 : 0) - Math.max(1, hf), w, Math.max(1, hf));
-      }
+    // Stacked bars: confirmed at the bottom, failed on top.
+    data.forEach((b, i) => this.bar(g, i, data.length,
+      [{ value: b.confirmed, color: colors.confirmed }, { value: b.failed, color: colors.failed }]));
+  }
+}
+
+/** The statuses of the order log, bottom to top in the histogram. */
+export const HISTOGRAM_STATUSES = ['confirmed', 'failed', 'created'];
+
+/**
+ * Orders created per interval by status (search-service's GET /stats): one stacked bar
+ * per bucket, empty buckets left empty, a few clock times under the plot.
+ */
+export class HistogramChart extends BarCanvas {
+  constructor(canvas) {
+    super(canvas);
+    this.stats = null; // {fromMs, toMs, intervalMs, buckets: [{start, total, statuses}]}
+  }
+
+  show(stats) {
+    this.stats = stats;
+    this.draw();
+  }
+
+  draw() {
+    if (!this.canvas.isConnected) return;
+    const colors = this.begin({ confirmed: '#16a34a', failed: '#dc2626', created: '#2563eb' });
+    const s = this.stats;
+    const buckets = s?.buckets ?? [];
+    let max = 0;
+    for (const b of buckets) max = Math.max(max, b.total);
+    const g = this.grid(max, colors);
+    if (!buckets.length) return;
+    const n = buckets.length;
+    // Clock times: at most one label per ~70 px, on bucket starts.
+    const every = Math.max(1, Math.ceil(n / Math.max(1, Math.floor(g.plotW / 70))));
+    const withDay = buckets[n - 1].start - buckets[0].start >= 86400000;
+    for (let i = 0; i < n; i += every) {
+      const x = g.padL + (i / n) * g.plotW;
+      const align = i === 0 ? 'left' : 'center';
+      if (x + 30 > g.padL + g.plotW) break;
+      this.xLabel(g, x, formatClock(buckets[i].start, withDay), align);
     }
+    buckets.forEach((b, i) => this.bar(g, i, n,
+      HISTOGRAM_STATUSES.map((status) => ({ value: b.statuses?.[status] ?? 0, color: colors[status] }))));
   }
 }

@@ -5,6 +5,8 @@
 //    server replays its last 100 outcomes ("backlog": true) on every connect, and an
 //    order can arrive both in that replay and live, so every reconnect repeats entries.
 
+import { parseTimeline, parseTraceId } from './journey.js';
+
 /** Normalises one WebSocket text frame; null when it is not an order outcome. */
 export function parseNotification(text) {
   let m;
@@ -30,6 +32,9 @@ export function parseNotification(text) {
     createdAt: time(m.created_at),
     notifiedAt: time(m.notified_at),
     backlog: m.backlog === true,
+    // The journey up to `correlated` (docs/EVENTS.md, "Journey"); optional.
+    traceId: parseTraceId(m.trace_id),
+    timeline: parseTimeline(m.timeline),
   };
 }
 

@@ -29,6 +29,7 @@ function fmt(kind) {
     const make = {
       // 24-hour clock in every language, like the services' logs and the console.
       time: () => new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }),
+      clock: () => new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
       day: () => new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric' }),
       full: () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium', hourCycle: 'h23' }),
       number: () => new Intl.NumberFormat(locale),
@@ -38,6 +39,8 @@ function fmt(kind) {
       s0: () => new Intl.NumberFormat(locale, { style: 'unit', unit: 'second', unitDisplay: 'short', maximumFractionDigits: 0 }),
       s1: () => new Intl.NumberFormat(locale, { style: 'unit', unit: 'second', unitDisplay: 'short', minimumFractionDigits: 1, maximumFractionDigits: 1 }),
       min: () => new Intl.NumberFormat(locale, { style: 'unit', unit: 'minute', unitDisplay: 'short', maximumFractionDigits: 0 }),
+      hour: () => new Intl.NumberFormat(locale, { style: 'unit', unit: 'hour', unitDisplay: 'short', maximumFractionDigits: 0 }),
+      dayUnit: () => new Intl.NumberFormat(locale, { style: 'unit', unit: 'day', unitDisplay: 'short', maximumFractionDigits: 0 }),
     }[kind];
     formatters.set(key, make());
   }
@@ -50,6 +53,13 @@ export function formatTime(ms, now = Date.now()) {
   const d = new Date(ms);
   const sameDay = new Date(now).toDateString() === d.toDateString();
   return sameDay ? fmt('time').format(d) : `${fmt('day').format(d)}, ${fmt('time').format(d)}`;
+}
+
+/** "14:05" (an axis label), with the day in front when asked. */
+export function formatClock(ms, withDay = false) {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
+  const d = new Date(ms);
+  return withDay ? `${fmt('day').format(d)}, ${fmt('clock').format(d)}` : fmt('clock').format(d);
 }
 
 export function formatFullTime(ms) {
@@ -71,11 +81,16 @@ export function formatPercent(fraction, precise = false) {
   return fmt(precise ? 'percent1' : 'percent0').format(fraction);
 }
 
-/** 117 ms, 1.2 sec, 3 min; in Vietnamese 117 mili giây, 1,2 giây, 3 phút (Intl units). */
+/**
+ * 117 ms, 1.2 sec, 3 min; in Vietnamese 117 mili giây, 1,2 giây, 3 phút (Intl units).
+ * Whole hours and days (a histogram's interval) as such: 2 hr, 1 day.
+ */
 export function formatDuration(ms) {
   if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return '–';
   if (ms < 1000) return fmt('ms').format(Math.round(ms));
   if (ms < 60000) return fmt(ms < 10000 ? 's1' : 's0').format(ms / 1000);
+  if (ms >= 86400000 && ms % 86400000 === 0) return fmt('dayUnit').format(ms / 86400000);
+  if (ms >= 3600000 && ms % 3600000 === 0) return fmt('hour').format(ms / 3600000);
   return fmt('min').format(Math.round(ms / 60000));
 }
 
