@@ -10,7 +10,7 @@ export const DEFAULT_RANGE = '1h';
 export const STATUSES = ['created', 'confirmed', 'failed'];
 
 /** Intervals /stats takes (1–999 with s, m, h or d), in seconds, smallest first. */
-const INTERVALS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
+const INTERVALS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 2592000];
 export const MAX_BUCKETS = 120;
 
 function intervalName(sec) {

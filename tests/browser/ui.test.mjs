@@ -16,6 +16,12 @@
 // Languages: both dictionaries of frontend/i18n.js agree; a Vietnamese browser gets the
 // page in Vietnamese; the EN | VI switch turns the feed, form, search and chart
 // Vietnamese (no English of the page left), sets <html lang> and is remembered.
+// Operators (issue 14): the pipeline panel lists the four consumer groups with the
+// numbers notifier-service's /kafka/lag answers, shows the lag of a SIGSTOPped
+// payment-service and its return to 0, and says when the answer is stale or carries an
+// error; expanding an order of the feed shows its six hops in pipeline order with the
+// trace id of GET /orders/{id}; the search's histogram totals what /stats answers for
+// the same range, and the status filter narrows both the list and the histogram.
 // Screenshots go to $LAB_BUILD_DIR/screenshots/ui-*.png.
 //
 // Run: LAB_BUILD_DIR=build node tests/browser/ui.test.mjs   (CTest: browser.ui); needs the
@@ -162,6 +168,9 @@ class Service {
       // 200000 × 10.00 = 2,000,000.00 is over the 1,000,000.00 limit.
       PAYMENT_DEFAULT_PRICE_CENTS: '1000',
       PAYMENT_LIMIT_CENTS: '100000000',
+      // The pipeline panel's lag: notifier-service asks Kafka every second (the page
+      // every 5 s), so the test waits for Kafka and the page, not for the inspector.
+      NOTIFIER_KAFKA_INSPECT_INTERVAL_MS: '1000',
     };
     // setpriv (util-linux) execs the service with PR_SET_PDEATHSIG: if this test dies
     // however it dies, its services die with it instead of holding ports and topics.
@@ -278,7 +287,7 @@ function watchPage(page, label) {
     const entry = `[${label}] ${m.type()}: ${m.text()}${m.location()?.url ? ` (${m.location().url})` : ''}`;
     consoleAll.push(entry);
     if (m.type() === 'error') {
-      if (outageWindow && outageWindow.test(m.text())) {
+      if (outageWindow && outageWindow.test(`${m.text()} ${m.location()?.url ?? ''}`)) {
         consoleWarnings.push(`${entry} (expected: notifier-service was down)`);
       } else {
         consoleErrors.push(entry);
@@ -313,6 +322,44 @@ async function postOrder(order) {
 
 async function feedIds(page) {
   return page.$$eval('#feed > li', (lis) => lis.map((li) => li.dataset.orderId));
+}
+
+/** What the pipeline panel shows, per group: the visible numbers, parsed. */
+async function pipelineShown(page) {
+  return page.$$eval('#pipeline-groups > li', (lis) => lis.map((li) => ({
+    group: li.dataset.group,
+    lag: li.querySelector('.group__lag-value')?.textContent.trim() ?? '',
+    members: li.querySelector('.group__members')?.textContent.trim() ?? '',
+    state: li.dataset.state,
+    behind: li.classList.contains('group--behind'),
+  })));
+}
+
+const numberOf = (text) => (/^[\d,.]+$/.test(text) ? Number(text.replace(/[,.]/g, '')) : NaN);
+
+/** Runs the page's search with these filters and waits for the list and the histogram. */
+async function explore(page, { item = '', range = '15m', status = '' } = {}) {
+  await page.fill('#search-item', item);
+  await page.selectOption('#search-size', '25');
+  await page.selectOption('#search-range', range);
+  await page.selectOption('#search-state', status);
+  const before = await page.getAttribute('#explorer', 'data-query');
+  await page.click('#search-submit');
+  await page.waitForFunction(() => !document.getElementById('search-submit').disabled, null, { timeout: 15000 });
+  await page.waitForFunction((old) => {
+    const box = document.getElementById('explorer');
+    return box.dataset.state === 'ok' && box.dataset.query !== old;
+  }, before, { timeout: 15000 });
+  return page.evaluate(() => ({
+    query: document.getElementById('explorer').dataset.query,
+    total: Number(document.getElementById('explorer').dataset.total),
+    shownTotal: document.getElementById('hist-total').textContent.trim(),
+    shown: Object.fromEntries(['created', 'confirmed', 'failed'].map((k) => [k, document.getElementById(`hist-${k}`).textContent.trim()])),
+    label: document.getElementById('histogram').getAttribute('aria-label'),
+    rows: [...document.querySelectorAll('#search-body > tr')].map((tr) => ({
+      id: tr.dataset.orderId, status: tr.querySelector('.badge')?.dataset.status ?? '',
+    })),
+  }));
 }
 
 async function createThroughForm(page, order) {
@@ -479,6 +526,12 @@ async function main() {
       if (!connect.split(/\s+/).includes(source)) problems.push(`the page's connect-src lacks ${source}: ${JSON.stringify(connect)}`);
     }
     assert(!problems.length, problems.join('\n'));
+  });
+
+  // notifier-service answers /kafka/lag 503 until its first round with Kafka: the page
+  // would show that (and Chromium log it as an error), so the test starts after it.
+  await step('notifier-service answers GET /kafka/lag', async () => {
+    await waitFor('GET /kafka/lag to answer 200', async () => (await http(`${notifier.url}/kafka/lag`)).status === 200, 30000, 250);
   });
 
   browser = await chromium.launch({
@@ -767,6 +820,217 @@ async function main() {
     assert(colours.green > 20 && colours.red > 5, `the canvas shows no bars: ${JSON.stringify(colours)}`);
   });
 
+
+  // ---- operators see inside the pipeline (issue 14)
+  const lagUrl = `${notifier.url}/kafka/lag`;
+  const groupsOf = (body) => Object.fromEntries(body.groups.map((g) => [g.group.slice(NS.length + 1), g]));
+  await step('pipeline panel: the four consumer groups, with the state, members and lag /kafka/lag answers', async () => {
+    let last = null;
+    await waitFor('the pipeline panel to show what /kafka/lag answers', async () => {
+      const api = await http(lagUrl);
+      if (api.status !== 200) throw new Error(`GET /kafka/lag answered ${api.status}: ${api.text}`);
+      const groups = groupsOf(api.json);
+      const shown = await pipelineShown(page);
+      last = { shown, api: Object.fromEntries(Object.entries(groups).map(([k, g]) => [k, { lag: g.lag, members: g.members, state: g.state }])) };
+      const names = shown.map((x) => x.group).join(',');
+      if (names !== 'payment-service,inventory-service,notifier-service,search-service') throw new Error(`groups shown: ${names}`);
+      return shown.every((x) => groups[x.group] && numberOf(x.lag) === groups[x.group].lag && x.state === groups[x.group].state
+        && x.members.startsWith(`${groups[x.group].members} `) && x.behind === groups[x.group].lag > 0);
+    }, 30000, 500).catch((e) => {
+      throw new Error(`${e.message}\n${JSON.stringify(last)}`);
+    });
+    const status = await page.$eval('#pipeline-status', (el) => ({ state: el.dataset.state, text: el.textContent }));
+    assert(status.state === 'fresh' && /^as of \d\d:\d\d:\d\d$/.test(status.text), `pipeline status: ${JSON.stringify(status)}`);
+    const note = await page.textContent('#pipeline-note');
+    assert(note.includes('order.notification') && /broadcast readers/.test(note), `broadcast readers note: ${note}`);
+    // Per topic on expansion: the payment group's order.created with its partitions.
+    await page.click('#pipeline-groups > li[data-group="payment-service"] summary');
+    const topics = await page.$$eval('#pipeline-groups > li[data-group="payment-service"] .group__topic', (els) => els.map((el) => el.innerText));
+    assert(topics.some((x) => x.startsWith('order.created') && /partition 0: \d+ behind/.test(x)), `payment-service topics: ${JSON.stringify(topics)}`);
+  });
+
+  const payment = services['payment-service'];
+  const lagOrders = [];
+  await step('pipeline panel: a paused payment-service (SIGSTOP) shows its lag, then 0 again once it runs (SIGCONT)', async () => {
+    const paymentLag = async () => (await pipelineShown(page)).find((x) => x.group === 'payment-service');
+    await waitFor('payment-service at lag 0 on the page', async () => {
+      const g = await paymentLag();
+      return numberOf(g.lag) === 0 && !g.behind;
+    }, 60000, 500);
+    payment.proc.kill('SIGSTOP');
+    try {
+      for (let i = 0; i < 5; i++) {
+        const o = { order_id: newId(), item: 'lag probe', quantity: 1 };
+        const r = await postOrder(o);
+        assert(r.status === 200, `POST /create_order answered ${r.status}: ${r.text}`);
+        lagOrders.push(String(o.order_id));
+      }
+      // Hang detector, not a speed check: Kafka, then the inspector, then the page.
+      const seen = await waitFor('payment-service behind by the 5 orders on the page', async () => {
+        const g = await paymentLag();
+        return numberOf(g.lag) >= 5 && g.behind ? g : null;
+      }, 60000, 500);
+      const color = await page.$eval('#pipeline-groups > li[data-group="payment-service"] .group__lag-value', (el) => getComputedStyle(el).color);
+      const calm = await page.$eval('#pipeline-groups > li[data-group="inventory-service"] .group__lag-value', (el) => getComputedStyle(el).color);
+      assert(color !== calm, `a group behind is drawn like one that is not (${color})`);
+      console.log(`     payment-service shown ${seen.lag} behind`);
+      await page.$eval('.panel--pipeline', (el) => el.scrollIntoView({ block: 'center' }));
+      await page.locator('.panel--pipeline').screenshot({ path: path.join(SHOTS, 'ui-pipeline-lag.png') });
+    } finally {
+      payment.proc.kill('SIGCONT');
+    }
+    await waitFor('payment-service back at lag 0 on the page', async () => {
+      const g = await paymentLag();
+      return numberOf(g.lag) === 0 && !g.behind;
+    }, 90000, 500);
+    await waitFor('the 5 paused orders decided in the feed', async () => {
+      const ids = new Set(await feedIds(page));
+      return lagOrders.every((id) => ids.has(id));
+    }, 60000);
+    await page.locator('.panel--pipeline').screenshot({ path: path.join(SHOTS, 'ui-pipeline.png') });
+  });
+
+  await step('pipeline panel: an answer carrying an error, or an old one, is shown as such', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      // Not watched: Chromium logs the 503 this page is fed below as a console error.
+      const p = await ctx.newPage();
+      const real = (await http(lagUrl)).json;
+      let answer = { ...real, collected_at: new Date(Date.now() - 120000).toISOString(), error: 'Local: Broker transport failure' };
+      await p.route('**/kafka/lag', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(answer) }));
+      await p.goto(pageUrl);
+      await p.waitForFunction(() => document.getElementById('pipeline-status').dataset.state === 'error', null, { timeout: 15000 });
+      const text = await p.textContent('#pipeline-status');
+      assert(/Kafka did not answer/.test(text) && text.includes('Broker transport failure') && /stale: last answer at/.test(text), `status: ${text}`);
+      answer = { ...real, collected_at: new Date(Date.now() - 120000).toISOString(), error: null };
+      await p.waitForFunction(() => document.getElementById('pipeline-status').dataset.state === 'stale', null, { timeout: 15000 });
+      await p.unroute('**/kafka/lag');
+      await p.route('**/kafka/lag', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"no answer from Kafka yet; retry in a few seconds"}' }));
+      await p.waitForFunction(() => document.getElementById('pipeline-status').dataset.state === 'unavailable', null, { timeout: 15000 });
+      const down = await p.textContent('#pipeline-status');
+      assert(/Lag unavailable\..*HTTP 503/.test(down), `status: ${down}`);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  await step('expanding an order in the feed (keyboard) shows its six hops in pipeline order with the trace id of GET /orders/{id}', async () => {
+    const li = `#feed > li[data-order-id="${confirmedOrder.order_id}"]`;
+    const api = await waitFor('GET /orders/{id} with all six hops', async () => {
+      const r = await http(`${order.url}/orders/${confirmedOrder.order_id}`);
+      return r.status === 200 && r.json.timeline?.length === 6 ? r.json : null;
+    }, 30000, 500);
+    assert(await page.getAttribute(`${li} .entry__toggle`, 'aria-expanded') === 'false', 'the entry starts expanded');
+    await page.focus(`${li} .entry__toggle`);
+    await page.keyboard.press('Enter');
+    assert(await page.getAttribute(`${li} .entry__toggle`, 'aria-expanded') === 'true', 'aria-expanded is not true after Enter');
+    await page.waitForSelector(`${li} .journey[data-source="api"]`, { timeout: 20000 });
+    const shown = await page.$eval(`${li} .journey`, (el) => ({
+      id: el.id,
+      trace: el.dataset.traceId,
+      traceText: el.querySelector('.journey__trace-id')?.textContent ?? '',
+      steps: [...el.querySelectorAll('.journey__step')].map((s) => ({
+        hop: s.dataset.hop, elapsed: Number(s.dataset.elapsedMs), label: s.querySelector('.journey__hop').textContent,
+        at: s.querySelector('.journey__at').textContent, gap: s.querySelector('.journey__gap').textContent,
+      })),
+    }));
+    const want = ['received', 'kafka_acknowledged', 'payment_decided', 'stock_decided', 'correlated', 'notified'];
+    assert(shown.steps.map((x) => x.hop).join(',') === want.join(','), `hops shown: ${shown.steps.map((x) => x.hop).join(',')}`);
+    assert(shown.steps.map((x) => x.label).join('|') === 'received|Kafka acknowledged|payment decided|stock decided|correlated|notified',
+      `hop labels: ${shown.steps.map((x) => x.label).join('|')}`);
+    assert(/^[0-9a-f]{32}$/.test(api.trace_id) && shown.trace === api.trace_id && shown.traceText === api.trace_id,
+      `trace id shown ${shown.trace} / ${shown.traceText}, GET /orders/{id} has ${api.trace_id}`);
+    assert(await page.getAttribute(`${li} .entry__toggle`, 'aria-controls') === shown.id, 'aria-controls does not name the journey');
+    for (const [i, x] of shown.steps.entries()) {
+      const a = api.timeline[i];
+      assert(Math.abs(x.elapsed - a.elapsed_ms) < 1e-6, `${x.hop}: ${x.elapsed} ms shown, ${a.elapsed_ms} ms in the API`);
+      assert(/^\+[\d.,]+ ms$/.test(x.at), `${x.hop}: elapsed shown as «${x.at}»`);
+      assert(i === 0 ? x.gap === 'start' : /^Δ -?[\d.,]+ ms$/.test(x.gap), `${x.hop}: gap shown as «${x.gap}»`);
+    }
+    await page.$eval(li, (el) => el.scrollIntoView({ block: 'center' }));
+    await page.locator(li).screenshot({ path: path.join(SHOTS, 'ui-journey.png') });
+    // A click on the entry itself folds it again.
+    await page.click(`${li} .entry__item`);
+    assert(await page.getAttribute(`${li} .entry__toggle`, 'aria-expanded') === 'false' && !(await page.$(`${li} .journey`)),
+      'a click on the entry did not fold its journey');
+  });
+
+  await step('the histogram counts the orders of the range, with the total /stats answers for the same query', async () => {
+    // This run's namespace has its own index: 12 keyboards, all confirmed.
+    const kb = await waitFor('12 keyboards confirmed in the histogram', async () => {
+      const e = await explore(page, { item: 'keyboard', range: '15m' });
+      return e.total === 12 && e.shown.confirmed === '12' ? e : null;
+    }, 30000, 1000);
+    const params = new URLSearchParams(kb.query);
+    const span = Date.parse(params.get('to')) - Date.parse(params.get('from'));
+    assert(params.get('item') === 'keyboard' && Math.abs(span - 15 * 60000) < 2000 && params.get('interval') === '10s' && !params.has('status'),
+      `stats query: ${kb.query}`);
+    const stats = await http(`${search.url}/stats?${kb.query}`);
+    assert(stats.status === 200 && stats.json.total === kb.total && kb.shownTotal === '12', `page ${kb.total} («${kb.shownTotal}»), /stats ${stats.text.slice(0, 200)}`);
+    assert(stats.json.buckets.length >= 30 && stats.json.buckets.length <= 120, `${stats.json.buckets.length} buckets`);
+    assert(kb.rows.length === 12 && kb.rows.every((r) => r.status === 'confirmed'), `list: ${JSON.stringify(kb.rows)}`);
+    assert(/^Orders created from \d\d:\d\d to \d\d:\d\d, one bar per 10 sec: 12 in all, 12 confirmed, 0 failed, 0 not decided yet; at most \d+ in one bar\.$/.test(kb.label),
+      `histogram aria-label: ${kb.label}`);
+    // Every order this run posted (it owns the index), over the last hour.
+    const all = await waitFor('the 22 orders of this run in the last hour', async () => {
+      const e = await explore(page, { range: '1h' });
+      return e.total >= 22 ? e : null;
+    }, 30000, 1000);
+    const allStats = await http(`${search.url}/stats?${all.query}`);
+    assert(allStats.json.total === all.total && all.total >= 22, `last hour: page ${all.total}, /stats ${allStats.json.total}`);
+    assert(new URLSearchParams(all.query).get('interval') === '30s', `interval for 1 h: ${all.query}`);
+    const colours = await page.$eval('#histogram', (c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let green = 0;
+      let red = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i + 3] < 200) continue;
+        if (d[i + 1] > 120 && d[i] < 100) green += 1;
+        if (d[i] > 180 && d[i + 1] < 90) red += 1;
+      }
+      return { green, red };
+    });
+    assert(colours.green > 20 && colours.red > 0, `the histogram shows no bars: ${JSON.stringify(colours)}`);
+  });
+
+  await step('the status filter narrows the list and the histogram (the failed order: with failed, not with confirmed)', async () => {
+    const failed = await waitFor('the failed order under status=failed', async () => {
+      const e = await explore(page, { range: '1h', status: 'failed' });
+      return e.rows.some((r) => r.id === String(failedOrder.order_id)) ? e : null;
+    }, 30000, 1000);
+    assert(failed.rows.every((r) => r.status === 'failed'), `status=failed lists ${JSON.stringify(failed.rows)}`);
+    assert(new URLSearchParams(failed.query).get('status') === 'failed', `stats query: ${failed.query}`);
+    const fStats = await http(`${search.url}/stats?${failed.query}`);
+    assert(fStats.json.total === failed.total && failed.total >= 1 && failed.shown.confirmed === '0' && failed.shown.failed === String(failed.total),
+      `status=failed: page ${JSON.stringify(failed.shown)} total ${failed.total}, /stats ${fStats.json.total}`);
+    const confirmed = await explore(page, { range: '1h', status: 'confirmed' });
+    assert(!confirmed.rows.some((r) => r.id === String(failedOrder.order_id)) && confirmed.rows.length > 0
+      && confirmed.rows.every((r) => r.status === 'confirmed'), `status=confirmed lists ${JSON.stringify(confirmed.rows)}`);
+    const cStats = await http(`${search.url}/stats?${confirmed.query}`);
+    assert(cStats.json.total === confirmed.total && confirmed.shown.failed === '0', `status=confirmed: page ${JSON.stringify(confirmed.shown)}, /stats ${cStats.json.total}`);
+    // A custom range that ends before it starts is refused before anything is sent.
+    await page.selectOption('#search-range', 'custom');
+    await page.fill('#search-from', '2026-01-02T10:00');
+    await page.fill('#search-to', '2026-01-01T10:00');
+    await page.click('#search-submit');
+    assert(await page.isVisible('#search-error') && /after its start/.test(await page.textContent('#search-error')), 'no error for an inverted custom range');
+    // A custom range: from 20 minutes ago to now (an empty end).
+    const from20 = await page.evaluate(async () => (await import('/explorer.js')).toLocalInput(Date.now() - 20 * 60000));
+    await page.fill('#search-from', from20);
+    await page.fill('#search-to', '');
+    const custom = await explore(page, { range: 'custom' });
+    const customParams = new URLSearchParams(custom.query);
+    const customSpan = Date.parse(customParams.get('to')) - Date.parse(customParams.get('from'));
+    const customStats = await http(`${search.url}/stats?${custom.query}`);
+    assert(customSpan > 19 * 60000 && customSpan < 21 * 60000 && customStats.json.total === custom.total && custom.total >= 22,
+      `custom range: ${custom.query}, page ${custom.total}, /stats ${customStats.json.total}`);
+    assert(!(await page.isVisible('#search-error')), 'the range error is still shown');
+    await page.selectOption('#search-range', '15m');
+    await page.selectOption('#search-state', '');
+    await page.$eval('.panel--search', (el) => el.scrollIntoView({ block: 'start' }));
+    await page.locator('.explorer').screenshot({ path: path.join(SHOTS, 'ui-histogram.png') });
+  });
+
   await step('screenshot at 1280×800 (light and dark)', async () => {
     await page.evaluate(() => document.activeElement?.blur());
     await page.fill('#search-item', 'trackball');
@@ -784,6 +1048,16 @@ async function main() {
     await darkPage.waitForFunction(() => !document.getElementById('search-submit').disabled);
     await sleep(1200);
     await shot(darkPage, 'desktop-dark');
+    // The new panels in the dark theme: the pipeline, an expanded journey, the histogram.
+    await darkPage.waitForFunction(() => document.getElementById('pipeline-status').dataset.state === 'fresh', null, { timeout: 15000 });
+    await darkPage.locator('.panel--pipeline').screenshot({ path: path.join(SHOTS, 'ui-pipeline-dark.png') });
+    const darkLi = `#feed > li[data-order-id="${confirmedOrder.order_id}"]`;
+    await darkPage.click(`${darkLi} .entry__toggle`);
+    await darkPage.waitForSelector(`${darkLi} .journey[data-source="api"]`, { timeout: 20000 });
+    await darkPage.locator(darkLi).screenshot({ path: path.join(SHOTS, 'ui-journey-dark.png') });
+    await darkPage.waitForFunction(() => document.getElementById('explorer').dataset.state === 'ok', null, { timeout: 15000 });
+    await darkPage.locator('.explorer').screenshot({ path: path.join(SHOTS, 'ui-histogram-dark.png') });
+    console.log(`     screenshots ${SHOTS}/ui-{pipeline,pipeline-lag,journey,histogram}{,-dark}.png`);
     await dark.close();
   });
 
@@ -791,7 +1065,10 @@ async function main() {
   const beforeKill = await feedIds(page);
   const outageOrder = { order_id: newId(), item: 'webcam', quantity: 3 };
   await step('notifier-service killed (SIGKILL): the page shows it is disconnected', async () => {
-    outageWindow = new RegExp(`WebSocket connection to 'ws://127\\.0\\.0\\.1:${notifier.port}/ws' failed`);
+    // The pipeline panel's /kafka/lag is on notifier-service too: its failed loads are
+    // logged likewise, also the 503 before the restarted service's first Kafka round.
+    outageWindow = new RegExp(`WebSocket connection to 'ws://127\\.0\\.0\\.1:${notifier.port}/ws' failed`
+      + `|^Failed to load resource: .* http://127\\.0\\.0\\.1:${notifier.port}/kafka/lag$`);
     await notifier.stop('SIGKILL');
     await page.waitForSelector('#conn[data-state="closed"]', { timeout: 15000 });
     const label = (await page.textContent('#conn-label')).trim();
@@ -812,6 +1089,9 @@ async function main() {
     await notifier.waitHealthy();
     await page.waitForSelector('#conn[data-state="open"]', { timeout: 30000 });
     assert(!(await page.isVisible('#feed-banner')), 'the disconnected banner is still shown');
+    // The pipeline panel's next refresh after Kafka answered the restarted service.
+    await waitFor('GET /kafka/lag to answer 200', async () => (await http(`${notifier.url}/kafka/lag`)).status === 200, 30000, 250);
+    await page.waitForFunction(() => document.getElementById('pipeline-status').dataset.state === 'fresh', null, { timeout: 20000 });
     outageWindow = null;
   });
 
@@ -971,6 +1251,32 @@ async function main() {
       await expect('#search-submit .btn__label', 'Tìm kiếm');
       const heads = await p.$$eval('#search-table th', (ths) => ths.map((th) => th.textContent.trim()));
       if (heads.join('|') !== 'Mã đơn hàng|Mặt hàng|Số lượng|Trạng thái|Thời gian') problems.push(`table headers: ${heads.join('|')}`);
+      // Pipeline panel: title, a group's state and members, the note.
+      await expect('#pipeline-title', 'Luồng xử lý');
+      await p.waitForFunction(() => document.getElementById('pipeline-status').dataset.state === 'fresh', null, { timeout: 15000 });
+      await expect('#pipeline-groups > li[data-group="payment-service"] .group__state', 'ổn định');
+      await expect('#pipeline-groups > li[data-group="payment-service"] .group__lag-label', 'bản ghi chưa xử lý');
+      if (!/^\d+ thành viên$/.test(await text('#pipeline-groups > li[data-group="payment-service"] .group__members'))) problems.push('pipeline members');
+      if (!/^lúc \d\d:\d\d:\d\d$/.test(await text('#pipeline-status'))) problems.push(`pipeline status: «${await text('#pipeline-status')}»`);
+      if (!(await text('#pipeline-note')).startsWith('Không liệt kê:')) problems.push(`pipeline note: «${await text('#pipeline-note')}»`);
+      // Order-log explorer: its filters and the histogram's summary.
+      await expect('label[for="search-range"]', 'Khoảng thời gian');
+      await expect('#search-range option[value="1h"]', '1 giờ qua');
+      await expect('#search-state option[value="failed"]', 'thất bại');
+      await expect('#explorer-title', 'Đơn hàng theo thời gian');
+      await expect('.legend__item--total span', 'tổng');
+      await p.waitForFunction(() => document.getElementById('explorer').dataset.state === 'ok', null, { timeout: 15000 });
+      const histLabel = await p.getAttribute('#histogram', 'aria-label');
+      if (!/^Đơn hàng tạo từ \d\d:\d\d đến \d\d:\d\d, mỗi cột 30 giây: tổng [\d.]+, [\d.]+ đã xác nhận, [\d.]+ thất bại, [\d.]+ chưa quyết định; nhiều nhất [\d.]+ trong một cột\.$/.test(histLabel)) {
+        problems.push(`histogram aria-label: «${histLabel}»`);
+      }
+      // An order's journey, expanded.
+      await p.click(`${confirmedLi} .entry__toggle`);
+      await p.waitForSelector(`${confirmedLi} .journey[data-source="api"]`, { timeout: 20000 });
+      const hops = await p.$$eval(`${confirmedLi} .journey__hop`, (els) => els.map((el) => el.textContent).join('|'));
+      if (hops !== 'đã nhận|Kafka đã xác nhận|đã quyết định thanh toán|đã quyết định kho|đã đối chiếu|đã thông báo') problems.push(`journey hops: ${hops}`);
+      await expect(`${confirmedLi} .entry__toggle`, 'Hành trình');
+      await expect(`${confirmedLi} .journey__step[data-hop="received"] .journey__gap`, 'bắt đầu');
       assert(!problems.length, problems.join('\n'));
 
       await p.fill('#order-id', '0');
@@ -1027,6 +1333,13 @@ async function main() {
     await p.fill('#search-item', 'keyboard');
     await p.click('#search-submit');
     await p.waitForFunction(() => document.querySelectorAll('#search-body > tr').length > 0, null, { timeout: 15000 });
+    // The new panels too: an expanded journey, the pipeline with a group's topics open.
+    const narrowLi = `#feed > li[data-order-id="${confirmedOrder.order_id}"]`;
+    await p.click(`${narrowLi} .entry__toggle`);
+    await p.waitForSelector(`${narrowLi} .journey[data-source="api"]`, { timeout: 20000 });
+    await p.waitForFunction(() => document.getElementById('pipeline-status').dataset.state === 'fresh', null, { timeout: 15000 });
+    await p.click('#pipeline-groups > li[data-group="search-service"] summary');
+    await p.selectOption('#search-range', 'custom');
     await sleep(1200);
     const overflow = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
     assert(overflow.scroll <= overflow.width, `the page scrolls sideways: ${overflow.scroll} > ${overflow.width}`);
