@@ -579,7 +579,7 @@ form.addEventListener('submit', async (ev) => {
 
 // ------------------------------------------------------------------ search
 
-const search = { item: '', size: 25, from: 0, busy: false, lastCount: 0, query: null };
+const search = { item: '', size: 25, from: 0, busy: false, again: false, lastCount: 0, query: null };
 const searchBody = $('search-body');
 
 function searchRow(o) {
@@ -616,7 +616,10 @@ function showSearch(status, rows = lastSearch.rows) {
 }
 
 async function runSearch() {
-  if (search.busy) return;
+  if (search.busy) {
+    search.again = true; // the filters changed meanwhile: search again when this one is done
+    return;
+  }
   search.busy = true;
   const button = $('search-submit');
   setBusy(button, true);
@@ -651,6 +654,10 @@ async function runSearch() {
     setBusy(button, false);
     $('search-prev').disabled = search.from === 0;
     $('search-next').disabled = search.lastCount < search.size;
+    if (search.again) {
+      search.again = false;
+      runSearch();
+    }
   }
 }
 
@@ -683,11 +690,16 @@ $('search-form').addEventListener('submit', (ev) => {
   ev.preventDefault();
   submitSearch();
 });
-$('search-range').addEventListener('change', () => {
+/** The custom from/to fields are there for a custom range only. */
+function showCustomRange() {
   const custom = $('search-range').value === 'custom';
   $('search-custom-from').hidden = !custom;
   $('search-custom-to').hidden = !custom;
-  if (custom) {
+  return custom;
+}
+
+$('search-range').addEventListener('change', () => {
+  if (showCustomRange()) {
     // Start from the range shown so far, to be narrowed.
     const q = search.query ?? resolveQuery({ range: DEFAULT_RANGE });
     if (!$('search-from').value) $('search-from').value = toLocalInput(q.fromMs);
@@ -896,6 +908,7 @@ newOrderId();
 refreshFeedChrome();
 refreshStats();
 startFeed();
+showCustomRange(); // a reload may bring back the form's last choice
 submitSearch();
 showPipeline();
 refreshPipeline();

@@ -21,14 +21,14 @@ function intervalName(sec) {
 }
 
 /**
- * The smallest interval giving at most MAX_BUCKETS buckets over fromMs..toMs (buckets
- * are aligned on the interval from the epoch, so the range may touch one more):
- * {name: '1m', ms: 60000}. 15 min → 10 s (91 buckets), 1 h → 30 s, 6 h → 5 min,
- * 24 h → 15 min, 7 d → 2 h.
+ * The smallest interval that cuts fromMs..toMs into at most MAX_BUCKETS pieces
+ * (/stats aligns buckets on the interval from the epoch, so it may answer one more):
+ * {name: '1m', ms: 60000}. 15 min → 10 s (90), 1 h → 30 s (120), 6 h → 5 min (72),
+ * 24 h → 15 min (96), 7 d → 2 h (84).
  */
 export function chooseInterval(fromMs, toMs) {
   const span = Math.max(1, toMs - fromMs);
-  const sec = INTERVALS.find((s) => Math.ceil(span / (s * 1000)) + 1 <= MAX_BUCKETS) ?? INTERVALS[INTERVALS.length - 1];
+  const sec = INTERVALS.find((s) => Math.ceil(span / (s * 1000)) <= MAX_BUCKETS) ?? INTERVALS[INTERVALS.length - 1];
   return { name: intervalName(sec), ms: sec * 1000 };
 }
 
