@@ -81,9 +81,9 @@ function groupCard(g) {
     const rows = g.topics.map((x) => h('li', { class: `group__topic${x.lag > 0 ? ' group__topic--behind' : ''}`, dataset: { topic: x.topic, lag: String(x.lag ?? '') } },
       h('span', { class: 'group__topic-name', translate: 'no' }, x.topic),
       h('b', {}, formatNumber(x.lag)),
-      h('span', { class: 'group__partitions' }, x.partitions.map((p) => t('pipeline.partition', {
+      h('span', { class: 'group__partitions' }, x.partitions.map((p) => h('span', { class: 'group__partition' }, t('pipeline.partition', {
         partition: p.partition, lag: formatNumber(p.lag), committed: formatNumber(p.committed), end: formatNumber(p.end),
-      })).join(' · '))));
+      }))))));
     card.append(h('details', { class: 'group__details' },
       h('summary', {}, t('pipeline.perTopic', { n: g.topics.length, count: formatNumber(g.topics.length) })),
       h('ul', { class: 'group__topics' }, rows)));
