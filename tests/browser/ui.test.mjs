@@ -362,6 +362,15 @@ async function explore(page, { item = '', range = '15m', status = '' } = {}) {
   }));
 }
 
+/** The search panel down to its histogram (its filters, the chart, the totals). */
+async function histogramShot(page, name) {
+  await page.$eval('.panel--search', (el) => el.scrollIntoView({ block: 'start' }));
+  const panel = await page.locator('.panel--search').boundingBox();
+  const chart = await page.locator('.explorer').boundingBox();
+  await page.screenshot({ path: path.join(SHOTS, `ui-${name}.png`),
+    clip: { x: panel.x, y: panel.y, width: panel.width, height: chart.y + chart.height - panel.y + 8 } });
+}
+
 async function createThroughForm(page, order) {
   await page.fill('#order-id', String(order.order_id));
   await page.fill('#order-item', order.item);
@@ -1027,8 +1036,8 @@ async function main() {
     assert(!(await page.isVisible('#search-error')), 'the range error is still shown');
     await page.selectOption('#search-range', '15m');
     await page.selectOption('#search-state', '');
-    await page.$eval('.panel--search', (el) => el.scrollIntoView({ block: 'start' }));
-    await page.locator('.explorer').screenshot({ path: path.join(SHOTS, 'ui-histogram.png') });
+    await page.waitForFunction(() => document.getElementById('explorer').dataset.state === 'ok', null, { timeout: 15000 });
+    await histogramShot(page, 'histogram');
   });
 
   await step('screenshot at 1280×800 (light and dark)', async () => {
@@ -1036,6 +1045,11 @@ async function main() {
     await page.fill('#search-item', 'trackball');
     await page.click('#search-submit');
     await page.waitForFunction(() => !document.getElementById('search-submit').disabled);
+    // The newest order's journey unfolded, at the top of the feed.
+    await page.$eval('#feed', (el) => { el.scrollTop = 0; });
+    await page.click('#feed > li:first-child .entry__toggle');
+    await page.waitForSelector('#feed > li:first-child .journey[data-source="api"]', { timeout: 20000 });
+    await page.evaluate(() => document.activeElement?.blur());
     await page.evaluate(() => window.scrollTo(0, 0));
     await shot(page, 'desktop');
     await shot(page, 'desktop-full', { fullPage: true });
@@ -1056,7 +1070,7 @@ async function main() {
     await darkPage.waitForSelector(`${darkLi} .journey[data-source="api"]`, { timeout: 20000 });
     await darkPage.locator(darkLi).screenshot({ path: path.join(SHOTS, 'ui-journey-dark.png') });
     await darkPage.waitForFunction(() => document.getElementById('explorer').dataset.state === 'ok', null, { timeout: 15000 });
-    await darkPage.locator('.explorer').screenshot({ path: path.join(SHOTS, 'ui-histogram-dark.png') });
+    await histogramShot(darkPage, 'histogram-dark');
     console.log(`     screenshots ${SHOTS}/ui-{pipeline,pipeline-lag,journey,histogram}{,-dark}.png`);
     await dark.close();
   });
