@@ -42,6 +42,16 @@ export function formatMs(ms) {
 }
 
 /**
+ * Where a hop's gap counts from: the latest of the hops before it (in pipeline order)
+ * that happened before it. Payment and stock are decided in parallel, so "stock
+ * decided" counts from the Kafka acknowledgement, not from a payment decided later.
+ */
+export function gapOrigin(earlier, hop) {
+  const before = earlier.map((x) => x.elapsedMs).filter((ms) => ms <= hop.elapsedMs);
+  return before.length ? Math.max(...before) : Math.max(...earlier.map((x) => x.elapsedMs));
+}
+
+/**
  * The journey view: `state` is {traceId, hops, source: 'notification'|'api', loading,
  * error}. Each hop as a step: its name, when it happened after `received` and the gap
  * from the hop before; a bar above places the hops on one time axis.
@@ -70,16 +80,14 @@ export function renderJourney(state, id) {
     }
     box.append(bar);
     const steps = h('ol', { class: 'journey__steps' });
-    let prev = null;
-    for (const x of hops) {
-      const gap = prev === null ? null : x.elapsedMs - prev.elapsedMs;
+    hops.forEach((x, i) => {
+      const gap = i === 0 ? null : x.elapsedMs - gapOrigin(hops.slice(0, i), x);
       steps.append(h('li', { class: 'journey__step', dataset: { hop: x.hop, elapsedMs: String(x.elapsedMs) } },
         h('span', { class: 'journey__hop' }, t(`hop.${x.hop}`)),
         h('span', { class: 'journey__at' }, `+${formatMs(x.elapsedMs)}`),
         h('span', { class: 'journey__gap', title: t('journey.gapTitle') },
           gap === null ? t('journey.start') : t('journey.gap', { duration: formatMs(gap) }))));
-      prev = x;
-    }
+    });
     box.append(steps);
   }
   let note = null;

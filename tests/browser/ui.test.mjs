@@ -954,8 +954,15 @@ async function main() {
       const a = api.timeline[i];
       assert(Math.abs(x.elapsed - a.elapsed_ms) < 1e-6, `${x.hop}: ${x.elapsed} ms shown, ${a.elapsed_ms} ms in the API`);
       assert(/^\+[\d.,]+ ms$/.test(x.at), `${x.hop}: elapsed shown as «${x.at}»`);
-      assert(i === 0 ? x.gap === 'start' : /^Δ -?[\d.,]+ ms$/.test(x.gap), `${x.hop}: gap shown as «${x.gap}»`);
+      assert(i === 0 ? x.gap === 'start' : /^Δ [\d.,]+ ms$/.test(x.gap), `${x.hop}: gap shown as «${x.gap}»`);
     }
+    // A gap counts from the latest earlier hop that happened before it (payment and stock
+    // run in parallel): never negative, and `correlated` counts from the later decision.
+    const at = Object.fromEntries(api.timeline.map((x) => [x.hop, x.elapsed_ms]));
+    const gapOf = (hop) => Number(shown.steps.find((x) => x.hop === hop).gap.replace(/[^\d.]/g, ''));
+    const latest = Math.max(at.payment_decided, at.stock_decided);
+    assert(Math.abs(gapOf('correlated') - (at.correlated - latest)) < 1.01,
+      `correlated: gap ${gapOf('correlated')} ms shown, ${at.correlated - latest} ms after the later decision`);
     await page.$eval(li, (el) => el.scrollIntoView({ block: 'center' }));
     await page.locator(li).screenshot({ path: path.join(SHOTS, 'ui-journey.png') });
     // A click on the entry itself folds it again.
