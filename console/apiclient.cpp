@@ -42,18 +42,72 @@ void ApiClient::fetchOrder(qint64 orderId, QObject *context, Callback done)
          std::move(done));
 }
 
-void ApiClient::search(const QString &item, int size, int from, QObject *context, Callback done)
+namespace {
+
+/// Times go to the services as ISO-8601 UTC with milliseconds, which both endpoints take.
+QString isoTime(const QDateTime &t)
+{
+    return t.toUTC().toString(Qt::ISODateWithMs);
+}
+
+void addFilter(QUrlQuery *query, const OrderLogFilter &filter, const QString &fromKey, const QString &toKey)
+{
+    if (!filter.item.trimmed().isEmpty())
+        query->addQueryItem(QStringLiteral("item"),
+                            QString::fromUtf8(QUrl::toPercentEncoding(filter.item.trimmed())));
+    if (!filter.status.isEmpty())
+        query->addQueryItem(QStringLiteral("status"), filter.status);
+    if (filter.from.isValid())
+        query->addQueryItem(fromKey, QString::fromUtf8(QUrl::toPercentEncoding(isoTime(filter.from))));
+    if (filter.to.isValid())
+        query->addQueryItem(toKey, QString::fromUtf8(QUrl::toPercentEncoding(isoTime(filter.to))));
+}
+
+} // namespace
+
+void ApiClient::search(const OrderLogFilter &filter, int size, int from, QObject *context, Callback done)
 {
     QUrl url = ConsoleSettings::join(m_settings.searchUrl, QStringLiteral("/search"));
     QUrlQuery query;
-    if (!item.trimmed().isEmpty())
-        query.addQueryItem(QStringLiteral("item"),
-                           QString::fromUtf8(QUrl::toPercentEncoding(item.trimmed())));
+    addFilter(&query, filter, QStringLiteral("from_time"), QStringLiteral("to_time"));
     query.addQueryItem(QStringLiteral("size"), QString::number(size));
     query.addQueryItem(QStringLiteral("from"), QString::number(from));
     url.setQuery(query);
     send(m_nam.get(request(url, m_settings.requestTimeoutMs)), m_settings.requestTimeoutMs, context,
          std::move(done));
+}
+
+void ApiClient::stats(const OrderLogFilter &filter, const QString &interval, QObject *context, Callback done)
+{
+    QUrl url = ConsoleSettings::join(m_settings.searchUrl, QStringLiteral("/stats"));
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("interval"), interval);
+    addFilter(&query, filter, QStringLiteral("from"), QStringLiteral("to"));
+    url.setQuery(query);
+    send(m_nam.get(request(url, m_settings.requestTimeoutMs)), m_settings.requestTimeoutMs, context,
+         std::move(done));
+}
+
+void ApiClient::kafkaTopics(QObject *context, Callback done)
+{
+    get(ConsoleSettings::join(m_settings.notifierApiUrl(), QStringLiteral("/kafka/topics")),
+        m_settings.requestTimeoutMs, context, std::move(done));
+}
+
+void ApiClient::kafkaLag(QObject *context, Callback done)
+{
+    get(ConsoleSettings::join(m_settings.notifierApiUrl(), QStringLiteral("/kafka/lag")),
+        m_settings.requestTimeoutMs, context, std::move(done));
+}
+
+void ApiClient::kafkaTail(const QString &topic, int n, QObject *context, Callback done)
+{
+    QUrl url = ConsoleSettings::join(m_settings.notifierApiUrl(), QStringLiteral("/kafka/tail"));
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("topic"), QString::fromUtf8(QUrl::toPercentEncoding(topic)));
+    query.addQueryItem(QStringLiteral("n"), QString::number(n));
+    url.setQuery(query);
+    get(url, m_settings.requestTimeoutMs, context, std::move(done));
 }
 
 void ApiClient::get(const QUrl &url, int timeoutMs, QObject *context, Callback done)

@@ -6,10 +6,24 @@
 #include "apireply.h"
 #include "consolesettings.h"
 
+#include <QDateTime>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QObject>
 #include <functional>
+
+/// The filters the Search tab applies to both GET /search and GET /stats: item (full
+/// text), status (created | confirmed | failed; empty: any) and the creation time, from
+/// inclusive, to exclusive (invalid: unbounded).
+struct OrderLogFilter
+{
+    QString item;
+    QString status;
+    QDateTime from;
+    QDateTime to;
+
+    bool operator==(const OrderLogFilter &) const = default;
+};
 
 class ApiClient : public QObject
 {
@@ -27,7 +41,19 @@ public:
     /// GET <order>/orders/{id}.
     void fetchOrder(qint64 orderId, QObject *context, Callback done);
     /// GET <search>/search?item=&size=&from= (item omitted when empty).
-    void search(const QString &item, int size, int from, QObject *context, Callback done);
+    void search(const QString &item, int size, int from, QObject *context, Callback done)
+    {
+        search(OrderLogFilter{item, {}, {}, {}}, size, from, context, std::move(done));
+    }
+    /// GET <search>/search?item=&status=&from_time=&to_time=&size=&from= (empty filters omitted).
+    void search(const OrderLogFilter &filter, int size, int from, QObject *context, Callback done);
+    /// GET <search>/stats?interval=&from=&to=&status=&item=: orders per interval by status.
+    void stats(const OrderLogFilter &filter, const QString &interval, QObject *context, Callback done);
+    /// GET <notifier>/kafka/topics and /kafka/lag (notifier-service's last look at Kafka).
+    void kafkaTopics(QObject *context, Callback done);
+    void kafkaLag(QObject *context, Callback done);
+    /// GET <notifier>/kafka/tail?topic=&n=: the last n records of a topic, read-only.
+    void kafkaTail(const QString &topic, int n, QObject *context, Callback done);
     /// GET any URL (health checks) with its own timeout.
     void get(const QUrl &url, int timeoutMs, QObject *context, Callback done);
 

@@ -10,6 +10,7 @@ namespace {
 const QString kOrder = QStringLiteral("endpoints/order");
 const QString kSearch = QStringLiteral("endpoints/search");
 const QString kNotifier = QStringLiteral("endpoints/notifier");
+const QString kNotifierHttp = QStringLiteral("endpoints/notifier_http");
 const QString kPayment = QStringLiteral("endpoints/payment_health");
 const QString kInventory = QStringLiteral("endpoints/inventory_health");
 const QString kToken = QStringLiteral("auth/token");
@@ -44,6 +45,7 @@ ConsoleSettings ConsoleSettings::load(QSettings &store)
     readUrl(store, kOrder, &c.orderUrl, isHttp);
     readUrl(store, kSearch, &c.searchUrl, isHttp);
     readUrl(store, kNotifier, &c.notifierUrl, isWs);
+    readUrl(store, kNotifierHttp, &c.notifierHttpUrl, isHttp);
     readUrl(store, kPayment, &c.paymentHealthUrl, isHttp);
     readUrl(store, kInventory, &c.inventoryHealthUrl, isHttp);
     c.apiToken = store.value(kToken).toString();
@@ -64,6 +66,10 @@ void ConsoleSettings::save(QSettings &store) const
     store.setValue(kOrder, orderUrl.toString());
     store.setValue(kSearch, searchUrl.toString());
     store.setValue(kNotifier, notifierUrl.toString());
+    if (notifierHttpUrl.isEmpty())
+        store.remove(kNotifierHttp);
+    else
+        store.setValue(kNotifierHttp, notifierHttpUrl.toString());
     store.setValue(kPayment, paymentHealthUrl.toString());
     store.setValue(kInventory, inventoryHealthUrl.toString());
     if (apiToken.isEmpty())
@@ -85,6 +91,7 @@ void ConsoleSettings::addOptions(QCommandLineParser &parser)
         {QStringLiteral("order-url"), tr("Order API base URL (default %1).").arg(QStringLiteral("http://127.0.0.1:5000")), tr("url")},
         {QStringLiteral("search-url"), tr("Search API base URL (default %1).").arg(QStringLiteral("http://127.0.0.1:5100")), tr("url")},
         {QStringLiteral("notifier-url"), tr("Notifier WebSocket URL (default %1).").arg(QStringLiteral("ws://127.0.0.1:8000/ws")), tr("url")},
+        {QStringLiteral("notifier-http-url"), tr("notifier-service HTTP base for the Kafka tab (default: from the notifier URL, %1).").arg(QStringLiteral("http://127.0.0.1:8000")), tr("url")},
         {QStringLiteral("payment-url"), tr("payment-service health URL (default %1).").arg(QStringLiteral("http://127.0.0.1:5200/healthz")), tr("url")},
         {QStringLiteral("inventory-url"), tr("inventory-service health URL (default %1).").arg(QStringLiteral("http://127.0.0.1:5300/healthz")), tr("url")},
         {QStringLiteral("host"), tr("Host of every endpoint not given explicitly (default ports kept)."), tr("host")},
@@ -106,12 +113,15 @@ bool ConsoleSettings::applyOptions(const QCommandLineParser &parser, QString *er
         for (QUrl *u : {&next.orderUrl, &next.searchUrl, &next.notifierUrl, &next.paymentHealthUrl,
                         &next.inventoryHealthUrl})
             u->setHost(host);
+        if (!next.notifierHttpUrl.isEmpty())
+            next.notifierHttpUrl.setHost(host);
     }
     struct Flag { const char *name; QUrl *target; bool (*usable)(const QUrl &); const char *expect; };
     const Flag flags[] = {
         {"order-url", &next.orderUrl, isHttp, "http(s)://host:port"},
         {"search-url", &next.searchUrl, isHttp, "http(s)://host:port"},
         {"notifier-url", &next.notifierUrl, isWs, "ws(s)://host:port/ws"},
+        {"notifier-http-url", &next.notifierHttpUrl, isHttp, "http(s)://host:port"},
         {"payment-url", &next.paymentHealthUrl, isHttp, "http(s)://host:port/healthz"},
         {"inventory-url", &next.inventoryHealthUrl, isHttp, "http(s)://host:port/healthz"},
     };
@@ -160,6 +170,8 @@ QString ConsoleSettings::problem() const
         return tr("Search API URL must look like %1").arg(QStringLiteral("http://host:5100"));
     if (!isWs(notifierUrl))
         return tr("Notifier URL must look like %1").arg(QStringLiteral("ws://host:8000/ws"));
+    if (!notifierHttpUrl.isEmpty() && !isHttp(notifierHttpUrl))
+        return tr("Notifier HTTP URL must be empty or look like %1").arg(QStringLiteral("http://host:8000"));
     if (!isHttp(paymentHealthUrl))
         return tr("Payment health URL must look like %1").arg(QStringLiteral("http://host:5200/healthz"));
     if (!isHttp(inventoryHealthUrl))
@@ -183,6 +195,11 @@ QUrl ConsoleSettings::join(const QUrl &base, const QString &path)
 
 QUrl ConsoleSettings::notifierHealthUrl(const QUrl &wsUrl)
 {
+    return join(notifierHttpOf(wsUrl), QStringLiteral("/healthz"));
+}
+
+QUrl ConsoleSettings::notifierHttpOf(const QUrl &wsUrl)
+{
     QUrl u = wsUrl;
     u.setScheme(wsUrl.scheme() == QLatin1String("wss") ? QStringLiteral("https") : QStringLiteral("http"));
     // The socket sits at <prefix>/ws and health at <prefix>/healthz.
@@ -192,7 +209,14 @@ QUrl ConsoleSettings::notifierHealthUrl(const QUrl &wsUrl)
     else
         prefix.clear();
     u.setPath(prefix);
-    return join(u, QStringLiteral("/healthz"));
+    u.setQuery(QString());
+    u.setFragment(QString());
+    return u;
+}
+
+QUrl ConsoleSettings::notifierApiUrl() const
+{
+    return notifierHttpUrl.isEmpty() ? notifierHttpOf(notifierUrl) : notifierHttpUrl;
 }
 
 QUrl ConsoleSettings::healthUrlOf(const QUrl &url)

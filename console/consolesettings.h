@@ -29,6 +29,9 @@ public:
     QUrl notifierUrl{QStringLiteral("ws://127.0.0.1:8000/ws")};
     QUrl paymentHealthUrl{QStringLiteral("http://127.0.0.1:5200/healthz")};
     QUrl inventoryHealthUrl{QStringLiteral("http://127.0.0.1:5300/healthz")};
+    /// notifier-service's HTTP base (the Kafka tab's /kafka/*); empty: derived from
+    /// notifierUrl (ws://h:p/ws -> http://h:p), see notifierApiUrl().
+    QUrl notifierHttpUrl;
     QString apiToken;               ///< sent as "Authorization: Bearer <token>" on POST when set
     int requestTimeoutMs = 10000;   ///< order, search and status requests
     int healthIntervalMs = 2000;    ///< Health tab refresh period
@@ -38,8 +41,8 @@ public:
     static ConsoleSettings load(QSettings &store);
     void save(QSettings &store) const;
 
-    /// Declares --order-url, --search-url, --notifier-url, --payment-url, --inventory-url,
-    /// --host, --token, --timeout-ms, --lang.
+    /// Declares --order-url, --search-url, --notifier-url, --notifier-http-url, --payment-url,
+    /// --inventory-url, --host, --token, --timeout-ms, --lang.
     static void addOptions(QCommandLineParser &parser);
     /// Applies the flags that were given. Returns false and sets *error for a bad value.
     bool applyOptions(const QCommandLineParser &parser, QString *error);
@@ -51,6 +54,10 @@ public:
     static QUrl join(const QUrl &base, const QString &path);
     /// ws://h:p/ws -> http://h:p/healthz (wss -> https).
     static QUrl notifierHealthUrl(const QUrl &wsUrl);
+    /// ws://h:p/ws -> http://h:p (wss -> https): where notifier-service answers HTTP.
+    static QUrl notifierHttpOf(const QUrl &wsUrl);
+    /// notifierHttpUrl when set, else notifierHttpOf(notifierUrl).
+    QUrl notifierApiUrl() const;
     /// A health URL given without a path gets "/healthz".
     static QUrl healthUrlOf(const QUrl &url);
     /// The five services in display order.

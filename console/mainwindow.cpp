@@ -4,6 +4,7 @@
 #include "feedclient.h"
 #include "feedmodel.h"
 #include "healthpage.h"
+#include "kafkapage.h"
 #include "language.h"
 #include "livefeedpage.h"
 #include "orderdialog.h"
@@ -50,11 +51,14 @@ MainWindow::MainWindow(const ConsoleSettings &settings, bool persist, QWidget *p
     m_healthPage->setObjectName(QStringLiteral("page-health"));
     m_throughputPage = new ThroughputPage(m_tabs);
     m_throughputPage->setObjectName(QStringLiteral("page-throughput"));
+    m_kafkaPage = new KafkaPage(m_api, m_tabs);
+    m_kafkaPage->setObjectName(QStringLiteral("page-kafka"));
     m_tabs->addTab(m_orderPage, tr("New order"));
     m_tabs->addTab(m_searchPage, tr("Search"));
     m_tabs->addTab(m_feedPage, tr("Live feed"));
     m_tabs->addTab(m_healthPage, tr("Health"));
     m_tabs->addTab(m_throughputPage, tr("Throughput"));
+    m_tabs->addTab(m_kafkaPage, tr("Kafka"));
     setCentralWidget(m_tabs);
 
     m_feedStatus = new QLabel(this);

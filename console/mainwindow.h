@@ -1,5 +1,5 @@
 // mainwindow.h: the ops console's window: tabs for a new order, search, the live feed,
-// service health and throughput; a status bar with the feed connection and a health
+// service health, throughput and Kafka; a status bar with the feed connection and a health
 // summary; settings and order-status dialogs. Owns the network clients.
 #pragma once
 
@@ -13,6 +13,7 @@ class ApiClient;
 class FeedClient;
 class FeedModel;
 class HealthPage;
+class KafkaPage;
 class LiveFeedPage;
 class OrderDialog;
 class OrderPage;
@@ -26,7 +27,7 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum Tab { OrderTab, SearchTab, FeedTab, HealthTab, ThroughputTab };
+    enum Tab { OrderTab, SearchTab, FeedTab, HealthTab, ThroughputTab, KafkaTab };
 
     /// persist: save the settings (QSettings) when the operator accepts the dialog.
     explicit MainWindow(const ConsoleSettings &settings, bool persist = true, QWidget *parent = nullptr);
@@ -47,6 +48,7 @@ public:
     LiveFeedPage *feedPage() const { return m_feedPage; }
     HealthPage *healthPage() const { return m_healthPage; }
     ThroughputPage *throughputPage() const { return m_throughputPage; }
+    KafkaPage *kafkaPage() const { return m_kafkaPage; }
     FeedModel *feedModel() const { return m_feedModel; }
     FeedClient *feedClient() const { return m_feedClient; }
     ApiClient *api() const { return m_api; }
@@ -67,6 +69,7 @@ private:
     LiveFeedPage *m_feedPage;
     HealthPage *m_healthPage;
     ThroughputPage *m_throughputPage;
+    KafkaPage *m_kafkaPage;
     QLabel *m_feedStatus;
     QLabel *m_healthStatus;
     QLabel *m_endpointStatus;

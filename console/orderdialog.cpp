@@ -1,6 +1,7 @@
 #include "orderdialog.h"
 
 #include "apiclient.h"
+#include "journeyview.h"
 #include "language.h"
 #include "orderrow.h"
 #include "theme.h"
@@ -12,6 +13,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTabWidget>
@@ -67,7 +69,7 @@ OrderDialog::OrderDialog(ApiClient *api, qint64 orderId, QWidget *parent)
 {
     setObjectName(QStringLiteral("order-dialog"));
     setWindowTitle(tr("Order %1").arg(orderId));
-    resize(620, 500);
+    resize(680, 540);
 
     m_title = new QLabel(tr("Order %1").arg(orderId), this);
     m_title->setObjectName(QStringLiteral("order-dialog-title"));
@@ -96,10 +98,28 @@ OrderDialog::OrderDialog(ApiClient *api, qint64 orderId, QWidget *parent)
     mono.setStyleHint(QFont::Monospace);
     m_raw->setFont(mono);
 
-    auto *tabs = new QTabWidget(this);
-    tabs->setObjectName(QStringLiteral("order-dialog-tabs"));
-    tabs->addTab(m_fields, tr("Status"));
-    tabs->addTab(m_raw, tr("Raw JSON"));
+    // The journey: where the order's time went, and the trace id to find it elsewhere.
+    m_journey = new JourneyView(this);
+    m_journey->setObjectName(QStringLiteral("order-dialog-journey"));
+    m_traceId = new QLineEdit(this);
+    m_traceId->setObjectName(QStringLiteral("order-dialog-trace"));
+    m_traceId->setReadOnly(true); // selectable and copyable, not editable
+    m_traceId->setFont(mono);
+    m_traceId->setPlaceholderText(tr("no trace id"));
+    auto *journeyPage = new QWidget(this);
+    auto *traceRow = new QHBoxLayout;
+    traceRow->addWidget(new QLabel(tr("Trace id"), journeyPage));
+    traceRow->addWidget(m_traceId, 1);
+    auto *journeyLayout = new QVBoxLayout(journeyPage);
+    journeyLayout->setContentsMargins(8, 8, 8, 8);
+    journeyLayout->addLayout(traceRow);
+    journeyLayout->addWidget(m_journey, 1);
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("order-dialog-tabs"));
+    m_tabs->addTab(journeyPage, tr("Journey"));
+    m_tabs->addTab(m_fields, tr("Status"));
+    m_tabs->addTab(m_raw, tr("Raw JSON"));
 
     m_refresh = new QPushButton(tr("Refresh"), this);
     m_refresh->setObjectName(QStringLiteral("order-dialog-refresh"));
@@ -119,7 +139,7 @@ OrderDialog::OrderDialog(ApiClient *api, qint64 orderId, QWidget *parent)
     layout->setSpacing(10);
     layout->addLayout(head);
     layout->addWidget(m_message);
-    layout->addWidget(tabs, 1);
+    layout->addWidget(m_tabs, 1);
     layout->addWidget(buttons);
 
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -135,6 +155,8 @@ void OrderDialog::refresh()
     m_refresh->setEnabled(false);
     theme::setPill(m_state, tr("loading…"), QString::fromLatin1(theme::Grey));
     m_message->setText(QStringLiteral("GET %1/orders/%2").arg(m_api->settings().orderUrl.toString()).arg(m_orderId));
+    if (m_journey->journey().hops.isEmpty())
+        m_journey->setMessage(tr("Loading…"));
     m_api->fetchOrder(m_orderId, this, [this](const ApiReply &reply) { showReply(reply); });
 }
 
@@ -154,6 +176,12 @@ void OrderDialog::showReply(const ApiReply &reply)
         m_message->setText(reply.httpStatus == 404
                                ? tr("The order API does not know order %1 (404).").arg(m_orderId)
                                : tr("Could not load the order: %1").arg(reply.summary()));
+        m_traceId->clear();
+        m_journey->setMessage(reply.httpStatus == 404
+                                  ? tr("No journey: the order API does not know order %1 (404).").arg(m_orderId)
+                                  : reply.httpStatus == 503
+                                  ? tr("No journey: the order API is unavailable (503). %1").arg(reply.message())
+                                  : tr("No journey: %1").arg(reply.summary()));
         emit loaded(false);
         return;
     }
@@ -173,6 +201,10 @@ void OrderDialog::showReply(const ApiReply &reply)
     summary += QStringLiteral(" <span style='color:#6b7280'>· %1</span>")
                    .arg(tr("loaded in %1 ms").arg(display::number(reply.elapsedMs)).toHtmlEscaped());
     m_message->setText(summary);
+
+    const Journey journey = Journey::fromJson(order);
+    m_traceId->setText(journey.traceId);
+    m_journey->setJourney(journey);
 
     m_fields->clear();
     // Known fields first, in the order an operator reads them; then the rest.

@@ -1,14 +1,18 @@
-// orderdialog.h: one order's full status from GET /orders/{id}: status pill, the
-// known fields first, then everything else the API returned, and the raw JSON.
+// orderdialog.h: one order's full status from GET /orders/{id}: status pill, its journey
+// (each hop's time and the gap before it, drawn as steps, and the trace id), the known
+// fields first, then everything else the API returned, and the raw JSON.
 // Non-modal; loads asynchronously and can be refreshed while the order progresses.
 #pragma once
 
 #include <QDialog>
 
 class ApiClient;
+class JourneyView;
 class QLabel;
+class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
+class QTabWidget;
 class QTreeWidget;
 struct ApiReply;
 
@@ -23,6 +27,9 @@ public:
     bool isLoading() const { return m_loading; }
     /// The status the API reported ("confirmed", ...), empty before an answer.
     QString status() const { return m_status; }
+    JourneyView *journeyView() const { return m_journey; }
+    /// The tab shown first: the journey.
+    enum Tab { JourneyTab, StatusTab, RawTab };
 
 signals:
     void loaded(bool ok);
@@ -35,6 +42,9 @@ private:
     QLabel *m_title;
     QLabel *m_state;
     QLabel *m_message;
+    QTabWidget *m_tabs;
+    JourneyView *m_journey;
+    QLineEdit *m_traceId;
     QTreeWidget *m_fields;
     QPlainTextEdit *m_raw;
     QPushButton *m_refresh;

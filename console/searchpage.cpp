@@ -2,11 +2,13 @@
 
 #include "apiclient.h"
 #include "emptyhint.h"
+#include "orderhistogram.h"
 #include "orderrow.h"
 #include "searchmodel.h"
 #include "theme.h"
 
 #include <QComboBox>
+#include <QDateTimeEdit>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -21,12 +23,15 @@ SearchPage::SearchPage(ApiClient *api, QWidget *parent)
     , m_api(api)
 {
     QLayout *top = buildQueryRow();
+    QLayout *filters = buildFilterRow();
     QLayout *pager = buildPager();
     buildTable();
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(16, 12, 16, 16);
     layout->setSpacing(10);
     layout->addLayout(top);
+    layout->addLayout(filters);
+    layout->addWidget(m_histogram);
     layout->addWidget(m_table, 1);
     layout->addLayout(pager);
     connectSignals();
@@ -59,6 +64,91 @@ QLayout *SearchPage::buildQueryRow()
     row->addSpacing(8);
     row->addWidget(m_pageSize);
     return row;
+}
+
+/// The time range (presets or custom from/to) and the status, for the list and the histogram.
+QLayout *SearchPage::buildFilterRow()
+{
+    m_range = new QComboBox(this);
+    m_range->setObjectName(QStringLiteral("search-range"));
+    m_range->addItem(tr("Last 15 minutes"), Last15Minutes);
+    m_range->addItem(tr("Last hour"), LastHour);
+    m_range->addItem(tr("Last 6 hours"), Last6Hours);
+    m_range->addItem(tr("Last 24 hours"), Last24Hours);
+    m_range->addItem(tr("Last 7 days"), Last7Days);
+    m_range->addItem(tr("Custom range"), Custom);
+    m_range->setCurrentIndex(LastHour);
+
+    const QDateTime now = QDateTime::currentDateTime();
+    auto dateEdit = [this](const QString &name, const QDateTime &value) {
+        auto *e = new QDateTimeEdit(value, this);
+        e->setObjectName(name);
+        e->setCalendarPopup(true);
+        e->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+        e->setEnabled(false);
+        return e;
+    };
+    m_customFrom = dateEdit(QStringLiteral("search-from"), now.addSecs(-3600));
+    m_customTo = dateEdit(QStringLiteral("search-to"), now);
+
+    m_statusFilter = new QComboBox(this);
+    m_statusFilter->setObjectName(QStringLiteral("search-status-filter"));
+    m_statusFilter->addItem(tr("All statuses"), QString());
+    for (const char *status : {"created", "confirmed", "failed"})
+        m_statusFilter->addItem(display::statusText(QString::fromLatin1(status)), QString::fromLatin1(status));
+
+    m_totals = new QLabel(this);
+    m_totals->setObjectName(QStringLiteral("search-totals"));
+    m_totals->setProperty("muted", true);
+
+    m_histogram = new OrderHistogram(this);
+    m_histogram->setObjectName(QStringLiteral("search-histogram"));
+    m_histogram->setFixedHeight(170);
+
+    auto *row = new QHBoxLayout;
+    row->setSpacing(8);
+    row->addWidget(new QLabel(tr("Time"), this));
+    row->addWidget(m_range);
+    row->addWidget(m_customFrom);
+    row->addWidget(new QLabel(QStringLiteral("–"), this));
+    row->addWidget(m_customTo);
+    row->addSpacing(12);
+    row->addWidget(new QLabel(tr("Status"), this));
+    row->addWidget(m_statusFilter);
+    row->addSpacing(12);
+    row->addWidget(m_totals, 1);
+    return row;
+}
+
+qint64 SearchPage::rangeMs(Range range)
+{
+    switch (range) {
+    case Last15Minutes: return 15 * 60000;
+    case LastHour: return 3600000;
+    case Last6Hours: return 6 * 3600000;
+    case Last24Hours: return 24 * 3600000;
+    case Last7Days: return 7 * 24 * qint64(3600000);
+    case Custom: break;
+    }
+    return 0;
+}
+
+OrderLogFilter SearchPage::currentFilter() const
+{
+    OrderLogFilter f;
+    f.item = m_item->text().trimmed();
+    f.status = m_statusFilter->currentData().toString();
+    const auto range = Range(m_range->currentData().toInt());
+    if (range == Custom) {
+        f.from = m_customFrom->dateTime().toUTC();
+        f.to = m_customTo->dateTime().toUTC();
+    } else {
+        // "Now" to the next whole second: an order created this very second is in.
+        const qint64 now = (QDateTime::currentMSecsSinceEpoch() / 1000 + 1) * 1000;
+        f.to = QDateTime::fromMSecsSinceEpoch(now, Qt::UTC);
+        f.from = f.to.addMSecs(-rangeMs(range));
+    }
+    return f;
 }
 
 QLayout *SearchPage::buildPager()
@@ -116,6 +206,23 @@ void SearchPage::connectSignals()
         if (m_searched)
             load(0);
     });
+    // A new range or status searches again (from the first page) once a search was made.
+    connect(m_range, &QComboBox::currentIndexChanged, this, [this] {
+        const bool custom = m_range->currentData().toInt() == Custom;
+        m_customFrom->setEnabled(custom);
+        m_customTo->setEnabled(custom);
+        if (m_searched)
+            search();
+    });
+    for (QDateTimeEdit *e : {m_customFrom, m_customTo})
+        connect(e, &QDateTimeEdit::editingFinished, this, [this] {
+            if (m_searched)
+                search();
+        });
+    connect(m_statusFilter, &QComboBox::currentIndexChanged, this, [this] {
+        if (m_searched)
+            search();
+    });
     connect(m_prev, &QPushButton::clicked, this, [this] { load(qMax(0, m_from - pageSize())); });
     connect(m_next, &QPushButton::clicked, this, [this] { load(m_from + pageSize()); });
     connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex &index) {
@@ -130,9 +237,42 @@ int SearchPage::pageSize() const
 
 void SearchPage::search()
 {
-    m_query = m_item->text().trimmed();
+    m_filter = currentFilter();
     m_searched = true;
+    if (m_filter.from.isValid() && m_filter.to.isValid() && m_filter.from >= m_filter.to) {
+        m_status->setText(tr("The range ends before it starts: choose a \"from\" before the \"to\"."));
+        m_status->setStyleSheet(QStringLiteral("color: #c62828;"));
+        return;
+    }
     load(0);
+    loadStats();
+}
+
+void SearchPage::loadStats()
+{
+    const quint64 generation = ++m_statsGeneration;
+    m_statsBusy = true;
+    m_interval = OrderStats::intervalFor(m_filter.from.msecsTo(m_filter.to));
+    m_totals->setText(tr("Counting…"));
+    m_api->stats(m_filter, m_interval, this, [this, generation](const ApiReply &reply) {
+        if (generation != m_statsGeneration)
+            return;
+        m_statsBusy = false;
+        QString error;
+        const std::optional<OrderStats> stats = reply.ok() ? OrderStats::fromJson(reply.body, &error) : std::nullopt;
+        if (!stats) {
+            const QString why = reply.ok() ? error : reply.summary();
+            m_histogram->setMessage(tr("No histogram: %1").arg(why));
+            m_totals->setText(QString());
+            emit statsFinished(false);
+            return;
+        }
+        m_histogram->setStats(*stats);
+        m_totals->setText(tr("Orders in the range: %1 · confirmed %2 · failed %3 · created %4 · one bar per %5")
+                              .arg(display::number(stats->total), display::number(stats->confirmed),
+                                   display::number(stats->failed), display::number(stats->created), stats->interval));
+        emit statsFinished(true);
+    });
 }
 
 void SearchPage::reload()
@@ -151,7 +291,7 @@ void SearchPage::load(int from)
     m_status->setText(tr("Searching…"));
     m_status->setStyleSheet(QString());
     updatePager();
-    m_api->search(m_query, size, from, this, [this, generation, from, size](const ApiReply &reply) {
+    m_api->search(m_filter, size, from, this, [this, generation, from, size](const ApiReply &reply) {
         if (generation != m_generation)
             return;
         m_busy = false;
@@ -176,16 +316,16 @@ void SearchPage::load(int from)
         }
         m_from = from;
         m_lastPageFull = rows.size() >= size;
-        m_empty->setText(from == 0 ? tr("No orders match \"%1\".").arg(m_query)
+        m_empty->setText(from == 0 ? tr("No orders match \"%1\".").arg(m_filter.item)
                                    : tr("No more orders: this is past the last page."));
         m_model->setRows(rows);
         // Counts read "Orders: 3" rather than "3 orders": the same words fit 1 and many,
         // in English and in Vietnamese (which has no plural).
         const QString elapsed = display::number(reply.elapsedMs);
         QString text = rows.isEmpty()
-            ? (from == 0 ? tr("No orders match \"%1\".").arg(m_query) : tr("No more orders."))
-            : m_query.isEmpty() ? tr("Orders: %1, any item, in %2 ms").arg(display::number(rows.size()), elapsed)
-                                : tr("Orders: %1 for \"%2\" in %3 ms").arg(display::number(rows.size()), m_query, elapsed);
+            ? (from == 0 ? tr("No orders match \"%1\".").arg(m_filter.item) : tr("No more orders."))
+            : m_filter.item.isEmpty() ? tr("Orders: %1, any item, in %2 ms").arg(display::number(rows.size()), elapsed)
+                                : tr("Orders: %1 for \"%2\" in %3 ms").arg(display::number(rows.size()), m_filter.item, elapsed);
         if (skipped > 0)
             text += QLatin1Char(' ') + tr("(unreadable, skipped: %1)").arg(display::number(skipped));
         m_status->setText(text);

@@ -57,6 +57,10 @@ QWidget *SettingsDialog::buildEndpoints()
     m_order = urlEdit(QStringLiteral("settings-order-url"), QStringLiteral("http://127.0.0.1:5000"));
     m_search = urlEdit(QStringLiteral("settings-search-url"), QStringLiteral("http://127.0.0.1:5100"));
     m_notifier = urlEdit(QStringLiteral("settings-notifier-url"), QStringLiteral("ws://127.0.0.1:8000/ws"));
+    m_notifierHttp = urlEdit(QStringLiteral("settings-notifier-http-url"),
+                             tr("derived from the WebSocket URL (%1)").arg(QStringLiteral("http://127.0.0.1:8000")));
+    m_notifierHttp->setToolTip(tr("notifier-service's HTTP address, for the Kafka tab; leave empty to use "
+                                  "the host and port of the WebSocket URL"));
     m_payment = urlEdit(QStringLiteral("settings-payment-url"), QStringLiteral("http://127.0.0.1:5200/healthz"));
     m_inventory = urlEdit(QStringLiteral("settings-inventory-url"), QStringLiteral("http://127.0.0.1:5300/healthz"));
 
@@ -67,6 +71,7 @@ QWidget *SettingsDialog::buildEndpoints()
     form->addRow(tr("Order API"), m_order);
     form->addRow(tr("Search API"), m_search);
     form->addRow(tr("Notifier WebSocket"), m_notifier);
+    form->addRow(tr("Notifier HTTP (Kafka)"), m_notifierHttp);
     form->addRow(tr("Payment health"), m_payment);
     form->addRow(tr("Inventory health"), m_inventory);
     return endpoints;
@@ -169,6 +174,7 @@ void SettingsDialog::setSettings(const ConsoleSettings &s)
     m_order->setText(s.orderUrl.toString());
     m_search->setText(s.searchUrl.toString());
     m_notifier->setText(s.notifierUrl.toString());
+    m_notifierHttp->setText(s.notifierHttpUrl.toString());
     m_payment->setText(s.paymentHealthUrl.toString());
     m_inventory->setText(s.inventoryHealthUrl.toString());
     m_token->setText(s.apiToken);
@@ -183,6 +189,7 @@ ConsoleSettings SettingsDialog::settings() const
     s.orderUrl = QUrl(m_order->text().trimmed());
     s.searchUrl = QUrl(m_search->text().trimmed());
     s.notifierUrl = QUrl(m_notifier->text().trimmed());
+    s.notifierHttpUrl = QUrl(m_notifierHttp->text().trimmed());
     s.paymentHealthUrl = ConsoleSettings::healthUrlOf(QUrl(m_payment->text().trimmed()));
     s.inventoryHealthUrl = ConsoleSettings::healthUrlOf(QUrl(m_inventory->text().trimmed()));
     s.apiToken = m_token->text().trimmed();

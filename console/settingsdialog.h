@@ -36,6 +36,7 @@ private:
     QLineEdit *m_order;
     QLineEdit *m_search;
     QLineEdit *m_notifier;
+    QLineEdit *m_notifierHttp;
     QLineEdit *m_payment;
     QLineEdit *m_inventory;
     QLineEdit *m_token;

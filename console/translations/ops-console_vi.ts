@@ -202,6 +202,14 @@
         <source>API token must be a single line</source>
         <translation>Token API phải nằm trên một dòng</translation>
     </message>
+    <message>
+        <source>notifier-service HTTP base for the Kafka tab (default: from the notifier URL, %1).</source>
+        <translation>URL HTTP gốc của notifier-service cho thẻ Kafka (mặc định: suy ra từ URL của notifier-service, %1).</translation>
+    </message>
+    <message>
+        <source>Notifier HTTP URL must be empty or look like %1</source>
+        <translation>URL HTTP của notifier-service phải để trống hoặc có dạng %1</translation>
+    </message>
 </context>
 <context>
     <name>FeedClient</name>
@@ -399,6 +407,187 @@
     </message>
 </context>
 <context>
+    <name>Journey</name>
+    <message>
+        <source>Received</source>
+        <translation>Đã nhận</translation>
+    </message>
+    <message>
+        <source>Kafka acknowledged</source>
+        <translation>Kafka đã ghi nhận</translation>
+    </message>
+    <message>
+        <source>Payment decided</source>
+        <translation>Đã quyết định thanh toán</translation>
+    </message>
+    <message>
+        <source>Stock decided</source>
+        <translation>Đã quyết định kho hàng</translation>
+    </message>
+    <message>
+        <source>Correlated</source>
+        <translation>Đã đối chiếu</translation>
+    </message>
+    <message>
+        <source>Notified</source>
+        <translation>Đã thông báo</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+</context>
+<context>
+    <name>JourneyView</name>
+    <message>
+        <source>The order API returned no journey for this order.</source>
+        <translation>Order API không trả về hành trình nào cho đơn hàng này.</translation>
+    </message>
+</context>
+<context>
+    <name>KafkaPage</name>
+    <message>
+        <source>Not asked yet: the tab asks notifier-service every 5 s while it is shown.</source>
+        <translation>Chưa hỏi: thẻ này hỏi notifier-service mỗi 5 giây khi đang hiển thị.</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Làm mới</translation>
+    </message>
+    <message>
+        <source>Topics</source>
+        <translation>Các topic</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>Topic</translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>Phân vùng</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Offset đầu</translation>
+    </message>
+    <message>
+        <source>End</source>
+        <translation>Offset cuối</translation>
+    </message>
+    <message>
+        <source>Records</source>
+        <translation>Bản ghi</translation>
+    </message>
+    <message>
+        <source>Leader</source>
+        <translation>Leader</translation>
+    </message>
+    <message>
+        <source>Start and end offset (watermarks) of every partition: records = end − start</source>
+        <translation>Offset đầu và cuối (watermark) của mỗi phân vùng: số bản ghi = cuối − đầu</translation>
+    </message>
+    <message>
+        <source>Consumer groups</source>
+        <translation>Nhóm consumer</translation>
+    </message>
+    <message>
+        <source>Group / topic</source>
+        <translation>Nhóm / topic</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Thành viên</translation>
+    </message>
+    <message>
+        <source>Committed</source>
+        <translation>Đã commit</translation>
+    </message>
+    <message>
+        <source>Lag</source>
+        <translation>Độ trễ</translation>
+    </message>
+    <message>
+        <source>Lag = end offset − committed offset: records the group has not handled yet</source>
+        <translation>Độ trễ = offset cuối − offset đã commit: số bản ghi nhóm chưa xử lý</translation>
+    </message>
+    <message>
+        <source>Tail of a topic (read-only)</source>
+        <translation>Các bản ghi cuối của một topic (chỉ đọc)</translation>
+    </message>
+    <message>
+        <source>Fetch</source>
+        <translation>Lấy về</translation>
+    </message>
+    <message>
+        <source>Choose a topic and how many records, then Fetch.</source>
+        <translation>Chọn topic và số bản ghi, rồi nhấn Lấy về.</translation>
+    </message>
+    <message>
+        <source>Offset</source>
+        <translation>Offset</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Thời gian</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Khóa</translation>
+    </message>
+    <message>
+        <source>Headers</source>
+        <translation>Header</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Giá trị</translation>
+    </message>
+    <message>
+        <source>Select a record to see it whole.</source>
+        <translation>Chọn một bản ghi để xem đầy đủ.</translation>
+    </message>
+    <message>
+        <source>Topics: %1</source>
+        <translation>Topic: %1</translation>
+    </message>
+    <message>
+        <source>Kafka did not answer the last look (the numbers are from the one before): %1</source>
+        <translation>Kafka không trả lời lần hỏi gần nhất (số liệu là của lần trước đó): %1</translation>
+    </message>
+    <message>
+        <source>Last answer %1 · Kafka asked at %2 · every %3 s while shown</source>
+        <translation>Trả lời gần nhất lúc %1 · hỏi Kafka lúc %2 · mỗi %3 giây khi đang hiển thị</translation>
+    </message>
+    <message>
+        <source>Consumer lag: %1</source>
+        <translation>Độ trễ của consumer: %1</translation>
+    </message>
+    <message>
+        <source>Reading the last %1 records of %2…</source>
+        <translation>Đang đọc %1 bản ghi cuối của %2…</translation>
+    </message>
+    <message>
+        <source>Tail failed: %1</source>
+        <translation>Không đọc được các bản ghi cuối: %1</translation>
+    </message>
+    <message>
+        <source>%1 has no records.</source>
+        <translation>%1 không có bản ghi nào.</translation>
+    </message>
+    <message>
+        <source>Records: %1 of %2, newest first, in %3 ms</source>
+        <translation>Bản ghi: %1 của %2, mới nhất trước, trong %3 ms</translation>
+    </message>
+    <message>
+        <source> records</source>
+        <translation> bản ghi</translation>
+    </message>
+</context>
+<context>
     <name>LiveFeedPage</name>
     <message>
         <source>Reconnect</source>
@@ -573,6 +762,10 @@ Mỗi đơn hàng hiện ở đây ngay khi notifier-service quyết định (đ
         <source>Health (%1 down)</source>
         <translation>Tình trạng (%1 ngừng)</translation>
     </message>
+    <message>
+        <source>Kafka</source>
+        <translation>Kafka</translation>
+    </message>
 </context>
 <context>
     <name>OrderDialog</name>
@@ -627,6 +820,41 @@ Mỗi đơn hàng hiện ở đây ngay khi notifier-service quyết định (đ
     <message>
         <source>loaded in %1 ms</source>
         <translation>tải trong %1 ms</translation>
+    </message>
+    <message>
+        <source>no trace id</source>
+        <translation>không có trace id</translation>
+    </message>
+    <message>
+        <source>Trace id</source>
+        <translation>Trace id</translation>
+    </message>
+    <message>
+        <source>Journey</source>
+        <translation>Hành trình</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Đang tải…</translation>
+    </message>
+    <message>
+        <source>No journey: the order API does not know order %1 (404).</source>
+        <translation>Không có hành trình: Order API không biết đơn hàng %1 (404).</translation>
+    </message>
+    <message>
+        <source>No journey: the order API is unavailable (503). %1</source>
+        <translation>Không có hành trình: Order API không khả dụng (503). %1</translation>
+    </message>
+    <message>
+        <source>No journey: %1</source>
+        <translation>Không có hành trình: %1</translation>
+    </message>
+</context>
+<context>
+    <name>OrderHistogram</name>
+    <message>
+        <source>Search to see the orders over time.</source>
+        <translation>Tìm kiếm để xem đơn hàng theo thời gian.</translation>
     </message>
 </context>
 <context>
@@ -805,6 +1033,17 @@ API trả lời khi Kafka đã lưu đơn hàng; kết quả (đã xác nhận h
     </message>
 </context>
 <context>
+    <name>OrderStats</name>
+    <message>
+        <source>the answer is not JSON: %1</source>
+        <translation>phản hồi không phải JSON: %1</translation>
+    </message>
+    <message>
+        <source>the answer has no buckets</source>
+        <translation>phản hồi không có khoảng thời gian nào</translation>
+    </message>
+</context>
+<context>
     <name>SearchModel</name>
     <message>
         <source>Double-click for the order&apos;s full status</source>
@@ -903,6 +1142,58 @@ API trả lời khi Kafka đã lưu đơn hàng; kết quả (đã xác nhận h
         <source>orders %1–%2</source>
         <translation>đơn hàng %1–%2</translation>
     </message>
+    <message>
+        <source>Last 15 minutes</source>
+        <translation>15 phút qua</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>1 giờ qua</translation>
+    </message>
+    <message>
+        <source>Last 6 hours</source>
+        <translation>6 giờ qua</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>24 giờ qua</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>7 ngày qua</translation>
+    </message>
+    <message>
+        <source>Custom range</source>
+        <translation>Khoảng tùy chọn</translation>
+    </message>
+    <message>
+        <source>All statuses</source>
+        <translation>Mọi trạng thái</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Thời gian</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>The range ends before it starts: choose a &quot;from&quot; before the &quot;to&quot;.</source>
+        <translation>Khoảng thời gian kết thúc trước khi bắt đầu: hãy chọn &quot;từ&quot; trước &quot;đến&quot;.</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>Đang đếm…</translation>
+    </message>
+    <message>
+        <source>No histogram: %1</source>
+        <translation>Không có biểu đồ: %1</translation>
+    </message>
+    <message>
+        <source>Orders in the range: %1 · confirmed %2 · failed %3 · created %4 · one bar per %5</source>
+        <translation>Đơn hàng trong khoảng: %1 · đã xác nhận %2 · thất bại %3 · đã tạo %4 · mỗi cột %5</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
@@ -985,6 +1276,18 @@ API trả lời khi Kafka đã lưu đơn hàng; kết quả (đã xác nhận h
     <message>
         <source>Local defaults</source>
         <translation>Mặc định cục bộ</translation>
+    </message>
+    <message>
+        <source>derived from the WebSocket URL (%1)</source>
+        <translation>suy ra từ URL WebSocket (%1)</translation>
+    </message>
+    <message>
+        <source>notifier-service&apos;s HTTP address, for the Kafka tab; leave empty to use the host and port of the WebSocket URL</source>
+        <translation>Địa chỉ HTTP của notifier-service, cho thẻ Kafka; để trống để dùng host và cổng của URL WebSocket</translation>
+    </message>
+    <message>
+        <source>Notifier HTTP (Kafka)</source>
+        <translation>HTTP của notifier-service (Kafka)</translation>
     </message>
 </context>
 <context>
