@@ -228,6 +228,11 @@ void KafkaPage::showEvent(QShowEvent *event)
     m_timer->start();
 }
 
+bool KafkaPage::isAutoRefreshing() const
+{
+    return m_timer->isActive();
+}
+
 void KafkaPage::hideEvent(QHideEvent *event)
 {
     QWidget::hideEvent(event);

@@ -42,6 +42,8 @@ public:
     void fetchTail();
     bool isRefreshing() const { return m_pending > 0; }
     bool isTailing() const { return m_tailing; }
+    /// True while the tab is shown (the 5 s refresh runs).
+    bool isAutoRefreshing() const;
     /// Rounds of topics + lag answered (either way) since the page was made.
     int rounds() const { return m_rounds; }
 

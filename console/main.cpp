@@ -81,7 +81,7 @@ int main(int argc, char *argv[])
         QDir().mkpath(dir);
         QTimer::singleShot(parser.value(options.delay).toInt(), &window, [&window, dir] {
             const QStringList names{QStringLiteral("order"), QStringLiteral("search"), QStringLiteral("feed"),
-                                    QStringLiteral("health"), QStringLiteral("throughput")};
+                                    QStringLiteral("health"), QStringLiteral("throughput"), QStringLiteral("kafka")};
             for (int i = 0; i < window.tabs()->count() && i < names.size(); ++i) {
                 window.tabs()->setCurrentIndex(i);
                 const QString path = dir + QStringLiteral("/console-%1.png").arg(names.at(i));

@@ -14,13 +14,18 @@
 #include "healthcard.h"
 #include "healthpage.h"
 #include "healthreport.h"
+#include "journey.h"
+#include "journeyview.h"
+#include "kafkapage.h"
 #include "language.h"
 #include "livefeedpage.h"
 #include "mainwindow.h"
 #include "orderdialog.h"
+#include "orderhistogram.h"
 #include "orderinput.h"
 #include "orderpage.h"
 #include "orderrow.h"
+#include "orderstats.h"
 #include "reconnectbackoff.h"
 #include "searchmodel.h"
 #include "searchpage.h"
@@ -30,6 +35,7 @@
 #include "throughputchart.h"
 #include "throughputpage.h"
 
+#include "lab/contract/topics.h"
 #include "servicestack.h"
 #include "testinfra.h"
 
@@ -40,6 +46,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QCommandLineParser>
+#include <QDateTimeEdit>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QImage>
@@ -51,6 +58,7 @@
 #include <QLineEdit>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -64,8 +72,10 @@
 #include <QTest>
 #include <QTimer>
 #include <QTreeWidget>
+#include <QUrlQuery>
 #include <QWebSocket>
 #include <QWebSocketServer>
+#include <functional>
 #include <memory>
 
 namespace {
@@ -173,6 +183,10 @@ private slots:
     void backoffShouldGrowAndReset();
     void healthReportShouldReadChecks();
     void settingsShouldPersistAndTakeFlags();
+    void settingsShouldFindNotifierHttp();
+    void journeyShouldReadHopsAndGaps();
+    void statsShouldParseAndChooseInterval_data();
+    void statsShouldParseAndChooseInterval();
 
     // --- the real widgets against closed and hanging ports ---
     void unreachableServicesShowAsDownWithoutFreezing();
@@ -187,6 +201,9 @@ private slots:
     void orderDialogShowsFullStatus();
     void feedShouldNotDuplicateBacklogAfterReconnect();
     void healthShowsEveryServiceUp();
+    void kafkaTabShowsTopicsLagAndTail();
+    void doubleClickOnFeedRowShowsJourney();
+    void searchHistogramMatchesStatsAndFilters();
     void screenshots();
     void searchShouldPageAndSort();
     void stoppedSearchServiceShowsDownWithoutFreezing();
@@ -197,6 +214,7 @@ private:
     void submitOrder(MainWindow *w, qint64 id, const QString &item, int quantity);
     bool searchShows(MainWindow *w, const QString &item, qint64 id);
     QString saveShot(QWidget *widget, const QString &name);
+    bool searchSettled(MainWindow *w, const std::function<bool()> &done);
 
     QTemporaryDir m_settingsDir;
     std::unique_ptr<labtest::ServiceStack> m_stack;
@@ -738,6 +756,122 @@ void TestConsole::settingsShouldPersistAndTakeFlags()
     QCOMPARE(g, ConsoleSettings()); // nothing half-applied
 }
 
+void TestConsole::settingsShouldFindNotifierHttp()
+{
+    // Derived from the feed's URL unless set: the Kafka tab and the health card agree.
+    ConsoleSettings d;
+    QCOMPARE(d.notifierApiUrl(), QUrl(QStringLiteral("http://127.0.0.1:8000")));
+    d.notifierUrl = QUrl(QStringLiteral("wss://lab.example/x/ws"));
+    QCOMPARE(d.notifierApiUrl(), QUrl(QStringLiteral("https://lab.example/x")));
+    QCOMPARE(ConsoleSettings::join(d.notifierApiUrl(), QStringLiteral("/kafka/lag")),
+             QUrl(QStringLiteral("https://lab.example/x/kafka/lag")));
+    d.notifierHttpUrl = QUrl(QStringLiteral("http://kafka-ops:8800"));
+    QCOMPARE(d.notifierApiUrl(), QUrl(QStringLiteral("http://kafka-ops:8800")));
+    QVERIFY(d.problem().isEmpty());
+    {
+        QSettings store;
+        d.save(store);
+    }
+    {
+        QSettings store;
+        QCOMPARE(ConsoleSettings::load(store).notifierHttpUrl, d.notifierHttpUrl);
+        store.clear();
+    }
+    ConsoleSettings bad;
+    bad.notifierHttpUrl = QUrl(QStringLiteral("ws://x:8000"));
+    QVERIFY2(bad.problem().contains(QStringLiteral("Notifier HTTP")), qPrintable(bad.problem()));
+
+    QCommandLineParser parser;
+    ConsoleSettings::addOptions(parser);
+    QVERIFY(parser.parse({QStringLiteral("ops-console"), QStringLiteral("--notifier-http-url"),
+                          QStringLiteral("http://n:8001")}));
+    ConsoleSettings f;
+    QString error;
+    QVERIFY2(f.applyOptions(parser, &error), qPrintable(error));
+    QCOMPARE(f.notifierApiUrl(), QUrl(QStringLiteral("http://n:8001")));
+    QCOMPARE(f.notifierUrl, ConsoleSettings().notifierUrl);
+}
+
+void TestConsole::journeyShouldReadHopsAndGaps()
+{
+    const QByteArray json = R"({"order_id":7,"status":"confirmed","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736",
+        "timeline":[{"hop":"received","at_us":1000000,"elapsed_ms":0},
+                    {"hop":"kafka_acknowledged","at_us":1002500,"elapsed_ms":2.5},
+                    {"hop":"payment_decided","at_us":1010000,"elapsed_ms":10},
+                    {"hop":"stock_decided","at_us":1012000,"elapsed_ms":12},
+                    {"hop":"correlated","at_us":1015000,"elapsed_ms":15},
+                    {"hop":"notified","at_us":1018800,"elapsed_ms":18.8}]})";
+    const Journey j = Journey::fromJson(QJsonDocument::fromJson(json).object());
+    QCOMPARE(j.traceId, QStringLiteral("4bf92f3577b34da6a3ce929d0e0e4736"));
+    QStringList keys;
+    for (const Journey::Hop &h : j.hops)
+        keys << h.key;
+    QCOMPARE(keys, Journey::pipeline());
+    QCOMPARE(Journey::pipeline().size(), 6);
+    QCOMPARE(j.hops.at(1).gapMs, 2.5);
+    QCOMPARE(j.hops.at(2).gapMs, 7.5);
+    QCOMPARE(j.hops.at(5).elapsedMs, 18.8);
+    QCOMPARE(j.hops.at(0).gapMs, 0.0);
+    QCOMPARE(j.hops.at(1).atUs, qint64(1002500));
+    // Readable names, each its own.
+    QSet<QString> names;
+    for (const QString &key : Journey::pipeline()) {
+        QVERIFY2(Journey::hopName(key) != key, qPrintable(key));
+        names.insert(Journey::hopName(key));
+    }
+    QCOMPARE(names.size(), 6);
+    QCOMPARE(Journey::hopName(QStringLiteral("kafka_acknowledged")), QStringLiteral("Kafka acknowledged"));
+    QCOMPARE(Journey::millis(2.5), QStringLiteral("2.50 ms"));
+    QCOMPARE(Journey::millis(1204), QStringLiteral("1,204 ms"));
+    // An order from before journeys were stamped: nothing to draw, and the view says so.
+    QVERIFY(Journey::fromJson(QJsonObject{{QStringLiteral("order_id"), 1}}).hops.isEmpty());
+    JourneyView view;
+    view.setJourney(Journey::fromJson(QJsonObject{{QStringLiteral("order_id"), 1}}));
+    QVERIFY(!view.message().isEmpty());
+}
+
+void TestConsole::statsShouldParseAndChooseInterval_data()
+{
+    QTest::addColumn<int>("range");
+    QTest::addColumn<QString>("interval");
+    QTest::newRow("15 min") << int(SearchPage::Last15Minutes) << QStringLiteral("10s");
+    QTest::newRow("1 h") << int(SearchPage::LastHour) << QStringLiteral("30s");
+    QTest::newRow("6 h") << int(SearchPage::Last6Hours) << QStringLiteral("5m");
+    QTest::newRow("24 h") << int(SearchPage::Last24Hours) << QStringLiteral("15m");
+    QTest::newRow("7 days") << int(SearchPage::Last7Days) << QStringLiteral("2h");
+}
+
+void TestConsole::statsShouldParseAndChooseInterval()
+{
+    QFETCH(int, range);
+    QFETCH(QString, interval);
+    const qint64 ms = SearchPage::rangeMs(SearchPage::Range(range));
+    QCOMPARE(OrderStats::intervalFor(ms), interval);
+    const qint64 buckets = ms / OrderStats::intervalMsOf(interval);
+    QVERIFY2(buckets >= 30 && buckets <= 120, qPrintable(QString::number(buckets)));
+
+    const QByteArray json = R"({"interval":"1m","from":"2026-11-25T14:00:00.000Z","to":"2026-11-25T14:03:00.000Z",
+        "total":7,"statuses":{"created":1,"confirmed":4,"failed":2},
+        "buckets":[{"start":"2026-11-25T14:00:00.000Z","total":0,"statuses":{}},
+                   {"start":"2026-11-25T14:01:00.000Z","total":5,"statuses":{"confirmed":3,"failed":2}},
+                   {"start":"2026-11-25T14:02:00.000Z","total":2,"statuses":{"confirmed":1,"created":1}}]})";
+    QString error;
+    const auto stats = OrderStats::fromJson(json, &error);
+    QVERIFY2(stats, qPrintable(error));
+    QCOMPARE(stats->total, qint64(7));
+    QCOMPARE(stats->intervalMs, qint64(60000));
+    QCOMPARE(stats->buckets.size(), 3);
+    QCOMPARE(stats->buckets.at(1).failed, qint64(2));
+    QCOMPARE(stats->buckets.at(2).created, qint64(1));
+    QCOMPARE(stats->buckets.at(1).start, QDateTime(QDate(2026, 11, 25), QTime(14, 1), Qt::UTC));
+    OrderHistogram histogram;
+    histogram.setStats(*stats);
+    QCOMPARE(histogram.total(), qint64(7));
+    QCOMPARE(histogram.axisMax(), 10); // the busiest bucket (5) on a calm scale
+    QVERIFY(!OrderStats::fromJson("[]", &error));
+    QVERIFY(!error.isEmpty());
+}
+
 // ---------------------------------------------------- real widgets, closed/hanging ports
 
 void TestConsole::unreachableServicesShowAsDownWithoutFreezing()
@@ -788,6 +922,22 @@ void TestConsole::unreachableServicesShowAsDownWithoutFreezing()
     QVERIFY(w.searchPage()->isBusy());
     QVERIFY2(!status->text().startsWith(QStringLiteral("Search failed")), "the click waited for the answer");
     QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(QStringLiteral("Search failed")), 10000);
+    // ... and the histogram beside the list too.
+    QTRY_VERIFY_WITH_TIMEOUT(!w.searchPage()->isStatsBusy(), 10000);
+    QCOMPARE(w.searchPage()->histogram()->total(), qint64(0));
+
+    // The Kafka tab: notifier-service does not answer, said in words, the tab stays usable.
+    w.tabs()->setCurrentIndex(MainWindow::KafkaTab);
+    auto *kafkaError = child<QLabel>(&w, QStringLiteral("kafka-error"));
+    QVERIFY(kafkaError);
+    QTRY_VERIFY_WITH_TIMEOUT(w.kafkaPage()->rounds() >= 1, 10000);
+    QVERIFY(kafkaError->isVisible());
+    QVERIFY2(kafkaError->text().contains(QStringLiteral("Consumer lag: no answer")), qPrintable(kafkaError->text()));
+    QVERIFY2(kafkaError->text().contains(QStringLiteral("Topics: no answer")), qPrintable(kafkaError->text()));
+    QTest::mouseClick(child<QPushButton>(&w, QStringLiteral("kafka-tail-fetch")), Qt::LeftButton);
+    QVERIFY(w.kafkaPage()->isTailing());
+    auto *tailStatus = child<QLabel>(&w, QStringLiteral("kafka-tail-status"));
+    QTRY_VERIFY_WITH_TIMEOUT(tailStatus->text().startsWith(QStringLiteral("Tail failed: no answer")), 10000);
 
     QVERIFY2(probe.ticks() > 10, qPrintable(QString::number(probe.ticks())));
 }
@@ -1187,7 +1337,16 @@ void TestConsole::orderDialogShowsFullStatus()
     for (const char *k : {"order_id", "item", "quantity", "status"})
         QVERIFY2(keys.contains(QString::fromLatin1(k)), qPrintable(keys.join(QLatin1Char(','))));
     QCOMPARE(fields->topLevelItem(0)->text(1), QString::number(m_confirmedId));
+    // Opened from the search as well, the journey comes first, with the API's trace id.
+    const labtest::HttpResult api = labtest::httpGet(
+        m_stack->url(QStringLiteral("order-service"), QStringLiteral("/orders/%1").arg(m_confirmedId)));
+    QCOMPARE(child<QLineEdit>(dialog, QStringLiteral("order-dialog-trace"))->text(),
+             api.json().object().value(QStringLiteral("trace_id")).toString());
+    QCOMPARE(dialog->journeyView()->journey().hops.size(),
+             api.json().object().value(QStringLiteral("timeline")).toArray().size());
+    QVERIFY(!dialog->journeyView()->journey().hops.isEmpty());
 
+    child<QTabWidget>(dialog, QStringLiteral("order-dialog-tabs"))->setCurrentIndex(OrderDialog::StatusTab);
     dialog->resize(640, 520);
     saveShot(dialog, QStringLiteral("console-order-dialog"));
 
@@ -1255,6 +1414,331 @@ void TestConsole::healthShowsEveryServiceUp()
     QVERIFY2(checks->text().contains(QStringLiteral("elasticsearch")), qPrintable(checks->text()));
     QCOMPARE(w->tabs()->tabText(MainWindow::HealthTab), QStringLiteral("Health"));
     QCOMPARE(w->healthPage()->upCount(), 5);
+}
+
+void TestConsole::kafkaTabShowsTopicsLagAndTail()
+{
+    QVERIFY2(ensureStack(), qPrintable(m_stackError));
+    MainWindow *w = m_window.get();
+    QVERIFY2(m_confirmedId > 0, "shouldCreateOrderAndSeeItInFeedAndSearch did not post its order");
+    const QString ns = m_stack->ns();
+    // No setting: the console reaches notifier-service where its feed is.
+    QCOMPARE(w->settings().notifierApiUrl().port(), int(m_stack->port(QStringLiteral("notifier-service"))));
+
+    w->tabs()->setCurrentIndex(MainWindow::KafkaTab);
+    KafkaPage *page = w->kafkaPage();
+    QVERIFY(page->isVisible());
+    // Refreshed on its own while shown (every 5 s): two rounds come without a click.
+    const int rounds = page->rounds();
+    QTRY_VERIFY_WITH_TIMEOUT(page->rounds() >= rounds + 2, 20000);
+    QTableWidget *topics = page->topicsTable();
+    QTreeWidget *groups = page->groupsTree();
+
+    // The tables show what the endpoints answer. The notifier asks Kafka every 5 s, so
+    // compare against a fresh answer and ask again until one round is seen by both.
+    const QUrl topicsUrl = m_stack->url(QStringLiteral("notifier-service"), QStringLiteral("/kafka/topics"));
+    const QUrl lagUrl = m_stack->url(QStringLiteral("notifier-service"), QStringLiteral("/kafka/lag"));
+    QString mismatch;
+    auto tablesMatch = [&] {
+        const labtest::HttpResult t = labtest::httpGet(topicsUrl);
+        const labtest::HttpResult l = labtest::httpGet(lagUrl);
+        mismatch.clear();
+        if (t.status != 200 || l.status != 200) {
+            mismatch = QStringLiteral("GET /kafka/topics %1, /kafka/lag %2").arg(t.status).arg(l.status);
+            return false;
+        }
+        // Topics: one row per partition, its end offset as answered.
+        QHash<QString, QString> expected; // "topic/partition" -> end
+        qint64 createdEnd = 0;
+        for (const QJsonValue &tv : t.json().object().value(QStringLiteral("topics")).toArray()) {
+            const QJsonObject topic = tv.toObject();
+            for (const QJsonValue &pv : topic.value(QStringLiteral("partitions")).toArray()) {
+                const QJsonObject part = pv.toObject();
+                expected.insert(topic.value(QStringLiteral("topic")).toString() + QLatin1Char('/')
+                                    + QString::number(part.value(QStringLiteral("partition")).toInt()),
+                                display::number(qint64(part.value(QStringLiteral("end")).toDouble())));
+                if (topic.value(QStringLiteral("topic")).toString() == ns + QStringLiteral(".order.created"))
+                    createdEnd += qint64(part.value(QStringLiteral("end")).toDouble());
+            }
+        }
+        QHash<QString, QString> shown;
+        for (int r = 0; r < topics->rowCount(); ++r)
+            shown.insert(topics->item(r, KafkaPage::TopicNameColumn)->text() + QLatin1Char('/')
+                             + topics->item(r, KafkaPage::TopicPartitionColumn)->text(),
+                         topics->item(r, KafkaPage::EndColumn)->text());
+        if (createdEnd < 1)
+            mismatch = QStringLiteral("order.created has no record yet");
+        else if (shown != expected)
+            mismatch = QStringLiteral("topics table differs from /kafka/topics");
+        // Groups: each with its total lag and one row per partition, lag as answered.
+        QHash<QString, QString> expectedLag; // "group" and "group/topic/partition" -> lag
+        for (const QJsonValue &gv : l.json().object().value(QStringLiteral("groups")).toArray()) {
+            const QJsonObject g = gv.toObject();
+            const QString name = g.value(QStringLiteral("group")).toString();
+            expectedLag.insert(name, display::number(qint64(g.value(QStringLiteral("lag")).toDouble())));
+            for (const QJsonValue &tv : g.value(QStringLiteral("topics")).toArray())
+                for (const QJsonValue &pv : tv.toObject().value(QStringLiteral("partitions")).toArray())
+                    expectedLag.insert(name + QLatin1Char('/') + tv.toObject().value(QStringLiteral("topic")).toString()
+                                           + QLatin1Char('/') + QString::number(pv.toObject().value(QStringLiteral("partition")).toInt()),
+                                       display::number(qint64(pv.toObject().value(QStringLiteral("lag")).toDouble())));
+        }
+        QHash<QString, QString> shownLag;
+        for (int i = 0; i < groups->topLevelItemCount(); ++i) {
+            const QTreeWidgetItem *g = groups->topLevelItem(i);
+            shownLag.insert(g->text(KafkaPage::GroupNameColumn), g->text(KafkaPage::LagColumn));
+            for (int c = 0; c < g->childCount(); ++c)
+                shownLag.insert(g->text(KafkaPage::GroupNameColumn) + QLatin1Char('/') + g->child(c)->text(KafkaPage::GroupNameColumn)
+                                    + QLatin1Char('/') + g->child(c)->text(KafkaPage::GroupPartitionColumn),
+                                g->child(c)->text(KafkaPage::LagColumn));
+        }
+        if (mismatch.isEmpty() && shownLag != expectedLag)
+            mismatch = QStringLiteral("groups tree differs from /kafka/lag");
+        if (!mismatch.isEmpty() && !page->isRefreshing())
+            page->refresh();
+        return mismatch.isEmpty();
+    };
+    QVERIFY2(QTest::qWaitFor(tablesMatch, 60000), qPrintable(mismatch));
+
+    // The lab's six topics, under the test's namespace; the four groups of the pipeline.
+    QSet<QString> topicNames;
+    for (int r = 0; r < topics->rowCount(); ++r)
+        topicNames.insert(topics->item(r, KafkaPage::TopicNameColumn)->text());
+    QSet<QString> expectedTopics;
+    for (const QString &t : lab::topics::all())
+        expectedTopics.insert(ns + QLatin1Char('.') + t);
+    QCOMPARE(topicNames, expectedTopics);
+    QSet<QString> groupNames;
+    for (int i = 0; i < groups->topLevelItemCount(); ++i)
+        groupNames.insert(groups->topLevelItem(i)->text(KafkaPage::GroupNameColumn));
+    QSet<QString> expectedGroups;
+    for (const char *service : {"payment-service", "inventory-service", "notifier-service", "search-service"})
+        expectedGroups.insert(ns + QLatin1Char('.') + QString::fromLatin1(service));
+    QCOMPARE(groupNames, expectedGroups);
+    // Caught up (nothing is being posted): lag 0 everywhere, shown calm, not highlighted.
+    for (int i = 0; i < groups->topLevelItemCount(); ++i) {
+        const QTreeWidgetItem *g = groups->topLevelItem(i);
+        QVERIFY(g->childCount() >= 1);
+        QCOMPARE(g->text(KafkaPage::StateColumn), QStringLiteral("Stable"));
+        QCOMPARE(g->foreground(KafkaPage::LagColumn).color(), QColor(QString::fromLatin1(theme::Green)));
+    }
+    auto *updated = child<QLabel>(w, QStringLiteral("kafka-updated"));
+    QVERIFY2(updated->text().startsWith(QStringLiteral("Last answer ")), qPrintable(updated->text()));
+    QVERIFY(!child<QLabel>(w, QStringLiteral("kafka-error"))->isVisible());
+
+    // The tail of order.created: the order this test posted, with its trace header.
+    QComboBox *topic = page->tailTopic();
+    QCOMPARE(topic->count(), 6);
+    QCOMPARE(topic->currentText(), ns + QStringLiteral(".order.created"));
+    page->tailCount()->setValue(100);
+    QSignalSpy fetched(page, &KafkaPage::tailFetched);
+    QTest::mouseClick(child<QPushButton>(w, QStringLiteral("kafka-tail-fetch")), Qt::LeftButton);
+    QVERIFY(page->isTailing()); // asynchronous
+    QTRY_VERIFY_WITH_TIMEOUT(fetched.count() == 1, 15000);
+    QCOMPARE(fetched.first().first().toBool(), true);
+    QTableWidget *tail = page->tailTable();
+    const QString idText = QStringLiteral("\"order_id\":%1").arg(m_confirmedId);
+    int row = -1;
+    for (int r = 0; r < tail->rowCount(); ++r)
+        if (tail->item(r, KafkaPage::ValueColumn)->toolTip().contains(idText))
+            row = r;
+    QVERIFY2(row >= 0, qPrintable(QStringLiteral("order %1 not in the tail of %2 records").arg(m_confirmedId).arg(tail->rowCount())));
+    const QString headers = tail->item(row, KafkaPage::HeadersColumn)->text();
+    const labtest::HttpResult order = labtest::httpGet(
+        m_stack->url(QStringLiteral("order-service"), QStringLiteral("/orders/%1").arg(m_confirmedId)));
+    QCOMPARE(order.status, 200);
+    const QString traceId = order.json().object().value(QStringLiteral("trace_id")).toString();
+    QVERIFY(!traceId.isEmpty());
+    QVERIFY2(headers.contains(QStringLiteral("traceparent=00-%1-").arg(traceId)), qPrintable(headers));
+    QCOMPARE(tail->item(row, KafkaPage::KeyColumn)->text(), QString::number(m_confirmedId));
+    // The detail pane shows the selected record whole.
+    tail->selectRow(row);
+    auto *record = child<QPlainTextEdit>(w, QStringLiteral("kafka-tail-record"));
+    QVERIFY(record->toPlainText().contains(QStringLiteral("\"order_id\": %1").arg(m_confirmedId)));
+    QVERIFY(record->toPlainText().contains(QStringLiteral("traceparent")));
+
+    // Hidden, the tab stops asking.
+    w->tabs()->setCurrentIndex(MainWindow::HealthTab);
+    QVERIFY(!page->isAutoRefreshing());
+    w->tabs()->setCurrentIndex(MainWindow::KafkaTab);
+    QVERIFY(page->isAutoRefreshing());
+}
+
+void TestConsole::doubleClickOnFeedRowShowsJourney()
+{
+    QVERIFY2(ensureStack(), qPrintable(m_stackError));
+    MainWindow *w = m_window.get();
+    QVERIFY2(m_confirmedId > 0, "shouldCreateOrderAndSeeItInFeedAndSearch did not post its order");
+    w->tabs()->setCurrentIndex(MainWindow::FeedTab);
+    auto *table = child<QTableView>(w, QStringLiteral("feed-table"));
+    QVERIFY(table);
+    QModelIndex index;
+    for (int r = 0; r < table->model()->rowCount(); ++r)
+        if (table->model()->index(r, 0).data(FeedModel::OrderIdRole).toLongLong() == m_confirmedId)
+            index = table->model()->index(r, FeedModel::ItemColumn);
+    QVERIFY(index.isValid());
+    table->scrollTo(index);
+    const QPoint at = table->visualRect(index).center();
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, at);
+    QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, at);
+
+    OrderDialog *dialog = nullptr;
+    QTRY_VERIFY([&] {
+        for (OrderDialog *d : w->findChildren<OrderDialog *>())
+            if (d->orderId() == m_confirmedId && d->isVisible())
+                dialog = d;
+        return dialog != nullptr;
+    }());
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->isLoading(), 15000);
+    auto *tabs = child<QTabWidget>(dialog, QStringLiteral("order-dialog-tabs"));
+    QCOMPARE(tabs->currentIndex(), int(OrderDialog::JourneyTab));
+    QCOMPARE(tabs->tabText(OrderDialog::JourneyTab), QStringLiteral("Journey"));
+
+    // The API's journey: all six hops once the order was notified (it was: it is in the feed).
+    const QUrl url = m_stack->url(QStringLiteral("order-service"), QStringLiteral("/orders/%1").arg(m_confirmedId));
+    const labtest::HttpResult r = labtest::httpGet(url);
+    QCOMPARE(r.status, 200);
+    const QJsonObject order = r.json().object();
+    const QJsonArray timeline = order.value(QStringLiteral("timeline")).toArray();
+    QCOMPARE(timeline.size(), 6);
+    JourneyView *view = dialog->journeyView();
+    QStringList hops;
+    for (const Journey::Hop &h : view->journey().hops)
+        hops << h.key;
+    QCOMPARE(hops, Journey::pipeline());
+    for (int i = 0; i < 6; ++i) {
+        QCOMPARE(view->journey().hops.at(i).key, timeline.at(i).toObject().value(QStringLiteral("hop")).toString());
+        QCOMPARE(view->journey().hops.at(i).elapsedMs, timeline.at(i).toObject().value(QStringLiteral("elapsed_ms")).toDouble());
+    }
+    // The trace id: the API's, selectable and copyable, not editable.
+    auto *trace = child<QLineEdit>(dialog, QStringLiteral("order-dialog-trace"));
+    QVERIFY(trace);
+    QCOMPARE(trace->text(), order.value(QStringLiteral("trace_id")).toString());
+    QCOMPARE(trace->text().size(), 32);
+    QVERIFY(trace->isReadOnly());
+    trace->selectAll();
+    QCOMPARE(trace->selectedText(), trace->text());
+
+    dialog->resize(680, 540);
+    saveShot(dialog, QStringLiteral("console-timeline"));
+    dialog->close();
+
+    // An order the API does not know: no journey, and the view says why.
+    OrderDialog *missing = w->openOrder(m_idBase + 998);
+    QTRY_VERIFY_WITH_TIMEOUT(!missing->isLoading(), 15000);
+    QVERIFY(missing->journeyView()->journey().hops.isEmpty());
+    QVERIFY2(missing->journeyView()->message().contains(QStringLiteral("404")), qPrintable(missing->journeyView()->message()));
+    QVERIFY(child<QLineEdit>(missing, QStringLiteral("order-dialog-trace"))->text().isEmpty());
+    missing->close();
+}
+
+bool TestConsole::searchSettled(MainWindow *w, const std::function<bool()> &done)
+{
+    SearchPage *page = w->searchPage();
+    if (page->isBusy() || page->isStatsBusy())
+        return false;
+    if (done())
+        return true;
+    page->search(); // Elasticsearch refreshes about once a second: ask again
+    return false;
+}
+
+void TestConsole::searchHistogramMatchesStatsAndFilters()
+{
+    QVERIFY2(ensureStack(), qPrintable(m_stackError));
+    MainWindow *w = m_window.get();
+    QVERIFY2(m_confirmedId > 0, "shouldCreateOrderAndSeeItInFeedAndSearch did not post its order");
+    const qint64 failedId = m_idBase + 2; // shouldShowFailedOrderAndConflict's gpus
+    w->tabs()->setCurrentIndex(MainWindow::SearchTab);
+    SearchPage *page = w->searchPage();
+    auto *item = child<QLineEdit>(w, QStringLiteral("search-item"));
+    auto *range = child<QComboBox>(w, QStringLiteral("search-range"));
+    auto *statusFilter = child<QComboBox>(w, QStringLiteral("search-status-filter"));
+    auto *totals = child<QLabel>(w, QStringLiteral("search-totals"));
+    QVERIFY(item && range && statusFilter && totals);
+    item->clear();
+    QCOMPARE(range->currentData().toInt(), int(SearchPage::LastHour));
+    QCOMPARE(statusFilter->currentData().toString(), QString());
+
+    // GET /stats for exactly what the page asked.
+    auto statsOf = [&](const OrderLogFilter &f, const QString &interval) {
+        QUrl url = m_stack->url(QStringLiteral("search-service"), QStringLiteral("/stats"));
+        QUrlQuery q;
+        q.addQueryItem(QStringLiteral("interval"), interval);
+        q.addQueryItem(QStringLiteral("from"), QString::number(f.from.toMSecsSinceEpoch()));
+        q.addQueryItem(QStringLiteral("to"), QString::number(f.to.toMSecsSinceEpoch()));
+        if (!f.status.isEmpty())
+            q.addQueryItem(QStringLiteral("status"), f.status);
+        url.setQuery(q);
+        return labtest::httpGet(url).json().object();
+    };
+    auto listed = [page](qint64 id) { return page->model()->containsOrder(id); };
+    auto decided = [page] {
+        const auto rows = page->model()->rows();
+        return std::all_of(rows.cbegin(), rows.cend(), [](const OrderRow &r) { return r.status != QLatin1String("created"); });
+    };
+
+    // All statuses, the last hour: the orders of this test, counted as /stats counts them.
+    QVERIFY(QTest::qWaitFor([&] { return searchSettled(w, [&] { return listed(m_confirmedId) && listed(failedId) && decided(); }); }, 30000));
+    QCOMPARE(page->interval(), QStringLiteral("30s"));
+    QCOMPARE(page->filter().from.msecsTo(page->filter().to), qint64(3600000));
+    OrderHistogram *histogram = page->histogram();
+    QJsonObject stats = statsOf(page->filter(), page->interval());
+    QCOMPARE(histogram->total(), qint64(stats.value(QStringLiteral("total")).toDouble()));
+    QCOMPARE(histogram->stats().buckets.size(), stats.value(QStringLiteral("buckets")).toArray().size());
+    QVERIFY(histogram->stats().buckets.size() >= 120 && histogram->stats().buckets.size() <= 121);
+    QVERIFY(histogram->total() >= 2);
+    QVERIFY(histogram->stats().confirmed >= 1 && histogram->stats().failed >= 1);
+    qint64 sum = 0;
+    for (const OrderStats::Bucket &b : histogram->stats().buckets)
+        sum += b.total;
+    QCOMPARE(sum, histogram->total());
+    QVERIFY2(totals->text().startsWith(QStringLiteral("Orders in the range: %1 ").arg(display::number(histogram->total()))),
+             qPrintable(totals->text()));
+    const qint64 all = histogram->total();
+
+    // Failed only: the gpu order is there, the confirmed one is not, in the list and the bars.
+    statusFilter->setCurrentIndex(statusFilter->findData(QStringLiteral("failed")));
+    QCOMPARE(page->filter().status, QStringLiteral("failed"));
+    QVERIFY(QTest::qWaitFor([&] { return searchSettled(w, [&] { return listed(failedId); }); }, 30000));
+    QVERIFY(!listed(m_confirmedId));
+    for (const OrderRow &r : page->model()->rows())
+        QCOMPARE(r.status, QStringLiteral("failed"));
+    stats = statsOf(page->filter(), page->interval());
+    QCOMPARE(histogram->total(), qint64(stats.value(QStringLiteral("total")).toDouble()));
+    QCOMPARE(histogram->stats().confirmed, qint64(0));
+    QCOMPARE(histogram->stats().failed, histogram->total());
+    QVERIFY(histogram->total() >= 1 && histogram->total() < all);
+
+    // Confirmed only: the other way round.
+    statusFilter->setCurrentIndex(statusFilter->findData(QStringLiteral("confirmed")));
+    QVERIFY(QTest::qWaitFor([&] { return searchSettled(w, [&] { return listed(m_confirmedId); }); }, 30000));
+    QVERIFY(!listed(failedId));
+    QCOMPARE(histogram->stats().failed, qint64(0));
+    QCOMPARE(histogram->total(), qint64(statsOf(page->filter(), page->interval()).value(QStringLiteral("total")).toDouble()));
+
+    // A custom range before the test began: nothing in it, in the list or the bars.
+    statusFilter->setCurrentIndex(0);
+    auto *from = child<QDateTimeEdit>(w, QStringLiteral("search-from"));
+    auto *to = child<QDateTimeEdit>(w, QStringLiteral("search-to"));
+    QVERIFY(from && to && !from->isEnabled());
+    range->setCurrentIndex(range->findData(int(SearchPage::Custom)));
+    QVERIFY(from->isEnabled() && to->isEnabled());
+    from->setDateTime(QDateTime::currentDateTime().addDays(-2));
+    to->setDateTime(QDateTime::currentDateTime().addDays(-1));
+    page->search();
+    QTRY_VERIFY_WITH_TIMEOUT(!page->isBusy() && !page->isStatsBusy(), 15000);
+    QCOMPARE(page->model()->rowCount(), 0);
+    QCOMPARE(histogram->total(), qint64(0));
+    QCOMPARE(page->interval(), QStringLiteral("15m"));
+    QCOMPARE(page->filter().from, from->dateTime().toUTC());
+
+    // The last 15 minutes hold every order of this test.
+    range->setCurrentIndex(range->findData(int(SearchPage::Last15Minutes)));
+    QVERIFY(QTest::qWaitFor([&] { return searchSettled(w, [&] { return listed(m_confirmedId); }); }, 30000));
+    QCOMPARE(page->interval(), QStringLiteral("10s"));
+    QCOMPARE(histogram->total(), all);
+    range->setCurrentIndex(range->findData(int(SearchPage::LastHour)));
+    QTRY_VERIFY_WITH_TIMEOUT(!page->isBusy() && !page->isStatsBusy(), 15000);
 }
 
 QString TestConsole::saveShot(QWidget *widget, const QString &name)
@@ -1355,6 +1839,41 @@ void TestConsole::screenshots()
     for (const char *key : {"order", "search", "payment", "inventory", "notifier"})
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(w, QString::fromLatin1(key)), QStringLiteral("UP"), 15000);
     paths << saveShot(w, QStringLiteral("console-health"));
+
+    // The histogram over the last two minutes: the traffic above, bar by bar.
+    w->tabs()->setCurrentIndex(MainWindow::SearchTab);
+    {
+        auto *range = child<QComboBox>(w, QStringLiteral("search-range"));
+        auto *from = child<QDateTimeEdit>(w, QStringLiteral("search-from"));
+        auto *to = child<QDateTimeEdit>(w, QStringLiteral("search-to"));
+        QVERIFY(range && from && to);
+        range->setCurrentIndex(range->findData(int(SearchPage::Custom)));
+        const QDateTime now = QDateTime::currentDateTime();
+        from->setDateTime(now.addSecs(-100));
+        to->setDateTime(now.addSecs(20));
+        w->searchPage()->search();
+        QTRY_VERIFY_WITH_TIMEOUT(!w->searchPage()->isBusy() && !w->searchPage()->isStatsBusy(), 15000);
+        QVERIFY(w->searchPage()->histogram()->total() >= 40);
+        paths << saveShot(w, QStringLiteral("console-search-histogram"));
+        range->setCurrentIndex(range->findData(int(SearchPage::LastHour)));
+        QTRY_VERIFY_WITH_TIMEOUT(!w->searchPage()->isBusy() && !w->searchPage()->isStatsBusy(), 15000);
+    }
+
+    // Kafka: the topics after the traffic, the groups caught up, the tail of order.created.
+    w->tabs()->setCurrentIndex(MainWindow::KafkaTab);
+    {
+        KafkaPage *kafka = w->kafkaPage();
+        QSignalSpy fetched(kafka, &KafkaPage::tailFetched);
+        kafka->tailCount()->setValue(20);
+        kafka->fetchTail();
+        QTRY_VERIFY_WITH_TIMEOUT(fetched.count() == 1, 15000);
+        const int rounds = kafka->rounds();
+        kafka->refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(kafka->rounds() > rounds, 15000);
+        QVERIFY(kafka->tailTable()->rowCount() == 20);
+        kafka->tailTable()->selectRow(0);
+        paths << saveShot(w, QStringLiteral("console-kafka"));
+    }
 
     w->tabs()->setCurrentIndex(MainWindow::ThroughputTab);
     child<QComboBox>(w, QStringLiteral("throughput-window"))->setCurrentIndex(0); // last minute

@@ -13,6 +13,9 @@
 #include "consolesettings.h"
 #include "feedclient.h"
 #include "feedmodel.h"
+#include "journey.h"
+#include "journeyview.h"
+#include "kafkapage.h"
 #include "language.h"
 #include "livefeedpage.h"
 #include "mainwindow.h"
@@ -38,6 +41,9 @@
 #include <QDir>
 #include <QFile>
 #include <QGroupBox>
+#include <QHeaderView>
+#include <QSignalSpy>
+#include <QTreeWidget>
 #include <QHeaderView>
 #include <QImage>
 #include <QJsonDocument>
@@ -562,7 +568,7 @@ void TestConsoleI18n::everyTabSpeaksVietnamese()
 
     QCOMPARE(tabTexts(w->tabs()), (QStringList{QStringLiteral("Đơn hàng mới"), QStringLiteral("Tìm kiếm"),
                                                QStringLiteral("Thông báo trực tiếp"), QStringLiteral("Tình trạng"),
-                                               QStringLiteral("Thông lượng")}));
+                                               QStringLiteral("Thông lượng"), QStringLiteral("Kafka")}));
     QStringList menus;
     for (const QAction *a : w->findChildren<QAction *>(QStringLiteral("action-settings")))
         menus << a->text();
@@ -727,6 +733,13 @@ void TestConsoleI18n::everyTabSpeaksVietnamese()
         return all;
     }, 30000));
     QVERIFY2(status->text().startsWith(QStringLiteral("Đơn hàng: 12, mọi mặt hàng, trong ")), qPrintable(status->text()));
+    // The histogram above the list, its filters and totals in Vietnamese.
+    QTRY_VERIFY_WITH_TIMEOUT(!w->searchPage()->isStatsBusy(), 15000);
+    QCOMPARE(child<QComboBox>(w, QStringLiteral("search-range"))->currentText(), QStringLiteral("1 giờ qua"));
+    QCOMPARE(child<QComboBox>(w, QStringLiteral("search-status-filter"))->itemText(0), QStringLiteral("Mọi trạng thái"));
+    QCOMPARE(child<QComboBox>(w, QStringLiteral("search-status-filter"))->itemText(3), QStringLiteral("thất bại"));
+    auto *totals = child<QLabel>(w, QStringLiteral("search-totals"));
+    QVERIFY2(totals->text().startsWith(QStringLiteral("Đơn hàng trong khoảng: 12 · đã xác nhận ")), qPrintable(totals->text()));
     checkNoEnglish(w, "the search tab");
     if (QTest::currentTestFailed())
         return;
@@ -765,6 +778,29 @@ void TestConsoleI18n::everyTabSpeaksVietnamese()
     if (QTest::currentTestFailed())
         return;
     saveShot(w, QStringLiteral("console-vi-throughput"));
+
+    // Kafka: topics, consumer groups and a tail, the console's words in Vietnamese (the
+    // names and states are Kafka's).
+    w->tabs()->setCurrentIndex(MainWindow::KafkaTab);
+    KafkaPage *kafka = w->kafkaPage();
+    QTRY_VERIFY_WITH_TIMEOUT(kafka->topicsTable()->rowCount() >= 6 && kafka->groupsTree()->topLevelItemCount() == 4, 30000);
+    QSignalSpy fetched(kafka, &KafkaPage::tailFetched);
+    QTest::mouseClick(child<QPushButton>(w, QStringLiteral("kafka-tail-fetch")), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(fetched.count() == 1, 15000);
+    QCOMPARE(fetched.first().first().toBool(), true);
+    QCOMPARE(kafka->topicsTable()->horizontalHeaderItem(KafkaPage::TopicPartitionColumn)->text(), QStringLiteral("Phân vùng"));
+    QCOMPARE(kafka->topicsTable()->horizontalHeaderItem(KafkaPage::EndColumn)->text(), QStringLiteral("Offset cuối"));
+    QCOMPARE(kafka->groupsTree()->headerItem()->text(KafkaPage::LagColumn), QStringLiteral("Độ trễ"));
+    QCOMPARE(child<QPushButton>(w, QStringLiteral("kafka-tail-fetch"))->text(), QStringLiteral("Lấy về"));
+    QCOMPARE(kafka->tailCount()->suffix(), QStringLiteral(" bản ghi"));
+    QVERIFY2(child<QLabel>(w, QStringLiteral("kafka-updated"))->text().startsWith(QStringLiteral("Trả lời gần nhất lúc ")),
+             qPrintable(child<QLabel>(w, QStringLiteral("kafka-updated"))->text()));
+    QVERIFY2(child<QLabel>(w, QStringLiteral("kafka-tail-status"))->text().startsWith(QStringLiteral("Bản ghi: ")),
+             qPrintable(child<QLabel>(w, QStringLiteral("kafka-tail-status"))->text()));
+    checkNoEnglish(w, "the Kafka tab");
+    if (QTest::currentTestFailed())
+        return;
+    saveShot(w, QStringLiteral("console-vi-kafka"));
 }
 
 void TestConsoleI18n::dialogsSpeakVietnamese()
@@ -779,6 +815,12 @@ void TestConsoleI18n::dialogsSpeakVietnamese()
     QTRY_COMPARE_WITH_TIMEOUT(dialog->status(), QStringLiteral("confirmed"), 15000);
     QCOMPARE(dialog->windowTitle(), QStringLiteral("Đơn hàng %1").arg(m_confirmedId));
     QCOMPARE(child<QLabel>(dialog, QStringLiteral("order-dialog-state"))->text(), QStringLiteral("đã xác nhận"));
+    // Its journey first: the hops by readable Vietnamese names.
+    QCOMPARE(child<QTabWidget>(dialog, QStringLiteral("order-dialog-tabs"))->tabText(OrderDialog::JourneyTab),
+             QStringLiteral("Hành trình"));
+    QCOMPARE(dialog->journeyView()->journey().hops.size(), 6);
+    QCOMPARE(Journey::hopName(QStringLiteral("kafka_acknowledged")), QStringLiteral("Kafka đã ghi nhận"));
+    QCOMPARE(Journey::hopName(QStringLiteral("notified")), QStringLiteral("Đã thông báo"));
     auto *dialogButtons = child<QDialogButtonBox>(dialog, QStringLiteral("order-dialog-buttons"));
     QVERIFY(dialogButtons);
     QCOMPARE(dialogButtons->button(QDialogButtonBox::Close)->text(), QStringLiteral("Đóng"));
