@@ -62,3 +62,8 @@ QString Journey::millis(double ms)
     const int decimals = a >= 100 ? 0 : a >= 10 ? 1 : 2;
     return tr("%1 ms").arg(locale.toString(ms, 'f', decimals));
 }
+
+QString Journey::gap(double ms)
+{
+    return (ms < 0 ? QStringLiteral("−") : QStringLiteral("+")) + millis(qAbs(ms));
+}

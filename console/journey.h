@@ -37,4 +37,7 @@ public:
     static QString hopName(const QString &key);
     /// "12.3 ms", "0.85 ms", "1,204 ms": milliseconds with the precision that matters.
     static QString millis(double ms);
+    /// A gap with its sign: "+12.3 ms", "−15.4 ms" (a hop stamped before the one above it:
+    /// payment and stock are decided in parallel).
+    static QString gap(double ms);
 };

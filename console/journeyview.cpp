@@ -54,8 +54,8 @@ void JourneyView::paintEvent(QPaintEvent *)
     // The widest "+gap · elapsed" text decides the right margin.
     int valueWidth = 0;
     for (const Journey::Hop &h : m_journey.hops)
-        valueWidth = qMax(valueWidth, fm.horizontalAdvance(QStringLiteral("+%1 · %2")
-                                                               .arg(Journey::millis(h.gapMs), Journey::millis(h.elapsedMs))));
+        valueWidth = qMax(valueWidth, fm.horizontalAdvance(QStringLiteral("%1 · %2")
+                                                               .arg(Journey::gap(h.gapMs), Journey::millis(h.elapsedMs))));
     const QRectF plot(card.left() + 16 + nameWidth + 14, card.top() + 14,
                       card.width() - 32 - nameWidth - 14 - valueWidth - 14, card.height() - 28 - fm.height() - 6);
     if (plot.width() < 40 || plot.height() < 40)
@@ -66,12 +66,13 @@ void JourneyView::paintEvent(QPaintEvent *)
     const qreal barHeight = qMin<qreal>(18, rowHeight * 0.6);
     auto xOf = [&](double ms) { return plot.left() + plot.width() * qBound(0.0, ms / total, 1.0); };
 
-    // Vertical grid at quarters of the total, labelled below.
-    for (int i = 0; i <= 4; ++i) {
-        const qreal x = plot.left() + plot.width() * i / 4;
+    // Vertical grid at quarters (halves when narrow) of the total, labelled below.
+    const int parts = plot.width() >= 360 ? 4 : 2;
+    for (int i = 0; i <= parts; ++i) {
+        const qreal x = plot.left() + plot.width() * i / parts;
         p.setPen(QPen(grid, 1));
         p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
-        const QString label = Journey::millis(total * i / 4);
+        const QString label = i == 0 ? QStringLiteral("0") : Journey::millis(total * i / parts);
         const qreal w = fm.horizontalAdvance(label);
         p.setPen(muted);
         p.drawText(QPointF(qBound(plot.left(), x - w / 2, plot.right() - w), plot.bottom() + 6 + fm.ascent()), label);
@@ -83,24 +84,29 @@ void JourneyView::paintEvent(QPaintEvent *)
         p.setPen(text);
         p.drawText(QRectF(card.left() + 16, mid - fm.height() / 2.0, nameWidth, fm.height()),
                    Qt::AlignRight | Qt::AlignVCenter, Journey::hopName(h.key));
-        // The step: from the hop before to this one. A gap too short to see still gets a sliver.
-        const qreal x0 = xOf(h.elapsedMs - h.gapMs);
-        const qreal x1 = qMax(xOf(h.elapsedMs), x0 + 2);
-        QColor fill = blue;
-        fill.setAlpha(i == 0 ? 90 : 200);
+        // The step: from the hop before to this one. A gap too short to see still gets a
+        // sliver. Payment and stock are decided in parallel (both read order.created): a
+        // hop stamped before the one listed above it gets a grey bar back to it.
+        const qreal xPrev = xOf(h.elapsedMs - h.gapMs);
+        const qreal xThis = xOf(h.elapsedMs);
+        const qreal x0 = qMin(xPrev, xThis);
+        const qreal x1 = qMax(qMax(xPrev, xThis), x0 + 2);
+        QColor fill = h.gapMs < 0 ? QColor(0xb8, 0xbe, 0xc8) : blue;
+        if (h.gapMs >= 0)
+            fill.setAlpha(i == 0 ? 90 : 200);
         p.setPen(Qt::NoPen);
         p.setBrush(fill);
         p.drawRoundedRect(QRectF(x0, mid - barHeight / 2, x1 - x0, barHeight), 3, 3);
-        // The stamp itself, and a thin line down to the next row's start.
-        p.setBrush(QColor(QString::fromLatin1(theme::Blue)));
-        p.drawEllipse(QPointF(x1, mid), 3.5, 3.5);
+        // The stamp itself, and a thin line down to the next row.
+        p.setBrush(blue);
+        p.drawEllipse(QPointF(xThis, mid), 3.5, 3.5);
         if (i + 1 < n) {
             p.setPen(QPen(QColor(0xc5, 0xca, 0xd3), 1, Qt::DashLine));
-            p.drawLine(QPointF(x1, mid), QPointF(x1, mid + rowHeight));
+            p.drawLine(QPointF(xThis, mid), QPointF(xThis, mid + rowHeight));
         }
         p.setPen(text);
         const QString value = i == 0 ? Journey::millis(h.elapsedMs)
-                                     : QStringLiteral("+%1 · %2").arg(Journey::millis(h.gapMs), Journey::millis(h.elapsedMs));
+                                     : QStringLiteral("%1 · %2").arg(Journey::gap(h.gapMs), Journey::millis(h.elapsedMs));
         p.drawText(QRectF(plot.right() + 14, mid - fm.height() / 2.0, valueWidth + 4, fm.height()),
                    Qt::AlignLeft | Qt::AlignVCenter, value);
     }

@@ -79,6 +79,7 @@ QTableWidget *makeTable(QWidget *parent, const QString &name, const QStringList 
     t->setHorizontalHeaderLabels(headers);
     theme::styleTable(t);
     t->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    t->setTextElideMode(Qt::ElideMiddle); // "<ns>.order.created": the end is what tells topics apart
     return t;
 }
 
@@ -151,6 +152,7 @@ QWidget *KafkaPage::buildGroups()
                                tr("End"), tr("Lag")});
     m_groups->setAlternatingRowColors(true);
     m_groups->setUniformRowHeights(true);
+    m_groups->setTextElideMode(Qt::ElideMiddle);
     m_groups->setToolTip(tr("Lag = end offset − committed offset: records the group has not handled yet"));
     m_groups->header()->setSectionResizeMode(GroupNameColumn, QHeaderView::Stretch);
     for (int c = GroupPartitionColumn; c <= LagColumn; ++c)
@@ -192,11 +194,11 @@ QWidget *KafkaPage::buildTail()
     m_tail = makeTable(box, QStringLiteral("kafka-tail"),
                        {tr("Partition"), tr("Offset"), tr("Time"), tr("Key"), tr("Headers"), tr("Value")});
     m_tail->horizontalHeader()->setSectionResizeMode(ValueColumn, QHeaderView::Stretch);
-    m_tail->setColumnWidth(TailPartitionColumn, 70);
-    m_tail->setColumnWidth(OffsetColumn, 80);
+    m_tail->setColumnWidth(TailPartitionColumn, 90);
+    m_tail->setColumnWidth(OffsetColumn, 70);
     m_tail->setColumnWidth(TimeColumn, 100);
-    m_tail->setColumnWidth(KeyColumn, 90);
-    m_tail->setColumnWidth(HeadersColumn, 260);
+    m_tail->setColumnWidth(KeyColumn, 110);
+    m_tail->setColumnWidth(HeadersColumn, 180);
     m_tail->setWordWrap(false);
     m_record = new QPlainTextEdit(box);
     m_record->setObjectName(QStringLiteral("kafka-tail-record"));
@@ -209,8 +211,8 @@ QWidget *KafkaPage::buildTail()
     auto *split = new QSplitter(Qt::Horizontal, box);
     split->addWidget(m_tail);
     split->addWidget(m_record);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 1);
 
     auto *l = new QVBoxLayout(box);
     l->addLayout(row);
