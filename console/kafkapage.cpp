@@ -36,7 +36,7 @@ QString offsetText(const QJsonValue &v)
 QTableWidgetItem *cell(const QString &text, Qt::Alignment align = Qt::AlignLeft | Qt::AlignVCenter)
 {
     auto *item = new QTableWidgetItem(text);
-    item->setTextAlignment(int(align));
+    item->setTextAlignment(align);
     return item;
 }
 
@@ -79,7 +79,6 @@ QTableWidget *makeTable(QWidget *parent, const QString &name, const QStringList 
     t->setHorizontalHeaderLabels(headers);
     theme::styleTable(t);
     t->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    t->setTextElideMode(Qt::ElideMiddle); // "<ns>.order.created": the end is what tells topics apart
     return t;
 }
 
@@ -134,6 +133,7 @@ QWidget *KafkaPage::buildTopics()
     auto *box = new QGroupBox(tr("Topics"), this);
     m_topics = makeTable(box, QStringLiteral("kafka-topics"),
                          {tr("Topic"), tr("Partition"), tr("Start"), tr("End"), tr("Records"), tr("Leader")});
+    m_topics->setTextElideMode(Qt::ElideMiddle); // "<ns>.order.created": the end tells topics apart
     m_topics->setToolTip(tr("Start and end offset (watermarks) of every partition: records = end − start"));
     m_topics->horizontalHeader()->setSectionResizeMode(TopicNameColumn, QHeaderView::Stretch);
     for (int c = TopicPartitionColumn; c <= LeaderColumn; ++c)

@@ -823,7 +823,7 @@ void TestConsole::journeyShouldReadHopsAndGaps()
     QCOMPARE(Journey::hopName(QStringLiteral("kafka_acknowledged")), QStringLiteral("Kafka acknowledged"));
     QCOMPARE(Journey::millis(2.5), QStringLiteral("2.50 ms"));
     QCOMPARE(Journey::millis(1204), QStringLiteral("1,204 ms"));
-    QCOMPARE(Journey::gap(12.25), QStringLiteral("+12.3 ms"));
+    QCOMPARE(Journey::gap(12.34), QStringLiteral("+12.3 ms"));
     QCOMPARE(Journey::gap(-15.4), QStringLiteral("−15.4 ms"));
     // An order from before journeys were stamped: nothing to draw, and the view says so.
     QVERIFY(Journey::fromJson(QJsonObject{{QStringLiteral("order_id"), 1}}).hops.isEmpty());
