@@ -100,6 +100,8 @@ QLayout *SearchPage::buildFilterRow()
     m_totals = new QLabel(this);
     m_totals->setObjectName(QStringLiteral("search-totals"));
     m_totals->setProperty("muted", true);
+    m_totals->setWordWrap(true); // longer in Vietnamese: wraps rather than being cut
+    m_totals->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
 
     m_histogram = new OrderHistogram(this);
     m_histogram->setObjectName(QStringLiteral("search-histogram"));
