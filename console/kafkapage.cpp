@@ -106,8 +106,8 @@ KafkaPage::KafkaPage(ApiClient *api, QWidget *parent)
     auto *top = new QSplitter(Qt::Horizontal, this);
     top->addWidget(buildTopics());
     top->addWidget(buildGroups());
-    top->setStretchFactor(0, 4);
-    top->setStretchFactor(1, 5);
+    top->setStretchFactor(0, 2);
+    top->setStretchFactor(1, 3);
     auto *split = new QSplitter(Qt::Vertical, this);
     split->setObjectName(QStringLiteral("kafka-splitter"));
     split->addWidget(top);
@@ -132,12 +132,14 @@ QWidget *KafkaPage::buildTopics()
 {
     auto *box = new QGroupBox(tr("Topics"), this);
     m_topics = makeTable(box, QStringLiteral("kafka-topics"),
-                         {tr("Topic"), tr("Partition"), tr("Start"), tr("End"), tr("Records"), tr("Leader")});
-    m_topics->setTextElideMode(Qt::ElideMiddle); // "<ns>.order.created": the end tells topics apart
+                         {tr("Topic"), tr("Partition"), tr("Start"), tr("End"), tr("Leader")});
     m_topics->setToolTip(tr("Start and end offset (watermarks) of every partition: records = end − start"));
+    // Numbers as wide as they need, the name takes the rest; "<ns>.order.created" elides
+    // at the left, since its end tells the topics apart.
+    m_topics->setTextElideMode(Qt::ElideLeft);
+    m_topics->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_topics->horizontalHeader()->setSectionResizeMode(TopicNameColumn, QHeaderView::Stretch);
-    for (int c = TopicPartitionColumn; c <= LeaderColumn; ++c)
-        m_topics->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    m_topics->horizontalHeader()->setStretchLastSection(false);
     auto *l = new QVBoxLayout(box);
     l->addWidget(m_topics);
     return box;
@@ -152,11 +154,10 @@ QWidget *KafkaPage::buildGroups()
                                tr("End"), tr("Lag")});
     m_groups->setAlternatingRowColors(true);
     m_groups->setUniformRowHeights(true);
-    m_groups->setTextElideMode(Qt::ElideMiddle);
+    m_groups->setTextElideMode(Qt::ElideLeft);
     m_groups->setToolTip(tr("Lag = end offset − committed offset: records the group has not handled yet"));
+    m_groups->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_groups->header()->setSectionResizeMode(GroupNameColumn, QHeaderView::Stretch);
-    for (int c = GroupPartitionColumn; c <= LagColumn; ++c)
-        m_groups->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
     m_groups->header()->setStretchLastSection(false);
     auto *l = new QVBoxLayout(box);
     l->addWidget(m_groups);
@@ -194,7 +195,7 @@ QWidget *KafkaPage::buildTail()
     m_tail = makeTable(box, QStringLiteral("kafka-tail"),
                        {tr("Partition"), tr("Offset"), tr("Time"), tr("Key"), tr("Headers"), tr("Value")});
     m_tail->horizontalHeader()->setSectionResizeMode(ValueColumn, QHeaderView::Stretch);
-    m_tail->setColumnWidth(TailPartitionColumn, 90);
+    m_tail->setColumnWidth(TailPartitionColumn, 100);
     m_tail->setColumnWidth(OffsetColumn, 70);
     m_tail->setColumnWidth(TimeColumn, 100);
     m_tail->setColumnWidth(KeyColumn, 110);
@@ -301,10 +302,10 @@ void KafkaPage::showTopics(const ApiReply &reply)
         for (const QJsonValue &pv : partitions) {
             const QJsonObject part = pv.toObject();
             m_topics->setItem(row, TopicNameColumn, cell(name));
+            m_topics->item(row, TopicNameColumn)->setToolTip(name); // elided when long
             m_topics->setItem(row, TopicPartitionColumn, cell(QString::number(part.value(QLatin1String("partition")).toInt()), Right));
             m_topics->setItem(row, StartColumn, cell(offsetText(part.value(QLatin1String("start"))), Right));
             m_topics->setItem(row, EndColumn, cell(offsetText(part.value(QLatin1String("end"))), Right));
-            m_topics->setItem(row, RecordsColumn, cell(offsetText(part.value(QLatin1String("records"))), Right));
             const QJsonValue leader = part.value(QLatin1String("leader"));
             m_topics->setItem(row, LeaderColumn, cell(leader.isDouble() ? QString::number(leader.toInt()) : QStringLiteral("—"), Right));
             ++row;
@@ -349,6 +350,7 @@ void KafkaPage::showLag(const ApiReply &reply)
         const QJsonObject g = gv.toObject();
         auto *group = new QTreeWidgetItem(m_groups);
         group->setText(GroupNameColumn, g.value(QLatin1String("group")).toString());
+        group->setToolTip(GroupNameColumn, group->text(GroupNameColumn));
         QFont bold = group->font(GroupNameColumn);
         bold.setBold(true);
         group->setFont(GroupNameColumn, bold);
@@ -363,6 +365,7 @@ void KafkaPage::showLag(const ApiReply &reply)
                 const QJsonObject part = pv.toObject();
                 auto *item = new QTreeWidgetItem(group);
                 item->setText(GroupNameColumn, t.value(QLatin1String("topic")).toString());
+                item->setToolTip(GroupNameColumn, item->text(GroupNameColumn));
                 item->setText(GroupPartitionColumn, QString::number(part.value(QLatin1String("partition")).toInt()));
                 item->setTextAlignment(GroupPartitionColumn, Right);
                 item->setText(CommittedColumn, offsetText(part.value(QLatin1String("committed"))));

@@ -26,7 +26,7 @@ class KafkaPage : public QWidget
 {
     Q_OBJECT
 public:
-    enum TopicColumn { TopicNameColumn, TopicPartitionColumn, StartColumn, EndColumn, RecordsColumn, LeaderColumn };
+    enum TopicColumn { TopicNameColumn, TopicPartitionColumn, StartColumn, EndColumn, LeaderColumn };
     enum GroupColumn { GroupNameColumn, GroupPartitionColumn, StateColumn, MembersColumn, CommittedColumn,
                        GroupEndColumn, LagColumn };
     enum TailColumn { TailPartitionColumn, OffsetColumn, TimeColumn, KeyColumn, HeadersColumn, ValueColumn };

@@ -468,15 +468,11 @@
     </message>
     <message>
         <source>Start</source>
-        <translation>Offset đầu</translation>
+        <translation>Đầu</translation>
     </message>
     <message>
         <source>End</source>
-        <translation>Offset cuối</translation>
-    </message>
-    <message>
-        <source>Records</source>
-        <translation>Bản ghi</translation>
+        <translation>Cuối</translation>
     </message>
     <message>
         <source>Leader</source>

@@ -789,7 +789,7 @@ void TestConsoleI18n::everyTabSpeaksVietnamese()
     QTRY_VERIFY_WITH_TIMEOUT(fetched.count() == 1, 15000);
     QCOMPARE(fetched.first().first().toBool(), true);
     QCOMPARE(kafka->topicsTable()->horizontalHeaderItem(KafkaPage::TopicPartitionColumn)->text(), QStringLiteral("Phân vùng"));
-    QCOMPARE(kafka->topicsTable()->horizontalHeaderItem(KafkaPage::EndColumn)->text(), QStringLiteral("Offset cuối"));
+    QCOMPARE(kafka->topicsTable()->horizontalHeaderItem(KafkaPage::EndColumn)->text(), QStringLiteral("Cuối"));
     QCOMPARE(kafka->groupsTree()->headerItem()->text(KafkaPage::LagColumn), QStringLiteral("Độ trễ"));
     QCOMPARE(child<QPushButton>(w, QStringLiteral("kafka-tail-fetch"))->text(), QStringLiteral("Lấy về"));
     QCOMPARE(kafka->tailCount()->suffix(), QStringLiteral(" bản ghi"));
