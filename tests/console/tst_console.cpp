@@ -1752,12 +1752,23 @@ void TestConsole::searchHistogramMatchesStatsAndFilters()
     QCOMPARE(histogram->total(), qint64(0));
     QCOMPARE(page->interval(), QStringLiteral("15m"));
     QCOMPARE(page->filter().from, from->dateTime().toUTC());
+    // A range after every order: only its start keeps them out.
+    from->setDateTime(QDateTime::currentDateTime().addSecs(60));
+    to->setDateTime(QDateTime::currentDateTime().addSecs(180));
+    page->search();
+    QTRY_VERIFY_WITH_TIMEOUT(!page->isBusy() && !page->isStatsBusy(), 15000);
+    QCOMPARE(page->model()->rowCount(), 0);
+    QCOMPARE(histogram->total(), qint64(0));
+    QCOMPARE(histogram->stats().from, page->filter().from); // /stats counted the range asked
+    QCOMPARE(histogram->stats().to, page->filter().to);
 
     // The last 15 minutes hold every order of this test.
     range->setCurrentIndex(range->findData(int(SearchPage::Last15Minutes)));
     QVERIFY(QTest::qWaitFor([&] { return searchSettled(w, [&] { return listed(m_confirmedId); }); }, 30000));
     QCOMPARE(page->interval(), QStringLiteral("10s"));
     QCOMPARE(histogram->total(), all);
+    QCOMPARE(histogram->stats().from, page->filter().from);
+    QCOMPARE(histogram->stats().to, page->filter().to);
 }
 
 QString TestConsole::saveShot(QWidget *widget, const QString &name)
