@@ -5,12 +5,12 @@
 #include <QJsonArray>
 #include <QLocale>
 
+#include <optional>
+
 Journey Journey::fromJson(const QJsonObject &order)
 {
     Journey j;
     j.traceId = order.value(QLatin1String("trace_id")).toString();
-    double previous = 0;
-    bool first = true;
     for (const QJsonValue &v : order.value(QLatin1String("timeline")).toArray()) {
         const QJsonObject o = v.toObject();
         Hop hop;
@@ -19,9 +19,18 @@ Journey Journey::fromJson(const QJsonObject &order)
             continue;
         hop.atUs = qint64(o.value(QLatin1String("at_us")).toDouble());
         hop.elapsedMs = o.value(QLatin1String("elapsed_ms")).toDouble();
-        hop.gapMs = first ? 0 : hop.elapsedMs - previous;
-        previous = hop.elapsedMs;
-        first = false;
+        // The gap counts from the latest hop listed before this one that happened before
+        // it: payment and stock are decided in parallel (both read order.created), so
+        // "stock decided" counts from the Kafka acknowledgement when payment came later,
+        // and "correlated" from whichever decision came last. Only a hop stamped before
+        // every hop above it (another clock) counts back from the latest of them.
+        std::optional<double> before, latest;
+        for (const Hop &earlier : std::as_const(j.hops)) {
+            latest = qMax(latest.value_or(earlier.elapsedMs), earlier.elapsedMs);
+            if (earlier.elapsedMs <= hop.elapsedMs)
+                before = qMax(before.value_or(earlier.elapsedMs), earlier.elapsedMs);
+        }
+        hop.gapMs = latest ? hop.elapsedMs - before.value_or(*latest) : 0;
         j.hops.append(hop);
     }
     return j;

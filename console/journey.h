@@ -1,7 +1,7 @@
 // journey.h: one order's journey as GET /orders/{id} returns it: the W3C trace id and
 // one stamp per hop in pipeline order (received, kafka_acknowledged, payment_decided,
 // stock_decided, correlated, notified), each with its time since "received" and the gap
-// from the hop before, which is where an operator sees the order's time go. Plain data,
+// from the latest hop before it, which is where an operator sees the order's time go. Plain data,
 // so that parsing and the hop names can be tested without a network.
 #pragma once
 
@@ -20,7 +20,7 @@ public:
         QString key;          ///< "received", "kafka_acknowledged", ...
         qint64 atUs = 0;      ///< microseconds since the epoch, on the stamping service's clock
         double elapsedMs = 0; ///< since "received"
-        double gapMs = 0;     ///< since the hop before (0 for the first)
+        double gapMs = 0;     ///< since the latest earlier hop that happened before it (0 for the first)
     };
 
     QString traceId;
@@ -37,7 +37,7 @@ public:
     static QString hopName(const QString &key);
     /// "12.3 ms", "0.85 ms", "1,204 ms": milliseconds with the precision that matters.
     static QString millis(double ms);
-    /// A gap with its sign: "+12.3 ms", "−15.4 ms" (a hop stamped before the one above it:
-    /// payment and stock are decided in parallel).
+    /// A gap with its sign: "+12.3 ms", "−15.4 ms" (negative only for a hop stamped
+    /// before every hop above it, which one machine's clock does not give).
     static QString gap(double ms);
 };

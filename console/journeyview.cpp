@@ -84,9 +84,9 @@ void JourneyView::paintEvent(QPaintEvent *)
         p.setPen(text);
         p.drawText(QRectF(card.left() + 16, mid - fm.height() / 2.0, nameWidth, fm.height()),
                    Qt::AlignRight | Qt::AlignVCenter, Journey::hopName(h.key));
-        // The step: from the hop before to this one. A gap too short to see still gets a
-        // sliver. Payment and stock are decided in parallel (both read order.created): a
-        // hop stamped before the one listed above it gets a grey bar back to it.
+        // The step: from the latest earlier hop that happened before this one (payment and
+        // stock are decided in parallel: Journey::fromJson) to this one. A gap too short to
+        // see still gets a sliver; a negative one (another clock) a grey bar back to it.
         const qreal xPrev = xOf(h.elapsedMs - h.gapMs);
         const qreal xThis = xOf(h.elapsedMs);
         const qreal x0 = qMin(xPrev, xThis);

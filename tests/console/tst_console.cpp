@@ -814,6 +814,21 @@ void TestConsole::journeyShouldReadHopsAndGaps()
     QCOMPARE(j.hops.at(5).elapsedMs, 18.8);
     QCOMPARE(j.hops.at(0).gapMs, 0.0);
     QCOMPARE(j.hops.at(1).atUs, qint64(1002500));
+    // Payment and stock are decided in parallel: a stock decision stamped before the
+    // payment counts from the Kafka acknowledgement, and "correlated" from the later
+    // decision, so no gap is negative.
+    const QByteArray parallel = R"({"timeline":[{"hop":"received","at_us":1000000,"elapsed_ms":0},
+                    {"hop":"kafka_acknowledged","at_us":1002000,"elapsed_ms":2},
+                    {"hop":"payment_decided","at_us":1030000,"elapsed_ms":30},
+                    {"hop":"stock_decided","at_us":1005000,"elapsed_ms":5},
+                    {"hop":"correlated","at_us":1031000,"elapsed_ms":31},
+                    {"hop":"notified","at_us":1033000,"elapsed_ms":33}]})";
+    const Journey p = Journey::fromJson(QJsonDocument::fromJson(parallel).object());
+    QCOMPARE(p.hops.size(), 6);
+    QCOMPARE(p.hops.at(2).gapMs, 28.0); // payment: from the acknowledgement
+    QCOMPARE(p.hops.at(3).gapMs, 3.0);  // stock: from the acknowledgement, not -25 from payment
+    QCOMPARE(p.hops.at(4).gapMs, 1.0);  // correlated: from the later decision (payment)
+    QCOMPARE(p.hops.at(5).gapMs, 2.0);
     // Readable names, each its own.
     QSet<QString> names;
     for (const QString &key : Journey::pipeline()) {
