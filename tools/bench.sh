@@ -7,7 +7,8 @@
 # route, Kafka's ProducerPerformance, redis-benchmark for the commands our Lua uses,
 # Elasticsearch _bulk of our documents) and then our system (order-service at
 # saturation, with the rest of the pipeline running and paused, end-to-end confirmed orders/s over 60 s, POST->notification latency at
-# 100, 250, 500, 1,000, 2,000 and 4,000 orders/s, search lag at 1,000/s, peak RSS and CPU of each service),
+# 100, 250, 500, 1,000, 2,000 and 4,000 orders/s with its percentiles per hop from the
+# orders' journey stamps, search lag at 1,000/s, peak RSS and CPU of each service),
 # and what each order costs (Kafka requests by type, Redis commands, Elasticsearch
 # requests and documents, CPU-ms of every process) at every rate and flat out;
 # prints one table, writes JSON and a PNG plot (gnuplot) under build/bench/. Every order
@@ -186,6 +187,20 @@ counted_run() {
   python3 "$COUNTERS" settle --es "$ES" --max 20
   snapshot "$name"
   echo "$name $from $name" >>"$OUT/counted.txt"
+  hops_of "$name"
+}
+
+# hops_of NAME: where the phase's orders spent their time, hop by hop: tools/bench/hops.py
+# over the journey stamps (order:{id} in Redis) of the ids the phase sent, into
+# NAME.hops.json for report.py. Only the answered ones have stamps; a phase without any
+# leaves no file (the table then shows nothing for it).
+hops_of() {
+  local first sent
+  read -r first sent < <(python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))
+print(int(d.get("first_id", 0)), int(d.get("sent", 0)))' "$OUT/$1.json" 2>/dev/null) || return 0
+  ((first > 0 && sent > 0)) || return 0
+  python3 "$ROOT/tools/bench/hops.py" --ids "$first-$((first + sent - 1))" --redis-port "$REDIS_PORT" \
+    ${LAB_NAMESPACE:+--namespace "$LAB_NAMESPACE"} --json >"$OUT/$1.hops.json" 2>/dev/null || rm -f "$OUT/$1.hops.json"
 }
 
 # ---------------------------------------------------------------- cold start

@@ -220,6 +220,29 @@ def per_unit(cost, units):
     return r
 
 
+def print_hops(hops, labels):
+    """Where the time goes: p50 / p99 of each segment of the journey (tools/bench/hops.py),
+    one column per counted phase. The segments overlap (payment and stock run in
+    parallel); `total` is received -> notified, inside POST -> notification."""
+    cols = [c for c in labels if c in hops]
+    if not cols:
+        return
+    segments = list(hops[cols[0]]["hops"])
+    print()
+    print("Where the time goes, per hop (ms, p50 / p99, from the orders' journey stamps; "
+          "payment and stock in parallel):")
+    width = 17
+    print(f"  {'hop':<12}" + "".join(f"{labels[c]:>{width}}" for c in cols))
+    for seg in segments:
+        cells = []
+        for c in cols:
+            row = hops[c]["hops"].get(seg, {})
+            p50, p99 = row.get("p50"), row.get("p99")
+            cells.append(f"{p50:.1f} / {p99:.1f}" if p50 is not None and p99 is not None else "-")
+        print(f"  {seg:<12}" + "".join(f"{v:>{width}}" for v in cells))
+    print(f"  {'orders':<12}" + "".join(f"{hops[c].get('complete', 0):>{width},}" for c in cols))
+
+
 def print_costs(costs, labels):
     """The cost-per-order table: one column per counted phase, one row per counter."""
     cols = [c for c in labels if c in costs]
@@ -538,6 +561,9 @@ def main():
         print(f"  {'our five services together':<48} {ours_total:7.1f} CPU-s {100 * ours_total / span:5.0f}% of a core "
               f"{1000 * ours_total / accepted:7.3f} CPU-ms/order")
     print_costs(costs, cost_labels)
+    hops = {name: h for name in cost_labels
+            if (h := load(os.path.join(out_dir, name + ".hops.json"), {})).get("hops")}
+    print_hops(hops, cost_labels)
     for name in ("rate-100", "cold-100"):
         c = costs.get(name)
         if not c or not c.get("orders") or not c.get("seconds"):
@@ -575,7 +601,7 @@ def main():
                "ceilings": {"bare_http": bare, "redis_rps": redis, "kafka_producer_perf": kafka, "kafka_producer_perf_1000": kafka_paced, "es_bulk": es,
                             "e2e_infra_orders_per_s": round(e2e_ceiling)},
                "ours": runs, "resources": res, "phase_cpu": cpu,
-               "cost_per_order": costs, "curve": points, "plot": png,
+               "cost_per_order": costs, "hops": hops, "curve": points, "plot": png,
                "cold": load(os.path.join(out_dir, "cold.json"), {}),
                "table": [dict(zip(("measure", "ours", "ceiling", "ratio", "target", "result"), r)) for r in rows],
                "exactly_once": dict(check, ok=exactly_once_ok)}
