@@ -320,6 +320,21 @@ async function postOrder(order) {
   });
 }
 
+/** How many opaque green and red pixels a canvas shows: its confirmed and failed bars. */
+async function barColours(page, selector) {
+  return page.$eval(selector, (c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let green = 0;
+    let red = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i + 3] < 200) continue;
+      if (d[i + 1] > 120 && d[i] < 100) green += 1;
+      if (d[i] > 180 && d[i + 1] < 90) red += 1;
+    }
+    return { green, red };
+  });
+}
+
 async function feedIds(page) {
   return page.$$eval('#feed > li', (lis) => lis.map((li) => li.dataset.orderId));
 }
@@ -815,17 +830,7 @@ async function main() {
     const m = /(\d+) confirmed and (\d+) failed/.exec(label || '');
     // trackball ×2 (+1 with the token) and 12 keyboards confirmed, the server rack failed
     assert(m && Number(m[1]) >= 13 && Number(m[2]) >= 1, `chart summary: ${label}`);
-    const colours = await page.$eval('#chart', (c) => {
-      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let green = 0;
-      let red = 0;
-      for (let i = 0; i < d.length; i += 4) {
-        if (d[i + 3] < 200) continue;
-        if (d[i + 1] > 120 && d[i] < 100) green += 1;
-        if (d[i] > 180 && d[i + 1] < 90) red += 1;
-      }
-      return { green, red };
-    });
+    const colours = await barColours(page, '#chart');
     assert(colours.green > 20 && colours.red > 5, `the canvas shows no bars: ${JSON.stringify(colours)}`);
   });
 
@@ -995,17 +1000,7 @@ async function main() {
     const allStats = await http(`${search.url}/stats?${all.query}`);
     assert(allStats.json.total === all.total && all.total >= 22, `last hour: page ${all.total}, /stats ${allStats.json.total}`);
     assert(new URLSearchParams(all.query).get('interval') === '30s', `interval for 1 h: ${all.query}`);
-    const colours = await page.$eval('#histogram', (c) => {
-      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let green = 0;
-      let red = 0;
-      for (let i = 0; i < d.length; i += 4) {
-        if (d[i + 3] < 200) continue;
-        if (d[i + 1] > 120 && d[i] < 100) green += 1;
-        if (d[i] > 180 && d[i + 1] < 90) red += 1;
-      }
-      return { green, red };
-    });
+    const colours = await barColours(page, '#histogram');
     assert(colours.green > 20 && colours.red > 0, `the histogram shows no bars: ${JSON.stringify(colours)}`);
   });
 

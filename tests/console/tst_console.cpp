@@ -91,6 +91,15 @@ T *child(const QObject *root, const QString &name)
     return w;
 }
 
+/// Double-clicks a cell as a person does: scrolled into view, a click, then the double click.
+void doubleClick(QTableView *table, const QModelIndex &index)
+{
+    table->scrollTo(index);
+    const QPoint at = table->visualRect(index).center();
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, at);
+    QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, at);
+}
+
 /// Proves that the GUI thread is not blocked by network calls without timing it (a slow
 /// or busy machine stretches every gap between two turns of the event loop): a 20 ms
 /// timer counts the turns, and those taken while the console had a request in flight.
@@ -1335,10 +1344,7 @@ void TestConsole::orderDialogShowsFullStatus()
         if (table->model()->index(r, SearchModel::OrderIdColumn).data().toString() == QString::number(m_confirmedId))
             index = table->model()->index(r, SearchModel::ItemColumn);
     QVERIFY(index.isValid());
-    table->scrollTo(index);
-    const QPoint at = table->visualRect(index).center();
-    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, at);
-    QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, at);
+    doubleClick(table, index);
 
     OrderDialog *dialog = nullptr;
     QTRY_VERIFY((dialog = w->findChild<OrderDialog *>(QStringLiteral("order-dialog"))) != nullptr);
@@ -1606,10 +1612,7 @@ void TestConsole::doubleClickOnFeedRowShowsJourney()
         if (table->model()->index(r, 0).data(FeedModel::OrderIdRole).toLongLong() == m_confirmedId)
             index = table->model()->index(r, FeedModel::ItemColumn);
     QVERIFY(index.isValid());
-    table->scrollTo(index);
-    const QPoint at = table->visualRect(index).center();
-    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, at);
-    QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, at);
+    doubleClick(table, index);
 
     OrderDialog *dialog = nullptr;
     QTRY_VERIFY([&] {
