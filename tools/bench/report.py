@@ -231,7 +231,7 @@ def print_hops(hops, labels):
     print()
     print("Where the time goes, per hop (ms, p50 / p99, from the orders' journey stamps; "
           "payment and stock in parallel):")
-    width = 17
+    width = max(17, 2 + max(len(labels[c]) for c in cols))
     print(f"  {'hop':<12}" + "".join(f"{labels[c]:>{width}}" for c in cols))
     for seg in segments:
         cells = []
