@@ -128,6 +128,14 @@ KafkaPage::KafkaPage(ApiClient *api, QWidget *parent)
     connect(m_refresh, &QPushButton::clicked, this, &KafkaPage::refresh);
 }
 
+/// Numbers as wide as they need, the name column takes the rest.
+static void stretchNameColumn(QHeaderView *header, int nameColumn)
+{
+    header->setSectionResizeMode(QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(nameColumn, QHeaderView::Stretch);
+    header->setStretchLastSection(false);
+}
+
 QWidget *KafkaPage::buildTopics()
 {
     auto *box = new QGroupBox(tr("Topics"), this);
@@ -137,9 +145,7 @@ QWidget *KafkaPage::buildTopics()
     // Numbers as wide as they need, the name takes the rest; "<ns>.order.created" elides
     // at the left, since its end tells the topics apart.
     m_topics->setTextElideMode(Qt::ElideLeft);
-    m_topics->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_topics->horizontalHeader()->setSectionResizeMode(TopicNameColumn, QHeaderView::Stretch);
-    m_topics->horizontalHeader()->setStretchLastSection(false);
+    stretchNameColumn(m_topics->horizontalHeader(), TopicNameColumn);
     auto *l = new QVBoxLayout(box);
     l->addWidget(m_topics);
     return box;
@@ -156,9 +162,7 @@ QWidget *KafkaPage::buildGroups()
     m_groups->setUniformRowHeights(true);
     m_groups->setTextElideMode(Qt::ElideLeft);
     m_groups->setToolTip(tr("Lag = end offset − committed offset: records the group has not handled yet"));
-    m_groups->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_groups->header()->setSectionResizeMode(GroupNameColumn, QHeaderView::Stretch);
-    m_groups->header()->setStretchLastSection(false);
+    stretchNameColumn(m_groups->header(), GroupNameColumn);
     auto *l = new QVBoxLayout(box);
     l->addWidget(m_groups);
     return box;
