@@ -16,6 +16,12 @@
   counters.py settle --es URL [--max S]
       returns once Elasticsearch has indexed nothing for 1 s (search-service has caught up
       with the orders of a phase), or after S seconds
+  counters.py quiet [--max S] [--window W]
+      returns once the whole machine has stopped getting quieter (three W-second windows in
+      a row whose busy share is not a point below the lowest before them), or after S
+      seconds; prints each window's busy share. The JVMs go on working for seconds after a
+      heavy phase (Elasticsearch merges, Kafka's log and compiler): a phase that starts
+      before that has ended measures it too
 
 A single Python process with no forks per sample: the bash sampler this replaces forked
 ~40 processes a second, a few percent of a core on a machine whose idle cost is measured.
@@ -310,6 +316,26 @@ def cmd_settle(args):
         time.sleep(1)
 
 
+def cmd_quiet(args):
+    def busy_and_total():
+        for line in (read("/proc/stat") or "").splitlines():
+            if line.startswith("cpu "):
+                v = [int(x) for x in line.split()[1:]]
+                return v[0] + v[1] + v[2] + v[5] + v[6] + v[7], sum(v[:8])
+        return 0, 0
+    deadline = time.time() + args.max
+    shares, flat = [], 0
+    b0, t0 = busy_and_total()
+    while time.time() < deadline and flat < 3:
+        time.sleep(args.window)
+        b1, t1 = busy_and_total()
+        share = 100.0 * (b1 - b0) / max(1, t1 - t0)
+        b0, t0 = b1, t1
+        flat = flat + 1 if shares and share >= min(shares) - 1.0 else 0
+        shares.append(share)
+    print(" ".join(f"{x:.0f}%" for x in shares))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -332,8 +358,12 @@ def main():
     s = sub.add_parser("settle")
     s.add_argument("--es", required=True)
     s.add_argument("--max", type=float, default=10)
+    s = sub.add_parser("quiet")
+    s.add_argument("--max", type=float, default=60)
+    s.add_argument("--window", type=float, default=3)
     args = p.parse_args()
-    {"sample": cmd_sample, "snapshot": cmd_snapshot, "pid": cmd_pid, "settle": cmd_settle}[args.cmd](args)
+    {"sample": cmd_sample, "snapshot": cmd_snapshot, "pid": cmd_pid, "settle": cmd_settle,
+     "quiet": cmd_quiet}[args.cmd](args)
 
 
 if __name__ == "__main__":
