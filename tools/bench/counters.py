@@ -82,13 +82,17 @@ def rss_kib(pid):
     return 0
 
 
-def machine_busy():
-    """Busy ticks of all cores: user nice system irq softirq steal."""
+def machine_ticks():
+    """(busy, all) ticks of all cores; busy: user nice system irq softirq steal."""
     for line in (read("/proc/stat") or "").splitlines():
         if line.startswith("cpu "):
             v = [int(x) for x in line.split()[1:]]
-            return v[0] + v[1] + v[2] + v[5] + v[6] + v[7]
-    return 0
+            return v[0] + v[1] + v[2] + v[5] + v[6] + v[7], sum(v[:8])
+    return 0, 0
+
+
+def machine_busy():
+    return machine_ticks()[0]
 
 
 class Procs:
@@ -317,18 +321,12 @@ def cmd_settle(args):
 
 
 def cmd_quiet(args):
-    def busy_and_total():
-        for line in (read("/proc/stat") or "").splitlines():
-            if line.startswith("cpu "):
-                v = [int(x) for x in line.split()[1:]]
-                return v[0] + v[1] + v[2] + v[5] + v[6] + v[7], sum(v[:8])
-        return 0, 0
     deadline = time.time() + args.max
     shares, flat = [], 0
-    b0, t0 = busy_and_total()
+    b0, t0 = machine_ticks()
     while time.time() < deadline and flat < 3:
         time.sleep(args.window)
-        b1, t1 = busy_and_total()
+        b1, t1 = machine_ticks()
         share = 100.0 * (b1 - b0) / max(1, t1 - t0)
         b0, t0 = b1, t1
         flat = flat + 1 if shares and share >= min(shares) - 1.0 else 0
