@@ -150,8 +150,7 @@ search_backlog() {
 # wait_quiet WHAT: until the machine has stopped getting quieter after the previous phase
 # (counters.py quiet, at most 60 s): Kafka and Elasticsearch go on working for seconds after
 # a heavy phase (segment merges after the bulk ceiling, the warm-up's indexing), and the
-# idle baseline and the 100/s phase measured that too (busy 73-91% at 100/s against 49%
-# measured alone on the same machine)
+# idle baseline and the 100/s phase measured that too
 wait_quiet() {
   local shares
   shares="$(python3 "$COUNTERS" quiet --max 60)"
@@ -323,7 +322,9 @@ wait_quiet "the rate sweep"
 # that earlier phases left behind. Elasticsearch merges the warm-up's segments once new
 # documents arrive (55-80% of a core through the first ~8 s of the 100/s phase here,
 # after the machine had been quiet for 15 s), and at 100/s those seconds were a third
-# of the phase's CPU. The measured phase is the steady state the target is about.
+# of the phase's CPU: it read 66-91% busy where steady state is 44-54% (78% with the
+# services from before issue 18). The measured phase is the steady state the target is
+# about.
 say "lead-in: ${T_LEAD}s at ${RATES[0]} orders/s (not measured)"
 gen -u "$URL" -r "${RATES[0]}" -d "$T_LEAD" -c "$CONCURRENCY" >"$OUT/lead-in.json" \
   || die "lead-in failed: $(cat "$OUT/lead-in.json")"

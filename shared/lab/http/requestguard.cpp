@@ -361,7 +361,7 @@ void GuardedTcpServer::incomingConnection(qintptr handle)
     // No Nagle: a WebSocket notification (or a response written in parts) goes out at
     // once instead of waiting for the ACK of the previous segment, which the client may
     // delay up to 40 ms: at 100 orders/s that was the slowest tenth of the notifications
-    // (POST -> notification p95 48 ms against 22 ms over the lab's own hops).
+    // (POST -> notification p99 60 ms with Nagle, 32 ms without; docs/BENCHMARKS.md).
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     new RequestGuard(socket, m_maxBodyBytes, *m_requestTimeoutMs); // connects readyRead first
     addPendingConnection(socket);
