@@ -142,8 +142,7 @@ QWidget *KafkaPage::buildTopics()
     m_topics = makeTable(box, QStringLiteral("kafka-topics"),
                          {tr("Topic"), tr("Partition"), tr("Start"), tr("End"), tr("Leader")});
     m_topics->setToolTip(tr("Start and end offset (watermarks) of every partition: records = end − start"));
-    // Numbers as wide as they need, the name takes the rest; "<ns>.order.created" elides
-    // at the left, since its end tells the topics apart.
+    // "<ns>.order.created" elides at the left, since its end tells the topics apart.
     m_topics->setTextElideMode(Qt::ElideLeft);
     stretchNameColumn(m_topics->horizontalHeader(), TopicNameColumn);
     auto *l = new QVBoxLayout(box);
